@@ -1,0 +1,125 @@
+"""Who is asking: the actor behind a request and the checks every feature uses.
+
+Access rules live in each feature's service (they know what is whose); this module only
+answers "what kind of user, of which organisation, cluster and supplier profile".
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import wraps
+
+from flask import g
+from flask_login import current_user
+from sqlmodel import Session, select
+
+from suppliermatch.accounts.models import Organisation, OrganisationKind, User
+from suppliermatch.errors import Forbidden
+from suppliermatch.extensions import db
+
+
+class ActorKind(StrEnum):
+    ANONYMOUS = "anonymous"
+    MSME = "msme"
+    ANCHOR = "anchor"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+
+_KIND_BY_ORGANISATION = {
+    OrganisationKind.MSME: ActorKind.MSME,
+    OrganisationKind.ANCHOR: ActorKind.ANCHOR,
+    OrganisationKind.CLUSTER_OFFICE: ActorKind.COORDINATOR,
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: ActorKind
+    user_id: int | None = None
+    organisation_id: int | None = None
+    cluster_id: int | None = None
+    # The MSME's own supplier profile, when the actor is an MSME user.
+    supplier_id: int | None = None
+    is_owner: bool = False
+
+    @property
+    def is_admin(self) -> bool:
+        return self.kind == ActorKind.ADMIN
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.kind != ActorKind.ANONYMOUS
+
+    def coordinates(self, cluster_id: int | None) -> bool:
+        """True for the coordinator of that cluster (and for admins)."""
+        if self.is_admin:
+            return True
+        return self.kind == ActorKind.COORDINATOR and cluster_id == self.cluster_id
+
+
+ANONYMOUS = Actor(kind=ActorKind.ANONYMOUS)
+
+
+def actor_for_user(session: Session, user: User | None) -> Actor:
+    if user is None:
+        return ANONYMOUS
+    if user.is_admin:
+        return Actor(kind=ActorKind.ADMIN, user_id=user.id, organisation_id=user.organisation_id)
+    organisation = session.get(Organisation, user.organisation_id) if user.organisation_id else None
+    if organisation is None:
+        return ANONYMOUS
+    supplier_id = None
+    if organisation.kind == OrganisationKind.MSME:
+        from suppliermatch.suppliers.models import Supplier
+
+        supplier_id = session.exec(
+            select(Supplier.id).where(Supplier.organisation_id == organisation.id)
+        ).first()
+    return Actor(
+        kind=_KIND_BY_ORGANISATION[OrganisationKind(organisation.kind)],
+        user_id=user.id,
+        organisation_id=organisation.id,
+        cluster_id=organisation.cluster_id,
+        supplier_id=supplier_id,
+        is_owner=user.role == "owner",
+    )
+
+
+def current_actor() -> Actor:
+    """The actor for this request, computed once and kept on ``g``."""
+    if "actor" not in g:
+        user = current_user if current_user.is_authenticated else None
+        g.actor = actor_for_user(db.session, user)
+    return g.actor
+
+
+def forget_current_actor() -> None:
+    g.pop("actor", None)
+
+
+def require(*kinds: ActorKind):
+    """View decorator: the signed-in actor must be one of ``kinds`` (admins always pass).
+
+    Anonymous callers get the login flow (401 for the API, redirect for pages) from
+    flask-login; a signed-in user of another kind gets 403.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            actor = current_actor()
+            if not actor.is_authenticated:
+                from suppliermatch.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if actor.is_admin or actor.kind in kinds:
+                return view(*args, **kwargs)
+            raise Forbidden("Your account cannot do this.")
+
+        return wrapper
+
+    return decorator
+
+
+def require_login(view):
+    return require(*ActorKind)(view)

@@ -1,0 +1,1 @@
+"""Organisations, users, sign-up, login and API tokens."""

@@ -1,0 +1,147 @@
+"""JSON endpoints: /api/auth (login, logout, sign-up, me) and /api/tokens."""
+
+from flask import session as cookie_session
+from flask_login import current_user, login_user, logout_user
+from flask_smorest import Blueprint
+from flask_wtf.csrf import generate_csrf
+from werkzeug.exceptions import Unauthorized
+
+from suppliermatch.access import current_actor, forget_current_actor, require_login
+from suppliermatch.accounts import schemas, service
+from suppliermatch.accounts.models import OrganisationKind
+from suppliermatch.audit.service import record_security_event
+from suppliermatch.extensions import db, limiter
+from suppliermatch.ratelimits import AUTH_RATE_LIMIT, account_key
+
+blp = Blueprint("auth_api", __name__, url_prefix="/api/auth", description="Sign in and out")
+tokens_blp = Blueprint("tokens_api", __name__, url_prefix="/api/tokens", description="API tokens")
+
+
+def me_payload() -> dict:
+    actor = current_actor()
+    user = current_user
+    return {
+        "id": user.id,
+        "email": user.email,
+        "full_name": user.full_name,
+        "kind": actor.kind.value,
+        "organisation_id": actor.organisation_id,
+        "cluster_id": actor.cluster_id,
+        "supplier_id": actor.supplier_id,
+        "csrf_token": generate_csrf(),
+    }
+
+
+@blp.route("/login", methods=["POST"])
+@limiter.limit(AUTH_RATE_LIMIT)
+@limiter.limit(AUTH_RATE_LIMIT, key_func=account_key)
+@blp.arguments(schemas.LoginSchema)
+@blp.response(200, schemas.MeSchema)
+def login(credentials):
+    """Sign in with e-mail and password; sets the session cookie."""
+    user = service.authenticate(db.session, credentials["email"], credentials["password"])
+    if user is None:
+        record_security_event(db.session, "login_failed", note="api")
+        db.session.commit()
+        raise Unauthorized("E-mail or password is not right.")
+    record_security_event(db.session, "login", user_id=user.id, note="api")
+    db.session.commit()
+    cookie_session.clear()
+    login_user(user)
+    forget_current_actor()
+    return me_payload()
+
+
+@blp.route("/logout", methods=["POST"])
+@blp.response(204)
+def logout():
+    """Sign out: every copy of the session cookie stops working."""
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        service.end_all_sessions(user)
+        record_security_event(db.session, "logout", user_id=user.id)
+        db.session.commit()
+        logout_user()
+    cookie_session.clear()
+
+
+@blp.route("/signup", methods=["POST"])
+@limiter.limit(AUTH_RATE_LIMIT)
+@blp.arguments(schemas.SignUpSchema)
+@blp.response(201, schemas.MeSchema)
+def signup(data):
+    """Create an MSME or anchor organisation with its first user, and sign in."""
+    cluster = service.get_cluster_by_slug(db.session, data["cluster"]) if data["cluster"] else None
+    user = service.sign_up_organisation(
+        db.session,
+        kind=OrganisationKind(data["account_type"]),
+        organisation_name=data["organisation_name"],
+        cluster=cluster,
+        email=data["email"],
+        password=data["password"],
+        full_name=data["full_name"],
+    )
+    record_security_event(db.session, "signup", user_id=user.id)
+    db.session.commit()
+    cookie_session.clear()
+    login_user(user)
+    forget_current_actor()
+    return me_payload()
+
+
+@blp.route("/me", methods=["GET"])
+@blp.response(200, schemas.MeSchema)
+@require_login
+def me():
+    """Who am I, and the CSRF token for cookie-authenticated writes."""
+    return me_payload()
+
+
+@blp.route("/csrf", methods=["GET"])
+@blp.response(200, schemas.CsrfSchema)
+def csrf_token():
+    """A CSRF token for this browser session."""
+    return {"csrf_token": generate_csrf()}
+
+
+@blp.route("/password", methods=["POST"])
+@blp.arguments(schemas.PasswordChangeSchema)
+@blp.response(204)
+@require_login
+def change_password(data):
+    """Change the password; every other session is signed out."""
+    user = current_user._get_current_object()
+    service.change_password(
+        user, current_password=data["current_password"], new_password=data["new_password"]
+    )
+    record_security_event(db.session, "password_changed", user_id=user.id)
+    db.session.commit()
+    login_user(user)  # this browser stays signed in with the new session token
+
+
+@tokens_blp.route("", methods=["GET"])
+@tokens_blp.response(200, schemas.TokenSchema(many=True))
+@require_login
+def list_tokens():
+    """Your API tokens (the secrets themselves are never shown again)."""
+    return service.list_api_tokens(db.session, current_user)
+
+
+@tokens_blp.route("", methods=["POST"])
+@tokens_blp.arguments(schemas.TokenCreateSchema)
+@tokens_blp.response(201, schemas.NewTokenSchema)
+@require_login
+def create_token(data):
+    """Create a token for an integration; its secret is in this response only."""
+    token, secret = service.issue_api_token(db.session, current_user, data["name"])
+    db.session.commit()
+    return {**token.model_dump(), "token": secret}
+
+
+@tokens_blp.route("/<int:token_id>", methods=["DELETE"])
+@tokens_blp.response(204)
+@require_login
+def revoke_token(token_id):
+    """Revoke one of your tokens."""
+    service.revoke_api_token(db.session, current_user, token_id)
+    db.session.commit()

@@ -1,0 +1,86 @@
+"""Clusters, organisations, users and their API tokens."""
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from suppliermatch.models_base import optional_timestamp_field, timestamp_field
+
+
+class OrganisationKind(StrEnum):
+    MSME = "msme"
+    ANCHOR = "anchor"
+    CLUSTER_OFFICE = "cluster_office"
+
+
+class MemberRole(StrEnum):
+    OWNER = "owner"
+    MEMBER = "member"
+
+
+class Cluster(SQLModel, table=True):
+    """A regional REPM cluster, e.g. "Ganjam REPM cluster, Odisha"."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=60, unique=True, index=True)
+    name: str = Field(max_length=160)
+    state: str = Field(max_length=60)
+    created_at: datetime = timestamp_field()
+
+
+class Organisation(SQLModel, table=True):
+    """An MSME enterprise, an anchor firm or a cluster office."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20, index=True)
+    name: str = Field(max_length=200)
+    cluster_id: int | None = Field(default=None, foreign_key="cluster.id", index=True)
+    created_at: datetime = timestamp_field()
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(SQLModel, table=True):
+    """A person who signs in. Belongs to one organisation (admins may have none)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    full_name: str = Field(max_length=160)
+    password_hash: str = Field(max_length=255)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    role: str = Field(default=MemberRole.MEMBER, max_length=20)
+    is_admin: bool = Field(default=False)
+    is_active: bool = Field(default=True)
+    # Rotated on logout and password change: the login cookie carries it, so a cookie
+    # captured before the rotation no longer loads the user.
+    session_token: str = Field(default_factory=new_session_token, max_length=64)
+    created_at: datetime = timestamp_field()
+    last_login_at: datetime | None = optional_timestamp_field()
+
+
+class ApiToken(SQLModel, table=True):
+    """A personal token for integrations; only its SHA-256 digest is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    name: str = Field(max_length=80)
+    prefix: str = Field(max_length=16)
+    token_digest: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = timestamp_field()
+    last_used_at: datetime | None = optional_timestamp_field()
+    revoked_at: datetime | None = optional_timestamp_field()
+
+
+# flask-login's user protocol, on the table class itself so current_user is the row.
+def _get_id(self: User) -> str:
+    # The session token travels in the cookie: rotating it logs out every copy.
+    return f"{self.id}:{self.session_token}"
+
+
+User.get_id = _get_id
+User.is_authenticated = property(lambda self: True)
+User.is_anonymous = property(lambda self: False)

@@ -1,0 +1,58 @@
+"""Password hashing (argon2id) and the password policy.
+
+Policy follows NIST SP 800-63B: at least 8 characters, long passphrases welcome (we cap
+at 256 only to bound hashing cost), and passwords known to be common are refused.
+zxcvbn ships the 30,000 most common passwords and a guessability estimate.
+"""
+
+from argon2 import PasswordHasher, profiles
+from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
+
+from suppliermatch.errors import ValidationFailed
+
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 256
+# zxcvbn scores 0-4; below 2 means guessable within about 10^6 guesses.
+MIN_ZXCVBN_SCORE = 2
+
+# argon2-cffi's defaults are RFC 9106's low-memory recommendation for argon2id.
+_hasher = PasswordHasher()
+
+
+def configure_hasher(profile_name: str) -> None:
+    """Pick an argon2 profile by name (``argon2.profiles``); tests use CHEAPEST for speed."""
+    global _hasher
+    _hasher = PasswordHasher.from_parameters(getattr(profiles, profile_name))
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def check_password_policy(password: str, *, user_inputs: list[str] = ()) -> None:
+    """Raise ValidationFailed on the ``password`` field with the reason, else return."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        _refuse(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        _refuse(f"Use at most {MAX_PASSWORD_LENGTH} characters.")
+    # zxcvbn's cost grows with length; a long passphrase is judged on its first 64 characters.
+    verdict = zxcvbn(password[:64], user_inputs=[u for u in user_inputs if u])
+    if verdict["score"] < MIN_ZXCVBN_SCORE:
+        reason = verdict["feedback"].get("warning") or "This password is too easy to guess."
+        _refuse(f"{reason} Try a longer passphrase of a few unrelated words.")
+
+
+def _refuse(message: str) -> None:
+    raise ValidationFailed(message, field="password")

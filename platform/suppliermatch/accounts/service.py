@@ -1,0 +1,201 @@
+"""Accounts: sign-up, authentication, session invalidation and API tokens.
+
+Functions take the session explicitly and never commit: the caller (a view or a CLI
+command) owns the unit of work.
+"""
+
+import hashlib
+import secrets
+
+from sqlmodel import Session, func, select
+
+from suppliermatch.accounts.models import (
+    ApiToken,
+    Cluster,
+    MemberRole,
+    Organisation,
+    OrganisationKind,
+    User,
+    new_session_token,
+)
+from suppliermatch.accounts.passwords import (
+    check_password_policy,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from suppliermatch.errors import Conflict, NotFound, ValidationFailed
+from suppliermatch.models_base import utcnow
+
+API_TOKEN_PREFIX = "smk_"  # noqa: S105  (a label, not a secret)
+# A hash computed once so that unknown e-mails cost as much time as wrong passwords.
+_DUMMY_HASH = hash_password("not-a-real-password-for-timing")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+def get_cluster_by_slug(session: Session, slug: str) -> Cluster:
+    cluster = session.exec(select(Cluster).where(Cluster.slug == slug)).first()
+    if cluster is None:
+        raise ValidationFailed(f"No cluster with the slug '{slug}'.", field="cluster")
+    return cluster
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    organisation: Organisation | None,
+    role: str = MemberRole.MEMBER,
+    is_admin: bool = False,
+) -> User:
+    email = normalise_email(email)
+    check_password_policy(password, user_inputs=[email, full_name])
+    if find_user_by_email(session, email) is not None:
+        raise Conflict("An account with this e-mail already exists.", field="email")
+    user = User(
+        email=email,
+        full_name=full_name.strip(),
+        password_hash=hash_password(password),
+        organisation_id=organisation.id if organisation else None,
+        role=role,
+        is_admin=is_admin,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def sign_up_organisation(
+    session: Session,
+    *,
+    kind: OrganisationKind,
+    organisation_name: str,
+    cluster: Cluster | None,
+    email: str,
+    password: str,
+    full_name: str,
+) -> User:
+    """Create an organisation and its first user, who owns it."""
+    organisation = Organisation(kind=kind, name=organisation_name.strip(), cluster_id=_id(cluster))
+    session.add(organisation)
+    session.flush()
+    return create_user(
+        session,
+        email=email,
+        password=password,
+        full_name=full_name,
+        organisation=organisation,
+        role=MemberRole.OWNER,
+    )
+
+
+def create_coordinator(
+    session: Session, *, email: str, password: str, full_name: str, cluster: Cluster
+) -> User:
+    """Coordinators belong to their cluster's office, created on first use."""
+    office = session.exec(
+        select(Organisation).where(
+            Organisation.kind == OrganisationKind.CLUSTER_OFFICE,
+            Organisation.cluster_id == cluster.id,
+        )
+    ).first()
+    if office is None:
+        office = Organisation(
+            kind=OrganisationKind.CLUSTER_OFFICE,
+            name=f"{cluster.name} office",
+            cluster_id=cluster.id,
+        )
+        session.add(office)
+        session.flush()
+    return create_user(
+        session, email=email, password=password, full_name=full_name, organisation=office
+    )
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    user = find_user_by_email(session, email)
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        return None
+    if not user.is_active or not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Invalidate every login cookie issued to the user so far."""
+    user.session_token = new_session_token()
+
+
+def change_password(user: User, *, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise ValidationFailed("The current password is not right.", field="current_password")
+    check_password_policy(new_password, user_inputs=[user.email, user.full_name])
+    user.password_hash = hash_password(new_password)
+    end_all_sessions(user)
+
+
+def _digest(token: str) -> str:
+    # API tokens are 256-bit random strings: a fast hash is enough, unlike passwords.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_api_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
+    """Return the stored record and the token itself, which is shown once and never again."""
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id, name=name.strip(), prefix=secret[:12], token_digest=_digest(secret)
+    )
+    session.add(token)
+    session.flush()
+    return token, secret
+
+
+def user_for_api_token(session: Session, secret: str) -> User | None:
+    if not secret.startswith(API_TOKEN_PREFIX):
+        return None
+    token = session.exec(select(ApiToken).where(ApiToken.token_digest == _digest(secret))).first()
+    if token is None or token.revoked_at is not None:
+        return None
+    user = session.get(User, token.user_id)
+    if user is None or not user.is_active:
+        return None
+    token.last_used_at = utcnow()
+    return user
+
+
+def list_api_tokens(session: Session, user: User) -> list[ApiToken]:
+    return list(
+        session.exec(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at)
+        )
+    )
+
+
+def revoke_api_token(session: Session, user: User, token_id: int) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("No such token.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token
+
+
+def count_users(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(User)).one()
+
+
+def _id(obj) -> int | None:
+    return obj.id if obj is not None else None

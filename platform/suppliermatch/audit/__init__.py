@@ -1,0 +1,1 @@
+"""The audit trail of state changes and security events."""

@@ -1,0 +1,1 @@
+"""Certificates from intention to expiry, their evidence, verification and readiness."""

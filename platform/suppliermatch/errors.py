@@ -1,0 +1,109 @@
+"""One error shape for the API, friendly pages for people, never a traceback or SQL.
+
+API errors are JSON ``{"code", "status", "message", "errors"}``: the shape flask-smorest
+uses for its own validation errors, so every /api error looks the same.
+"""
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A rule refused the request. Services raise these; views turn them into 4xx."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None, errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.errors = errors if errors is not None else ({field: [message]} if field else None)
+
+
+class NotFound(DomainError):
+    """Also what another tenant's object answers: its existence is not revealed."""
+
+    status_code = 404
+
+
+class Forbidden(DomainError):
+    status_code = 403
+
+
+class Conflict(DomainError):
+    """An illegal state transition or a stale version."""
+
+    status_code = 409
+
+
+class ValidationFailed(DomainError):
+    status_code = 422
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api") or (
+        request.accept_mimetypes.best_match(["application/json", "text/html"]) == "application/json"
+    )
+
+
+def error_response(status: int, message: str, errors: dict | None = None, name: str = ""):
+    if wants_json():
+        body = {"code": status, "status": name, "message": message}
+        if errors:
+            body["errors"] = errors
+        return jsonify(body), status
+    return render_template("error.html", status=status, name=name, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error: DomainError):
+        names = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}
+        name = names.get(error.status_code, "Unprocessable Entity")
+        return error_response(error.status_code, error.message, error.errors, name)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(error: HTTPException):
+        # flask-smorest / webargs put field errors in error.data["messages"].
+        data = getattr(error, "data", None) or {}
+        errors = data.get("messages")
+        if isinstance(errors, dict) and set(errors) <= {"json", "query", "form", "files"}:
+            errors = _flatten_locations(errors)
+        message = data.get("message") or error.description or error.name
+        if errors and error.code == 422:
+            message = "The request has invalid fields: " + ", ".join(sorted(errors))
+        response = error_response(error.code or 500, message, errors, error.name)
+        if error.code == 429 or error.code == 503:
+            response[0].headers["Retry-After"] = "10"
+        return response
+
+    @app.errorhandler(OperationalError)
+    def handle_database_unavailable(error: OperationalError):
+        log.warning("database unavailable: %s", type(error.orig).__name__)
+        exc = ServiceUnavailable("The database is unavailable; please retry shortly.")
+        return handle_http_exception(exc)
+
+    @app.errorhandler(DBAPIError)
+    def handle_database_error(error: DBAPIError):
+        if error.connection_invalidated:
+            return handle_database_unavailable(error)
+        log.exception("database error")
+        return handle_http_exception(InternalServerError())
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        log.exception("unhandled error")
+        return handle_http_exception(InternalServerError())
+
+
+def _flatten_locations(messages: dict) -> dict:
+    flat: dict = {}
+    for per_location in messages.values():
+        if isinstance(per_location, dict):
+            flat.update(per_location)
+    return flat

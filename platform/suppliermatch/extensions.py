@@ -1,0 +1,18 @@
+"""Flask extensions, created unbound and initialised in the app factory."""
+
+import sqlmodel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_smorest import Api
+from flask_sqlalchemy_lite import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+
+# SQLModel's Session adds .exec(); Flask-SQLAlchemy-Lite leaves SQLModel's metadata alone.
+db = SQLAlchemy(session_options={"class_": sqlmodel.Session, "expire_on_commit": False})
+login_manager = LoginManager()
+api = Api()
+csrf = CSRFProtect()
+# The client address is the socket peer: a client-sent X-Forwarded-For is ignored unless
+# the deployment puts a trusted proxy in front and configures ProxyFix for it.
+limiter = Limiter(key_func=get_remote_address)

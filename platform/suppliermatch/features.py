@@ -1,0 +1,50 @@
+"""The list of features: each contributes page blueprints, API blueprints and commands.
+
+Adding a feature means adding it here, once.
+"""
+
+
+def html_blueprints():
+    from suppliermatch import home
+    from suppliermatch.accounts import views as accounts_views
+
+    return [home.bp, accounts_views.bp]
+
+
+def api_blueprints():
+    from suppliermatch.accounts import api as accounts_api
+
+    return [accounts_api.blp, accounts_api.tokens_blp]
+
+
+def cli_groups():
+    from suppliermatch import dbcli
+    from suppliermatch.accounts import cli as accounts_cli
+    from suppliermatch.seeding import cli as seeding_cli
+
+    return [dbcli.db_cli, accounts_cli.users_cli, seeding_cli.seed_cli]
+
+
+# Navigation: (who sees it, label, endpoint). A link appears once its endpoint exists.
+NAV_LINKS = [
+    (("msme",), "My profile", "suppliers.my_profile"),
+    (("msme",), "Certificates", "certification.my_certificates"),
+    (("msme",), "Readiness", "certification.readiness"),
+    (("msme",), "Requirements", "requirements.supplier_list"),
+    (("anchor",), "Requirements", "requirements.anchor_list"),
+    (("coordinator", "admin"), "Dashboard", "reports.dashboard"),
+    (("coordinator", "admin"), "Suppliers", "suppliers.search_page"),
+    (("coordinator", "admin"), "Import", "suppliers.import_page"),
+    (("coordinator", "admin"), "Requirements", "requirements.coordinator_list"),
+    (("anonymous", "msme", "anchor", "coordinator", "admin"), "Directory", "suppliers.directory"),
+]
+
+
+def nav_links(actor_kind: str) -> list[dict]:
+    from flask import current_app, url_for
+
+    return [
+        {"label": label, "url": url_for(endpoint)}
+        for kinds, label, endpoint in NAV_LINKS
+        if actor_kind in kinds and endpoint in current_app.view_functions
+    ]

@@ -1,0 +1,13 @@
+"""Where the project's non-code folders live, relative to this package.
+
+The package sits at <repo>/platform/suppliermatch, so the repository root is two levels up.
+"""
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES_DIR = REPO_ROOT / "templates"
+MIGRATIONS_DIR = REPO_ROOT / "migrations"
+SEEDS_DIR = Path(os.environ.get("SUPPLIERMATCH_SEEDS_DIR", REPO_ROOT / "seeds"))
+DEFAULT_INSTANCE_DIR = REPO_ROOT / "instance"

@@ -1,0 +1,1 @@
+"""Cluster dashboards and match reports for coordinators."""

@@ -1,0 +1,1 @@
+"""Requirements (RFQs): post, invite, collect sealed quotes, award and rate."""

@@ -1,0 +1,127 @@
+"""The demo dataset: seeds/demo/*.json loaded through the services, idempotently.
+
+Each record has a natural key (cluster slug, organisation name, user e-mail, supplier
+external ref, requirement external ref); a record that exists already is left as it is,
+so running the loader twice changes nothing.
+"""
+
+import json
+from collections.abc import Callable
+
+from sqlmodel import Session, select
+
+from suppliermatch.accounts import service as accounts
+from suppliermatch.accounts.models import Cluster, Organisation, OrganisationKind, User
+from suppliermatch.paths import SEEDS_DIR
+
+DEMO_DIR = SEEDS_DIR / "demo"
+# Shown on the README and printed by `flask seed demo`; demo data only.
+DEMO_PASSWORD = "magnet-demo-2026"  # noqa: S105
+
+
+def _read(name: str):
+    return json.loads((DEMO_DIR / name).read_text(encoding="utf-8"))
+
+
+def load_demo(session: Session, progress: Callable[[str], None] = lambda _m: None) -> dict:
+    summary = {}
+    summary["clusters"] = _load_clusters(session)
+    progress(f"clusters: {summary['clusters']} new")
+    summary["users"] = _load_users(session)
+    progress(f"organisations and users: {summary['users']} new users")
+    for name, loader in extra_loaders():
+        summary[name] = loader(session, progress)
+    return summary
+
+
+def extra_loaders() -> list[tuple[str, Callable]]:
+    """Loaders contributed by features (suppliers, requirements, certificates)."""
+    return []
+
+
+def _load_clusters(session: Session) -> int:
+    created = 0
+    for row in _read("clusters.json"):
+        if session.exec(select(Cluster).where(Cluster.slug == row["slug"])).first():
+            continue
+        session.add(Cluster(**row))
+        created += 1
+    session.flush()
+    return created
+
+
+def _organisation(session: Session, kind: str, name: str, cluster_slug: str | None):
+    cluster = accounts.get_cluster_by_slug(session, cluster_slug) if cluster_slug else None
+    organisation = session.exec(
+        select(Organisation).where(Organisation.kind == kind, Organisation.name == name)
+    ).first()
+    if organisation is None:
+        organisation = Organisation(
+            kind=kind, name=name, cluster_id=cluster.id if cluster else None
+        )
+        session.add(organisation)
+        session.flush()
+    return organisation, cluster
+
+
+def _load_users(session: Session) -> int:
+    created = 0
+    for row in _read("users.json"):
+        if accounts.find_user_by_email(session, row["email"]) is not None:
+            continue
+        if row["kind"] == "admin":
+            accounts.create_user(
+                session,
+                email=row["email"],
+                password=DEMO_PASSWORD,
+                full_name=row["name"],
+                organisation=None,
+                is_admin=True,
+            )
+        elif row["kind"] == "coordinator":
+            cluster = accounts.get_cluster_by_slug(session, row["cluster"])
+            accounts.create_coordinator(
+                session,
+                email=row["email"],
+                password=DEMO_PASSWORD,
+                full_name=row["name"],
+                cluster=cluster,
+            )
+        else:
+            organisation, _ = _organisation(
+                session, row["kind"], row["organisation"], row.get("cluster")
+            )
+            accounts.create_user(
+                session,
+                email=row["email"],
+                password=DEMO_PASSWORD,
+                full_name=row["name"],
+                organisation=organisation,
+                role=row.get("role", "owner"),
+            )
+        created += 1
+    session.flush()
+    return created
+
+
+def demo_logins(session: Session) -> list[str]:
+    emails = [row["email"] for row in _read("users.json") if row.get("show_login", True)]
+    users = {u.email: u for u in session.exec(select(User).where(User.email.in_(emails)))}
+    lines = []
+    for email in emails:
+        user = users.get(email)
+        if user is None:
+            continue
+        kind = "admin" if user.is_admin else _kind_label(session, user)
+        lines.append(f"{kind:<12} {email}")
+    return lines
+
+
+def _kind_label(session: Session, user: User) -> str:
+    organisation = session.get(Organisation, user.organisation_id)
+    labels = {
+        OrganisationKind.MSME: "msme",
+        OrganisationKind.ANCHOR: "anchor",
+        OrganisationKind.CLUSTER_OFFICE: "coordinator",
+    }
+    return labels[OrganisationKind(organisation.kind)]

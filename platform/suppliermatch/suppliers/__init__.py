@@ -1,0 +1,1 @@
+"""MSME supplier profiles: enterprise, capabilities, equipment, bulk import, search."""

@@ -1,0 +1,178 @@
+"""Test fixtures: one app per run, every test inside a transaction that is rolled back.
+
+The backend is chosen by SUPPLIERMATCH_TEST_DB: unset or "sqlite" for a SQLite file in a
+temporary folder, or a PostgreSQL URL (``make test`` runs both when TEST_DATABASE_URL is
+set). The schema is made once with create_all; the migration tests check that Alembic
+makes the same schema.
+"""
+
+import os
+from contextlib import contextmanager
+from unittest import mock
+
+import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from suppliermatch import create_app
+from suppliermatch.extensions import db
+from suppliermatch.tables import metadata
+
+from tests import factories
+
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def test_database_url(tmp_path_factory) -> str:
+    choice = os.environ.get("SUPPLIERMATCH_TEST_DB", "sqlite")
+    if choice == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    return choice
+
+
+class BrowserLikeClient(FlaskClient):
+    """A test client that sends the CSRF token on writes, as our pages and JS do.
+
+    ``client.csrf = False`` sends writes without it, to test the protection itself.
+    """
+
+    csrf = True
+    _token: str | None = None
+
+    def open(self, *args, **kwargs):
+        method = (kwargs.get("method") or "GET").upper()
+        if self.csrf and method in STATE_CHANGING and not _has_bearer(kwargs):
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRFToken", self.csrf_token())
+            kwargs["headers"] = headers
+        return self._open_in_own_app_context(*args, **kwargs)
+
+    def _open_in_own_app_context(self, *args, **kwargs):
+        # The test holds an app context for its own session; Flask would reuse it for the
+        # request, sharing ``g`` (CSRF token, actor, DB session) between requests. Hide it
+        # so each request gets a fresh context, as in production.
+        hidden = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(hidden)
+
+    def csrf_token(self) -> str:
+        response = self._open_in_own_app_context("/api/auth/csrf", method="GET")
+        return response.get_json()["csrf_token"]
+
+    def login(self, email: str, password: str = factories.PASSWORD):
+        response = self.post("/api/auth/login", json={"email": email, "password": password})
+        assert response.status_code == 200, response.get_json()
+        return response
+
+
+def _has_bearer(kwargs) -> bool:
+    headers = kwargs.get("headers") or {}
+    value = dict(headers).get("Authorization", "")
+    return value.lower().startswith("bearer ")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    return test_database_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    os.environ["SUPPLIERMATCH_INSTANCE_DIR"] = str(instance)
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret-key",
+            "ARGON2_PROFILE": "CHEAPEST",
+            "RATELIMIT_ENABLED": False,
+            "UPLOAD_DIR": str(instance / "uploads"),
+            "BACKUP_DIR": str(instance / "backups"),
+        }
+    )
+    app.test_client_class = BrowserLikeClient
+    with app.app_context():
+        metadata.drop_all(db.engine)
+        metadata.create_all(db.engine)
+    yield app
+    with app.app_context():
+        metadata.drop_all(db.engine)
+        db.engine.dispose()
+
+
+@contextmanager
+def rolled_back_transaction():
+    """Every session in the block joins one outer transaction through SAVEPOINTs.
+
+    SQLAlchemy's "joining a session into an external transaction" recipe: commits in the
+    code under test release savepoints; the outer transaction is rolled back at the end.
+    (Flask-SQLAlchemy-Lite's test_isolation does not join with SQLAlchemy 2.1.)
+    """
+    connection = db.engine.connect()
+    outer = connection.begin()
+    options = {"bind": connection, "join_transaction_mode": "create_savepoint"}
+    try:
+        with mock.patch.dict(db.sessionmaker.kw, options):
+            yield
+    finally:
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _isolated(request):
+    """Roll back everything a test wrote (only for tests that use the app)."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context(), rolled_back_transaction():
+        yield
+
+
+@pytest.fixture
+def session(app):
+    return db.session
+
+
+@pytest.fixture
+def client(app) -> BrowserLikeClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_client(app):
+    """A fresh, signed-in client for a user: ``make_client(user)``."""
+
+    def make(user=None, password: str = factories.PASSWORD) -> BrowserLikeClient:
+        c = app.test_client()
+        if user is not None:
+            c.login(user.email, password)
+        return c
+
+    return make
+
+
+@pytest.fixture
+def world(session):
+    """Two clusters with an MSME, an anchor and a coordinator each, plus an admin.
+
+    The cast of the access tests: MSME A/B, anchor X/Y, coordinator 1/2, admin.
+    """
+    cluster_1 = factories.make_cluster(session, slug=factories.unique("one"))
+    cluster_2 = factories.make_cluster(session, slug=factories.unique("two"))
+    cast = {
+        "cluster_1": cluster_1,
+        "cluster_2": cluster_2,
+        "msme_a": factories.make_user(session, kind="msme", cluster=cluster_1),
+        "msme_b": factories.make_user(session, kind="msme", cluster=cluster_2),
+        "anchor_x": factories.make_user(session, kind="anchor", cluster=cluster_1),
+        "anchor_y": factories.make_user(session, kind="anchor", cluster=cluster_2),
+        "coordinator_1": factories.make_user(session, kind="coordinator", cluster=cluster_1),
+        "coordinator_2": factories.make_user(session, kind="coordinator", cluster=cluster_2),
+        "admin": factories.make_user(session, kind="admin"),
+    }
+    session.commit()
+    return cast
