@@ -1,0 +1,236 @@
+"""Duplicate enterprises are found with evidence a coordinator can check; namesakes are not."""
+
+import pytest
+from suppliermatch.suppliers.dedup import (
+    LIKELY_DUPLICATE_SCORE,
+    MAX_RECORDS_SHARING_CONTACT,
+    SupplierRecord,
+    compare_records,
+    duplicates_of,
+    find_duplicates,
+    normalise_name,
+    normalise_phone,
+)
+
+
+def supplier(id, name, **fields) -> SupplierRecord:
+    defaults = {
+        "pincode": "751078",
+        "district": "Khordha",
+        "state": "Odisha",
+    }
+    return SupplierRecord(id=id, name=name, **{**defaults, **fields})
+
+
+def pair_ids(pairs) -> set[frozenset]:
+    return {frozenset((pair.first_id, pair.second_id)) for pair in pairs}
+
+
+# -- names ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "Sri Ganesh Engineering Works Private Limited",
+        "Shri Ganesh Engg. Works Pvt. Ltd.",
+        "SHREE GANESH ENGINEERING WORKS (P) LTD",
+        "M/s. Sree Ganesh Engg Works Pvt Ltd",
+        "Sri Ganesh Engineering Works Priavte Limited",
+    ],
+)
+def test_spellings_of_one_company_name_normalise_alike(spelling):
+    name = normalise_name(spelling)
+    assert name.written == "sri ganesh engineering works"
+    assert name.legal_form == "company"
+
+
+def test_ampersand_and_word_and_are_the_same_and_partnership_suffix_goes():
+    assert normalise_name("Rao & Sons & Co").written == normalise_name("Rao and Sons").written
+
+
+def test_llp_is_recognised_as_its_own_legal_form():
+    assert normalise_name("Kalinga Tools LLP").legal_form == "llp"
+    assert normalise_name("Kalinga Tools").legal_form is None
+
+
+def test_a_name_that_is_only_a_suffix_word_is_kept():
+    assert normalise_name("Limited").written == "limited"
+
+
+@pytest.mark.parametrize(
+    "written", ["+91 98765 43210", "098765-43210", "919876543210", "9876543210"]
+)
+def test_phone_numbers_written_differently_normalise_alike(written):
+    assert normalise_phone(written) == "9876543210"
+
+
+# -- pairs that are duplicates ------------------------------------------------------------
+
+
+def test_re_registration_without_gstin_is_a_likely_duplicate_with_evidence():
+    original = supplier(
+        "S1",
+        "Narmada Labs Private Limited",
+        gstin="27AAPFU0939F1ZV",
+        udyam="UDYAM-OD-34-6651287",
+        phone="+91 9838055894",
+        email="contact@narmadalabs.in",
+    )
+    again = supplier(
+        "S2",
+        "NARMADA LABS PVT. LTD.",
+        udyam="UDYAM-OD-34-6651287",
+        phone="09838055894",
+        email="info@gmail.com",
+    )
+    (pair,) = find_duplicates([original, again])
+    assert (pair.first_id, pair.second_id) == ("S1", "S2")
+    assert pair.likely and pair.score >= LIKELY_DUPLICATE_SCORE
+    assert "same Udyam number UDYAM-OD-34-6651287" in pair.evidence
+    assert "same phone +91 98380 55894" in pair.evidence
+    assert "names identical after removing legal suffixes" in pair.evidence
+    assert "same PIN code 751078" in pair.evidence
+
+
+def test_same_pan_registered_in_two_states_is_one_enterprise():
+    home = supplier(
+        "S1", "Apex Industries", gstin="27AAPFU0939F1ZV", district="Pune", state="Maharashtra"
+    )
+    branch = supplier(
+        "S2", "Apex Inds", gstin="29AAPFU0939F1ZS", district="Belagavi", state="Karnataka"
+    )
+    (pair,) = find_duplicates([home, branch])
+    assert pair.likely
+    assert "same PAN AAPFU0939F" in pair.evidence
+
+
+def test_misspelled_name_with_shared_phone_is_found():
+    first = supplier("S1", "Vishwakarma Enterprises", phone="9629246321")
+    second = supplier("S2", "Vishwakrama Enterprises", phone="+91 96292 46321")
+    (pair,) = find_duplicates([first, second])
+    assert pair.likely
+    assert any(
+        e.startswith("names 9") and e.endswith("% alike after removing legal suffixes")
+        for e in pair.evidence
+    )
+
+
+def test_udyam_number_one_keystroke_apart_counts_for_not_against():
+    first = supplier("S1", "Utkal Automation", udyam="UDYAM-OD-34-6651287", phone="9838055894")
+    second = supplier("S2", "Utkal Automation", udyam="UDYAM-OD-34-6651281", phone="9838055894")
+    pair = compare_records(first, second)
+    assert pair.likely
+    assert any("differ by one character" in e for e in pair.evidence)
+
+
+# -- pairs that are not ------------------------------------------------------------------
+
+
+def test_namesakes_in_one_district_with_their_own_pans_are_not_reported():
+    first = supplier("S1", "Sri Industries Pvt Ltd", gstin="27AAPFU0939F1ZV", phone="9000000001")
+    second = supplier("S2", "Sri Industries Pvt Ltd", gstin="29AAGCB7383J1Z4", phone="9000000002")
+    assert find_duplicates([first, second]) == []
+    scored = compare_records(first, second)
+    assert "different PANs AAPFU0939F and AAGCB7383J" in scored.evidence
+    assert scored.score < 0.01
+
+
+def test_namesakes_in_different_districts_with_nothing_shared_are_not_compared():
+    first = supplier("S1", "Prime Tools")
+    second = supplier("S2", "Prime Tools", pincode="380081", district="Ahmedabad", state="Gujarat")
+    assert find_duplicates([first, second], min_score=0.0) == []
+
+
+def test_same_name_and_place_alone_is_for_review_not_a_likely_duplicate():
+    first = supplier("S1", "Deccan Industries")
+    second = supplier("S2", "Deccan Industries")
+    (pair,) = find_duplicates([first, second])
+    assert not pair.likely
+    assert pair.score >= 0.5
+
+
+def test_llp_and_company_of_the_same_name_count_against_each_other():
+    company = supplier("S1", "Kaveri Tools Pvt Ltd", phone="9953492152")
+    llp = supplier("S2", "Kaveri Tools LLP", phone="9953492152")
+    plain = supplier("S3", "Kaveri Tools", phone="9953492152")
+    conflicting = compare_records(company, llp)
+    assert "one is an LLP, the other a company" in conflicting.evidence
+    assert conflicting.score < compare_records(company, plain).score
+
+
+def test_a_consultants_phone_shared_by_many_firms_is_not_evidence():
+    consultant = "+91 9123456780"
+    firms = [
+        supplier(f"S{n}", name, phone=consultant)
+        for n, name in enumerate(
+            [
+                "Rao Labs",
+                "Mehta Castings",
+                "Iyer Coatings",
+                "Patel Forgings",
+                "Das Gases",
+                "Sahu Polymers",
+                "Nair Controls",
+            ]
+        )
+    ]
+    assert len(firms) > MAX_RECORDS_SHARING_CONTACT
+    assert find_duplicates(firms) == []
+
+
+def test_a_phone_shared_by_two_firms_with_unlike_names_is_not_likely():
+    first = supplier("S1", "Rao Labs", phone="9123456780")
+    second = supplier("S2", "Mehta Castings", phone="9123456780")
+    assert not compare_records(first, second).likely
+
+
+def test_free_mail_domain_is_not_evidence_but_a_company_domain_is():
+    on_gmail = compare_records(
+        supplier("S1", "Apex Tools", email="a@gmail.com"),
+        supplier("S2", "Apex Tools", email="b@gmail.com"),
+    )
+    on_own_domain = compare_records(
+        supplier("S1", "Apex Tools", email="a@apextools.in"),
+        supplier("S2", "Apex Tools", email="b@apextools.in"),
+    )
+    assert not any("email" in e for e in on_gmail.evidence)
+    assert "same email domain apextools.in" in on_own_domain.evidence
+    assert on_own_domain.score > on_gmail.score
+
+
+# -- the list as a whole -------------------------------------------------------------------
+
+
+def test_pairs_come_best_first_and_respect_the_minimum_score():
+    records = [
+        supplier("A1", "Jay Labs Private Limited", udyam="UDYAM-OD-19-6822111"),
+        supplier("A2", "JAY LABS PVT. LTD.", udyam="UDYAM-OD-19-6822111"),
+        supplier("B1", "Surya Components"),
+        supplier("B2", "Surya Components"),
+        supplier("C1", "Om Coatings", pincode="530010", district="Visakhapatnam"),
+    ]
+    everything = find_duplicates(records, min_score=0.0)
+    assert [p.score for p in everything] == sorted((p.score for p in everything), reverse=True)
+    assert pair_ids(find_duplicates(records, min_score=0.9)) == {frozenset(("A1", "A2"))}
+    assert frozenset(("B1", "B2")) in pair_ids(find_duplicates(records, min_score=0.5))
+
+
+def test_duplicates_of_a_new_record_lists_only_its_pairs_with_it_first():
+    existing = [
+        supplier("S1", "Mehta Udyog (P) Ltd", phone="9470578355"),
+        supplier("S2", "Ganesh Udyog", phone="9495780786"),
+        supplier("S3", "Ganesh Udyog Pvt Ltd", phone="9495780786"),
+    ]
+    new = supplier("NEW", "Mehta Udyog Private Limited", phone="+91 94705 78355")
+    pairs = duplicates_of(new, existing)
+    assert [(p.first_id, p.second_id) for p in pairs] == [("NEW", "S1")]
+
+
+def test_records_without_identifiers_or_place_do_not_break_detection():
+    bare = [
+        SupplierRecord(id=1, name=""),
+        SupplierRecord(id=2, name="  "),
+        SupplierRecord(id=3, name="X"),
+    ]
+    assert find_duplicates(bare) == []
