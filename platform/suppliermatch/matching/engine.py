@@ -1,0 +1,437 @@
+"""Ranking: candidates from the index, hard constraints as filters, scores, explanations.
+
+1. Read the requested process from the requirement (or take the one given) and its related
+   processes from the taxonomy.
+2. Candidates come from the inverted lists: suppliers offering the process (exact), then
+   those offering a related one. If the requirement names no known process, candidates
+   come from word-stem lists instead and are re-ranked by fuzzy text similarity.
+3. Hard constraints are checked on all candidates at once with arrays; failing suppliers
+   leave the ranking (and are listed apart on request, with the reasons).
+4. Qualifying suppliers are scored (``scoring``): the kind of match sets the band, the
+   factors set the place inside it.
+5. Only when exact and related suppliers do not fill the list are weaker candidates (same
+   category, or owning the equipment) considered.
+6. The top of the list gets plain-language reasons (``explain``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz import process as fuzzy_process
+
+from suppliermatch.matching import explain, scoring
+from suppliermatch.matching.constraints import (
+    MIN_CAPACITY_SHARE,
+    TOLERANCE_EPSILON_MM,
+    effective_needed_by,
+    hard_constraint_failures,
+)
+from suppliermatch.matching.geo import haversine_km_many
+from suppliermatch.matching.index import MatchIndex
+from suppliermatch.matching.types import (
+    FactorScore,
+    MatchResult,
+    ProcessMatch,
+    RankedSupplier,
+    RequirementQuery,
+)
+
+# Confidence of a related-process match relative to the supplier's own match confidence.
+RELATED_CONFIDENCE = 0.8
+# Text search (no known process): how many stem-matched suppliers get the fuzzy re-rank,
+# and the least fuzzy similarity (0..100) that still counts as a match.
+TEXT_SHORTLIST = 2000
+TEXT_MIN_SIMILARITY = 50.0
+# A stem found in more than this share of suppliers does not help text search.
+TEXT_MAX_STEM_SHARE = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class _Tier:
+    match: ProcessMatch
+    rows: np.ndarray
+    confidence: np.ndarray
+    process: np.ndarray | None = None  # per row, the process slug that matched (object array)
+
+
+def rank(
+    index: MatchIndex,
+    query: RequirementQuery,
+    *,
+    limit: int = 100,
+    explain_top: int = 50,
+    include_excluded: bool = False,
+    today: date | None = None,
+) -> MatchResult:
+    """Rank the index's suppliers for ``query``; see the module docstring for the steps."""
+    weights = scoring.resolve_weights(query.weights)
+    needed_by = effective_needed_by(query, today)
+    requested = _requested_process(index, query)
+    related = tuple(sorted(index.taxonomy.related(requested.process))) if requested.process else ()
+
+    if requested.process:
+        tiers = _process_tiers(index, requested.process, related)
+    else:
+        tiers = [_text_tier(index, query)]
+
+    context = _Context(index, query, weights, needed_by, requested.process)
+    qualified: list[_Scored] = []
+    excluded: list[_Scored] = []
+    considered = 0
+    for tier in tiers:
+        considered += len(tier.rows)
+        passed, failed = context.split_by_constraints(tier)
+        qualified.append(context.score(passed))
+        if include_excluded:
+            excluded.append(context.score(failed))
+
+    if requested.process and sum(len(s.rows) for s in qualified) < limit:
+        weak = _weak_tier(index, query, requested.process, tiers)
+        considered += len(weak.rows)
+        passed, _ = context.split_by_constraints(weak)
+        qualified.append(context.score(passed))
+
+    ranked = _assemble(context, qualified, limit, explain_top, qualifies=True)
+    excluded_ranked = (
+        _assemble(context, excluded, limit, explain_top, qualifies=False)
+        if include_excluded
+        else ()
+    )
+    notes = ()
+    if not requested.process:
+        notes = ("No known process was recognised in the requirement; ranked by text similarity.",)
+    return MatchResult(
+        requirement_ref=query.ref,
+        process=requested.process,
+        process_phrase=requested.phrase,
+        related_processes=related,
+        ranked=ranked,
+        excluded=excluded_ranked,
+        candidates=considered,
+        notes=notes,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Requested:
+    process: str | None
+    phrase: str
+
+
+def _requested_process(index: MatchIndex, query: RequirementQuery) -> _Requested:
+    if query.process_slug:
+        if not index.taxonomy.has_process(query.process_slug):
+            raise KeyError(f"unknown process {query.process_slug!r}")
+        return _Requested(query.process_slug, index.taxonomy.process(query.process_slug).name)
+    found = index.matcher.find_in_requirement(query.title, query.description, query.category)
+    return _Requested(found.process, found.phrase)
+
+
+def _process_tiers(index: MatchIndex, process: str, related: tuple[str, ...]) -> list[_Tier]:
+    exact_rows, exact_conf = index.rows_offering(process)
+    seen = np.zeros(index.row_count, dtype=np.bool_)
+    seen[exact_rows] = True
+    exact = _Tier(
+        ProcessMatch.EXACT,
+        exact_rows,
+        exact_conf,
+        np.full(len(exact_rows), process, dtype=object),
+    )
+
+    related_rows: list[np.ndarray] = []
+    related_conf: list[np.ndarray] = []
+    related_slug: list[np.ndarray] = []
+    for slug in related:
+        rows, conf = index.rows_offering(slug)
+        fresh = ~seen[rows]
+        rows, conf = rows[fresh], conf[fresh]
+        seen[rows] = True
+        related_rows.append(rows)
+        related_conf.append(conf * RELATED_CONFIDENCE)
+        related_slug.append(np.full(len(rows), slug, dtype=object))
+    related_tier = _Tier(
+        ProcessMatch.RELATED,
+        _concat(related_rows, np.int64),
+        _concat(related_conf, np.float64),
+        _concat(related_slug, object),
+    )
+    return [exact, related_tier]
+
+
+def _weak_tier(
+    index: MatchIndex, query: RequirementQuery, process: str, tiers: list[_Tier]
+) -> _Tier:
+    """Suppliers in the requirement's category, or owning the equipment, but not offering it."""
+    category = query.category or index.taxonomy.process(process).category
+    rows = np.union1d(index.rows_in_category(category), index.rows_with_equipment(process))
+    taken = np.concatenate([t.rows for t in tiers]) if tiers else np.empty(0, np.int64)
+    rows = np.setdiff1d(rows, taken, assume_unique=False)
+    return _Tier(ProcessMatch.WEAK, rows, np.full(len(rows), 0.5), None)
+
+
+def _text_tier(index: MatchIndex, query: RequirementQuery) -> _Tier:
+    """Suppliers whose text resembles the requirement, when no known process was named."""
+    query_text = " ".join(filter(None, (query.title, query.description)))
+    stems = {s for s in index.matcher.tokens(query_text) if s.isalpha()}
+    live = max(1, len(index))
+    scores = np.zeros(index.row_count, dtype=np.float32)
+    for stem in stems:
+        frequency = index.stem_frequency(stem)
+        if not frequency or frequency > TEXT_MAX_STEM_SHARE * live:
+            continue
+        scores[index.rows_with_stem(stem)] += np.log(1 + live / frequency)
+    hits = np.flatnonzero(scores > 0)
+    if len(hits) > TEXT_SHORTLIST:
+        hits = hits[np.argpartition(-scores[hits], TEXT_SHORTLIST)[:TEXT_SHORTLIST]]
+    if not len(hits):
+        return _Tier(ProcessMatch.TEXT, np.empty(0, np.int64), np.empty(0))
+    texts = [index.texts[row] for row in hits]
+    similarity = fuzzy_process.cdist(
+        [query.title or query_text], texts, scorer=fuzz.token_set_ratio, workers=1
+    )[0]
+    keep = similarity >= TEXT_MIN_SIMILARITY
+    return _Tier(ProcessMatch.TEXT, hits[keep].astype(np.int64), similarity[keep] / 100.0)
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    match: ProcessMatch
+    rows: np.ndarray
+    scores: np.ndarray
+    values: dict[str, np.ndarray]
+    distance_km: np.ndarray
+    process: np.ndarray | None
+    preferred_held: np.ndarray
+
+
+class _Context:
+    """One query's settings and the array work on candidate rows."""
+
+    def __init__(
+        self,
+        index: MatchIndex,
+        query: RequirementQuery,
+        weights,
+        needed_by: date,
+        requested: str | None,
+    ):
+        self.index = index
+        self.requested = requested
+        self.query = query
+        self.weights = weights
+        self.needed_by = needed_by
+        self.needed_day = needed_by.toordinal()
+        self.plant_known = query.plant_lat is not None and query.plant_lon is not None
+        self.catalogue = index.catalogue
+
+    def split_by_constraints(self, tier: _Tier) -> tuple[_Tier, _Tier]:
+        ok = self.meets_hard_constraints(tier.rows)
+        return _subset(tier, ok), _subset(tier, ~ok)
+
+    def meets_hard_constraints(self, rows: np.ndarray) -> np.ndarray:
+        ok = np.ones(len(rows), dtype=np.bool_)
+        for code in self.query.required_certs:
+            ok &= self.holds(code, rows)
+        if self.query.tolerance_mm:
+            tolerance = self.index.tolerance[rows]
+            with np.errstate(invalid="ignore"):
+                ok &= tolerance <= self.query.tolerance_mm + TOLERANCE_EPSILON_MM
+        if self.query.quantity_per_month:
+            capacity = self.index.capacity[rows]
+            with np.errstate(invalid="ignore"):
+                ok &= capacity >= MIN_CAPACITY_SHARE * self.query.quantity_per_month
+        return ok
+
+    def holds(self, required_code: str, rows: np.ndarray) -> np.ndarray:
+        """Per row, whether a certificate meeting ``required_code`` counts on the needed-by date."""
+        held = np.zeros(len(rows), dtype=np.bool_)
+        for code in self.catalogue.codes_satisfying(required_code):
+            valid_until = self.index.certified_until(code)
+            if valid_until is not None:
+                held |= valid_until[rows] >= self.needed_day
+        return held
+
+    def verified_share(self, rows: np.ndarray) -> np.ndarray:
+        wanted = (*self.query.required_certs, *self.query.preferred_certs)
+        counted = np.zeros(len(rows))
+        verified = np.zeros(len(rows))
+        for required in wanted:
+            for code in self.catalogue.codes_satisfying(required):
+                valid_until = self.index.certified_until(code)
+                if valid_until is None:
+                    continue
+                counts = valid_until[rows] >= self.needed_day
+                counted += counts
+                verified += counts & self.index.verified(code)[rows]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(counted > 0, verified / np.maximum(counted, 1), np.nan)
+
+    def distances(self, rows: np.ndarray) -> np.ndarray:
+        if not self.plant_known:
+            return np.full(len(rows), np.nan)
+        return haversine_km_many(
+            self.index.lat[rows], self.index.lon[rows], self.query.plant_lat, self.query.plant_lon
+        )
+
+    def score(self, tier: _Tier) -> _Scored:
+        rows = tier.rows
+        preferred_held = np.zeros(len(rows))
+        for code in self.query.preferred_certs:
+            preferred_held += self.holds(code, rows)
+        distance_km = self.distances(rows)
+        inputs = scoring.FactorInputs(
+            preferred_held=preferred_held,
+            capacity=self.index.capacity[rows],
+            distance_km=distance_km,
+            tolerance_mm=self.index.tolerance[rows],
+            readiness=self.index.readiness[rows].astype(np.float64),
+            scorecard=self.index.scorecard[rows].astype(np.float64),
+            verified_share=self.verified_share(rows),
+            match_confidence=tier.confidence,
+        )
+        needs = scoring.Needs(
+            preferred_count=len(self.query.preferred_certs),
+            quantity=self.query.quantity_per_month,
+            max_distance_km=self.query.max_distance_km,
+            tolerance_mm=self.query.tolerance_mm,
+            plant_known=self.plant_known,
+        )
+        values = scoring.factor_values(inputs, needs)
+        fit = scoring.fit(values, self.weights)
+        return _Scored(
+            match=tier.match,
+            rows=rows,
+            scores=scoring.banded_score(tier.match, fit),
+            values=values,
+            distance_km=distance_km,
+            process=tier.process,
+            preferred_held=preferred_held,
+        )
+
+
+def _assemble(
+    context: _Context,
+    groups: list[_Scored],
+    limit: int,
+    explain_top: int,
+    *,
+    qualifies: bool,
+) -> tuple[RankedSupplier, ...]:
+    groups = [g for g in groups if len(g.rows)]
+    if not groups or limit <= 0:
+        return ()
+    scores = np.concatenate([g.scores for g in groups])
+    group_of = np.concatenate([np.full(len(g.rows), i) for i, g in enumerate(groups)])
+    position = np.concatenate([np.arange(len(g.rows)) for g in groups])
+    rows = np.concatenate([g.rows for g in groups])
+    if len(scores) > limit:
+        top = np.argpartition(-scores, limit - 1)[:limit]
+    else:
+        top = np.arange(len(scores))
+    refs = np.array([context.index.refs[row] for row in rows[top]], dtype=object)
+    # Best score first; equal scores in supplier reference order, so the ranking is stable.
+    order = top[np.lexsort((refs, -scores[top]))]
+
+    ranked = []
+    for rank_number, item in enumerate(order, start=1):
+        group = groups[group_of[item]]
+        at = position[item]
+        ranked.append(
+            _ranked_supplier(
+                context,
+                group,
+                at,
+                rank_number,
+                with_reasons=rank_number <= explain_top or not qualifies,
+                qualifies=qualifies,
+            )
+        )
+    return tuple(ranked)
+
+
+def _ranked_supplier(
+    context: _Context,
+    group: _Scored,
+    at: int,
+    rank_number: int,
+    *,
+    with_reasons: bool,
+    qualifies: bool,
+) -> RankedSupplier:
+    index = context.index
+    row = int(group.rows[at])
+    values = {name: float(v[at]) for name, v in group.values.items()}
+    contributions = scoring.contributions(values, context.weights, group.match)
+    factors = tuple(
+        FactorScore(
+            name, round(values[name], 4), context.weights[name], round(contributions[name], 4)
+        )
+        for name in context.weights
+    )
+    process = group.process[at] if group.process is not None else None
+    supplier = index.supplier_row(row)
+    mention = explain.find_mention(index, row, process) if process else None
+    failures: tuple[str, ...] = ()
+    if not qualifies:
+        failures = tuple(
+            f.message
+            for f in hard_constraint_failures(
+                certificates=supplier.certificates,
+                capacity_per_month=supplier.capacity_per_month,
+                best_tolerance_mm=supplier.best_tolerance_mm,
+                query=context.query,
+                catalogue=context.catalogue,
+                today=context.needed_by,
+            )
+        )
+    reasons: tuple[str, ...] = ()
+    if with_reasons:
+        reasons = explain.reasons(
+            explain.Explained(
+                supplier=supplier,
+                query=context.query,
+                needed_by=context.needed_by,
+                match=group.match,
+                requested=context.requested,
+                process=process,
+                mention=mention,
+                distance_km=_optional(group.distance_km[at]),
+                catalogue=context.catalogue,
+                taxonomy=index.taxonomy,
+            )
+        )
+    return RankedSupplier(
+        supplier_id=index.ids[row],
+        supplier_ref=index.refs[row],
+        name=index.names[row],
+        rank=rank_number,
+        score=round(float(group.scores[at]), 4),
+        match=group.match,
+        matched_process=process,
+        matched_phrase=mention.phrase if mention else "",
+        qualifies=qualifies,
+        factors=factors,
+        reasons=reasons,
+        failures=failures,
+    )
+
+
+def _subset(tier: _Tier, mask: np.ndarray) -> _Tier:
+    return _Tier(
+        tier.match,
+        tier.rows[mask],
+        tier.confidence[mask],
+        tier.process[mask] if tier.process is not None else None,
+    )
+
+
+def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+
+
+def _optional(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)

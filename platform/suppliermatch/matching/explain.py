@@ -1,0 +1,166 @@
+"""Plain-language reasons for a supplier's place in a ranking.
+
+Each reason is one short clause a buyer can read at a glance: what the supplier offers and
+which of its words matched, each required and preferred certificate with its expiry, the
+tolerance, the capacity against the quantity, and the distance to the plant.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from suppliermatch.matching.concepts import ProcessMention
+from suppliermatch.matching.constraints import (
+    capacity_failure,
+    certificate_failure,
+    tolerance_failure,
+)
+from suppliermatch.matching.index import MatchIndex, SupplierRow
+from suppliermatch.matching.types import ProcessMatch, RequirementQuery
+from suppliermatch.reference.certificates import CertificateCatalogue
+from suppliermatch.reference.taxonomy import Taxonomy
+
+# Quoted supplier phrases longer than this are shortened in reasons.
+MAX_QUOTE_CHARS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Explained:
+    """Everything the reasons for one supplier are written from."""
+
+    supplier: SupplierRow
+    query: RequirementQuery
+    needed_by: date
+    match: ProcessMatch
+    requested: str | None  # the process the requirement asks for
+    process: str | None  # the process the supplier matched with
+    mention: ProcessMention | None
+    distance_km: float | None
+    catalogue: CertificateCatalogue
+    taxonomy: Taxonomy
+
+
+def find_mention(index: MatchIndex, row: int, process: str) -> ProcessMention | None:
+    """The words in a supplier's profile that named ``process`` (offered before equipment)."""
+    found = [m for m in index.mentions_of(row) if m.process == process]
+    found.sort(key=lambda m: (m.equipment, -m.confidence))
+    return found[0] if found else None
+
+
+def process_label(taxonomy: Taxonomy, slug: str) -> str:
+    """A process name for use inside a sentence: "wire EDM", "grain boundary diffusion"."""
+    name = re.sub(r"\s*\([^)]*\)", "", taxonomy.process(slug).name).strip()
+    if len(name) > 1 and name[1].islower():
+        name = name[0].lower() + name[1:]
+    return name
+
+
+def reasons(item: Explained) -> tuple[str, ...]:
+    out = [_process_reason(item)]
+    out.extend(_certificate_reasons(item))
+    out.extend(_tolerance_reason(item))
+    out.extend(_capacity_reason(item))
+    out.extend(_distance_reason(item))
+    supplier = item.supplier
+    if supplier.readiness is not None:
+        out.append(f"readiness assessment {supplier.readiness:.0%}")
+    if supplier.scorecard is not None:
+        out.append(f"delivery scorecard {supplier.scorecard:.0%}")
+    return tuple(r for r in out if r)
+
+
+def _process_reason(item: Explained) -> str:
+    taxonomy = item.taxonomy
+    words = _quote(item.mention.phrase) if item.mention else ""
+    declared = item.mention is not None and item.mention.phrase == "declared"
+    if item.match is ProcessMatch.EXACT and item.process:
+        label = process_label(taxonomy, item.process)
+        if declared:
+            return f"offers {label} (declared in its profile)"
+        return f"offers {label} (matched {words})" if words else f"offers {label}"
+    if item.match is ProcessMatch.RELATED and item.process and item.requested:
+        label = process_label(taxonomy, item.process)
+        text = f"offers {label}, closely related to {process_label(taxonomy, item.requested)}"
+        return f"{text} (matched {words})" if words and not declared else text
+    if item.match is ProcessMatch.TEXT:
+        return "its capability text resembles the requirement (no known process recognised)"
+    categories = [taxonomy.category(c).name for c in item.supplier.categories]
+    if categories:
+        return f"works in {', '.join(categories)}, but does not name the requested process"
+    return "owns equipment for the process, but does not offer it as a service"
+
+
+def _certificate_reasons(item: Explained) -> list[str]:
+    out = []
+    held = item.supplier.certificates
+    for kind, codes in (
+        ("", item.query.required_certs),
+        ("preferred ", item.query.preferred_certs),
+    ):
+        for code in codes:
+            cert = item.catalogue.matching_certificate(held, code, item.needed_by)
+            name = item.catalogue.display_name(code)
+            if cert is not None:
+                held_name = item.catalogue.display_name(cert.code)
+                what = held_name if cert.code == code else f"{held_name} (meets {name})"
+                verified = ", verified" if cert.verified else ""
+                prefix = "also holds preferred " if kind else "holds "
+                out.append(f"{prefix}{what}, valid to {_month(cert.valid_until)}{verified}")
+            else:
+                failure = certificate_failure(held, code, item.needed_by, item.catalogue)
+                message = failure.message if failure else f"does not hold {name}"
+                out.append(f"preferred certificate missing: {message}" if kind else message)
+    return out
+
+
+def _tolerance_reason(item: Explained) -> list[str]:
+    required = item.query.tolerance_mm
+    if not required:
+        return []
+    failure = tolerance_failure(item.supplier.best_tolerance_mm, required)
+    if failure:
+        return [failure.message]
+    return [f"best tolerance {item.supplier.best_tolerance_mm:g} mm meets {required:g} mm"]
+
+
+def _capacity_reason(item: Explained) -> list[str]:
+    quantity = item.query.quantity_per_month
+    capacity = item.supplier.capacity_per_month
+    if not quantity:
+        return [f"capacity {capacity:,.0f}/month"] if capacity is not None else []
+    failure = capacity_failure(capacity, quantity)
+    if failure:
+        return [failure.message]
+    if capacity >= quantity:
+        return [f"capacity {capacity:,.0f}/month covers the {quantity:,.0f} requested"]
+    return [
+        f"capacity {capacity:,.0f}/month covers {capacity / quantity:.0%} of the "
+        f"{quantity:,.0f} requested"
+    ]
+
+
+def _distance_reason(item: Explained) -> list[str]:
+    query = item.query
+    if query.plant_lat is None or query.plant_lon is None:
+        return []
+    if item.distance_km is None:
+        return ["location unknown, distance to the plant not known"]
+    km = f"{item.distance_km:,.0f} km from the plant"
+    limit = query.max_distance_km
+    if not limit:
+        return [km]
+    if item.distance_km <= limit:
+        return [f"{km}, within the preferred {limit:,.0f} km"]
+    return [f"{km}, beyond the preferred {limit:,.0f} km"]
+
+
+def _month(day: date | None) -> str:
+    return day.strftime("%Y-%m") if day else "an unknown date"
+
+
+def _quote(phrase: str) -> str:
+    if len(phrase) > MAX_QUOTE_CHARS:
+        phrase = phrase[: MAX_QUOTE_CHARS - 3].rstrip() + "..."
+    return f"'{phrase}'"

@@ -1,0 +1,435 @@
+"""The supplier index: what the engine searches, kept in columns for speed at a million rows.
+
+Each supplier is one row. Free text is read once, when the supplier is added, into
+taxonomy processes (inverted lists: process -> rows offering it, with the match
+confidence), categories (a bitmask) and word stems (inverted lists for text search when a
+requirement names no known process). Numbers the hard constraints and factors need
+(capacity, tolerance, coordinates, readiness, scorecard) sit in numpy arrays; certificates
+in a code x row matrix of "certified and valid until" day numbers, so "holds ZED Silver or
+better on 2026-08-30" is one comparison over the candidate rows.
+
+Rows are appended; ``upsert`` of a known supplier retires its old row and appends a new
+one, ``remove`` retires it. Retired rows stay in the inverted lists (skipped at query time)
+until more than half the rows are retired, when the index compacts itself.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from suppliermatch.matching.concepts import ConceptMatcher, ProcessMention
+from suppliermatch.matching.types import HeldCertificate, MatchResult, RequirementQuery, SupplierDoc
+from suppliermatch.reference.certificates import (
+    CertificateCatalogue,
+    CertStatus,
+    default_catalogue,
+)
+from suppliermatch.reference.taxonomy import Taxonomy, default_taxonomy
+
+NO_DATE = -1
+# Status codes in the certificate status matrix; -1 = not held. Ordered so that a larger
+# code is the more useful record when a supplier lists one code twice.
+_STATUS_CODES = {
+    CertStatus.SUSPENDED: 0,
+    CertStatus.EXPIRED: 1,
+    CertStatus.APPLIED: 2,
+    CertStatus.AUDIT_SCHEDULED: 3,
+    CertStatus.CERTIFIED: 4,
+}
+_STATUS_BY_CODE = {code: status for status, code in _STATUS_CODES.items()}
+_INITIAL_ROWS = 1024
+# Compact when retired rows exceed this share of all rows.
+_COMPACT_DEAD_SHARE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierRow:
+    """One indexed supplier, rebuilt from the columns (for explanations and checks)."""
+
+    row: int
+    id: int | str
+    ref: str
+    name: str
+    capabilities: str
+    declared_processes: tuple[str, ...]
+    categories: tuple[str, ...]
+    certificates: tuple[HeldCertificate, ...]
+    capacity_per_month: float | None
+    best_tolerance_mm: float | None
+    lat: float | None
+    lon: float | None
+    readiness: float | None
+    scorecard: float | None
+
+
+class MatchIndex:
+    """Suppliers indexed for ranking; see ``suppliermatch.matching.engine`` for ``rank``."""
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy | None = None,
+        catalogue: CertificateCatalogue | None = None,
+        matcher: ConceptMatcher | None = None,
+    ) -> None:
+        self.taxonomy = taxonomy or default_taxonomy()
+        self.catalogue = catalogue or default_catalogue()
+        self.matcher = matcher or ConceptMatcher(self.taxonomy)
+        self.cert_codes: tuple[str, ...] = self.catalogue.codes
+        self._code_index = {code: i for i, code in enumerate(self.cert_codes)}
+        if len(self.taxonomy.categories) > 64:
+            raise ValueError("the category bitmask holds at most 64 categories")
+        self.category_bits = {c.slug: 1 << i for i, c in enumerate(self.taxonomy.categories)}
+
+        self._rows = 0
+        self._dead = 0
+        self._allocate(_INITIAL_ROWS)
+        self.ids: list[int | str] = []
+        self.refs: list[str] = []
+        self.names: list[str] = []
+        self.texts: list[str] = []
+        self._declared: dict[int, tuple[str, ...]] = {}
+        self._row_of: dict[int | str, int] = {}
+        self._offering: dict[str, tuple[array, array]] = {}
+        self._equipment: dict[str, array] = {}
+        self._stem_rows: dict[str, array] = {}
+
+    # -- building ----------------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        suppliers: Iterable[SupplierDoc],
+        taxonomy: Taxonomy | None = None,
+        catalogue: CertificateCatalogue | None = None,
+        matcher: ConceptMatcher | None = None,
+    ) -> MatchIndex:
+        index = cls(taxonomy=taxonomy, catalogue=catalogue, matcher=matcher)
+        for supplier in suppliers:
+            index.upsert(supplier)
+        return index
+
+    def upsert(self, supplier: SupplierDoc) -> None:
+        """Add a supplier, or replace the indexed version of one with the same id."""
+        old = self._row_of.get(supplier.id)
+        if old is not None:
+            self._retire(old)
+        row = self._rows
+        if row >= self._capacity:
+            self._allocate(max(_INITIAL_ROWS, 2 * self._capacity))
+        self._rows += 1
+        self._write_row(row, supplier)
+        self._row_of[supplier.id] = row
+        self._maybe_compact()
+
+    def remove(self, supplier_id: int | str) -> bool:
+        """Take a supplier out of the index; False if it was not there."""
+        row = self._row_of.pop(supplier_id, None)
+        if row is None:
+            return False
+        self._retire(row, forget=False)
+        self._maybe_compact()
+        return True
+
+    def __len__(self) -> int:
+        return len(self._row_of)
+
+    def __contains__(self, supplier_id: object) -> bool:
+        return supplier_id in self._row_of
+
+    def rank(
+        self,
+        query: RequirementQuery,
+        limit: int = 100,
+        explain_top: int = 50,
+        include_excluded: bool = False,
+        today: date | None = None,
+    ) -> MatchResult:
+        """Suppliers for ``query``, best first, with reasons; see ``engine.rank``."""
+        from suppliermatch.matching.engine import rank  # the engine builds on this module
+
+        return rank(
+            self,
+            query,
+            limit=limit,
+            explain_top=explain_top,
+            include_excluded=include_excluded,
+            today=today,
+        )
+
+    # -- reading (for the engine) ---------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        """Rows in use, retired ones included (the length of every column view)."""
+        return self._rows
+
+    def row_of(self, supplier_id: int | str) -> int | None:
+        return self._row_of.get(supplier_id)
+
+    def rows_offering(self, process: str) -> tuple[np.ndarray, np.ndarray]:
+        """Live rows offering ``process`` and the confidence of each match."""
+        rows, confidence = self._offering.get(process, (array("i"), array("f")))
+        rows_np = np.frombuffer(rows, dtype=np.int32) if rows else np.empty(0, np.int32)
+        conf_np = (
+            np.frombuffer(confidence, dtype=np.float32) if confidence else np.empty(0, np.float32)
+        )
+        live = self.alive[rows_np]
+        return rows_np[live].astype(np.int64), conf_np[live].astype(np.float64)
+
+    def rows_with_equipment(self, process: str) -> np.ndarray:
+        """Live rows listing equipment for ``process`` among their facilities."""
+        return self._live(self._equipment.get(process))
+
+    def rows_with_stem(self, stem: str) -> np.ndarray:
+        return self._live(self._stem_rows.get(stem))
+
+    def stem_frequency(self, stem: str) -> int:
+        """How many rows (retired included) contain the stem: for text-search weighting."""
+        rows = self._stem_rows.get(stem)
+        return len(rows) if rows else 0
+
+    def rows_in_category(self, category: str) -> np.ndarray:
+        bit = self.category_bits.get(category)
+        if bit is None:
+            return np.empty(0, np.int64)
+        mask = (self.categories[: self._rows] & np.uint64(bit)) != 0
+        return np.flatnonzero(mask & self.alive)
+
+    @property
+    def alive(self) -> np.ndarray:
+        return self._alive[: self._rows]
+
+    @property
+    def capacity(self) -> np.ndarray:
+        return self._capacity_col[: self._rows]
+
+    @property
+    def tolerance(self) -> np.ndarray:
+        return self._tolerance[: self._rows]
+
+    @property
+    def lat(self) -> np.ndarray:
+        return self._lat[: self._rows]
+
+    @property
+    def lon(self) -> np.ndarray:
+        return self._lon[: self._rows]
+
+    @property
+    def readiness(self) -> np.ndarray:
+        return self._readiness[: self._rows]
+
+    @property
+    def scorecard(self) -> np.ndarray:
+        return self._scorecard[: self._rows]
+
+    @property
+    def categories(self) -> np.ndarray:
+        return self._categories[: self._rows]
+
+    def certified_until(self, code: str) -> np.ndarray | None:
+        """Per row, the day (ordinal) a certified ``code`` is valid until, -1 if none."""
+        index = self._code_index.get(code)
+        return None if index is None else self._cert_valid[index, : self._rows]
+
+    def verified(self, code: str) -> np.ndarray | None:
+        index = self._code_index.get(code)
+        return None if index is None else self._cert_verified[index, : self._rows]
+
+    def supplier_row(self, row: int) -> SupplierRow:
+        return SupplierRow(
+            row=row,
+            id=self.ids[row],
+            ref=self.refs[row],
+            name=self.names[row],
+            capabilities=self.texts[row],
+            declared_processes=self._declared.get(row, ()),
+            categories=tuple(
+                slug for slug, bit in self.category_bits.items() if int(self._categories[row]) & bit
+            ),
+            certificates=tuple(self._certificates_of(row)),
+            capacity_per_month=_optional(self._capacity_col[row]),
+            best_tolerance_mm=_optional(self._tolerance[row]),
+            lat=_optional(self._lat[row]),
+            lon=_optional(self._lon[row]),
+            readiness=_optional(self._readiness[row]),
+            scorecard=_optional(self._scorecard[row]),
+        )
+
+    def mentions_of(self, row: int) -> tuple[ProcessMention, ...]:
+        """The processes a row's text names (read again; cheap thanks to the clause cache)."""
+        declared = tuple(
+            ProcessMention(process=slug, phrase="declared", synonym=slug, confidence=1.0)
+            for slug in self._declared.get(row, ())
+        )
+        found = self.matcher.analyse_supplier_text(self.texts[row]).mentions
+        return declared + tuple(m for m in found if m.process not in self._declared.get(row, ()))
+
+    def live_rows(self) -> Iterator[int]:
+        return (row for row in self._row_of.values())
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _allocate(self, rows: int) -> None:
+        """Grow every column to ``rows`` rows, keeping what is there."""
+        codes = len(self.cert_codes)
+
+        def grow(name: str, shape: tuple[int, ...], dtype, fill) -> None:
+            new = np.full(shape, fill, dtype=dtype)
+            old = getattr(self, name, None)
+            if old is not None:
+                if old.ndim == 1:
+                    new[: old.shape[0]] = old
+                else:
+                    new[:, : old.shape[1]] = old
+            setattr(self, name, new)
+
+        grow("_alive", (rows,), np.bool_, False)
+        grow("_capacity_col", (rows,), np.float64, np.nan)
+        grow("_tolerance", (rows,), np.float64, np.nan)
+        grow("_lat", (rows,), np.float64, np.nan)
+        grow("_lon", (rows,), np.float64, np.nan)
+        grow("_readiness", (rows,), np.float32, np.nan)
+        grow("_scorecard", (rows,), np.float32, np.nan)
+        grow("_categories", (rows,), np.uint64, 0)
+        grow("_cert_valid", (codes, rows), np.int32, NO_DATE)
+        grow("_cert_status", (codes, rows), np.int8, -1)
+        grow("_cert_date", (codes, rows), np.int32, NO_DATE)
+        grow("_cert_verified", (codes, rows), np.bool_, False)
+        self._capacity = rows
+
+    def _write_row(self, row: int, supplier: SupplierDoc) -> None:
+        analysis = self.matcher.analyse_supplier_text(supplier.capabilities or "")
+        self.ids.append(supplier.id)
+        self.refs.append(supplier.ref or str(supplier.id))
+        self.names.append(supplier.name)
+        self.texts.append(supplier.capabilities or "")
+
+        declared = tuple(
+            slug
+            for slug in dict.fromkeys(supplier.process_slugs)
+            if self.taxonomy.has_process(slug)
+        )
+        if declared:
+            self._declared[row] = declared
+        offered: dict[str, float] = {slug: 1.0 for slug in declared}
+        for mention in analysis.mentions:
+            if mention.equipment:
+                continue
+            offered[mention.process] = max(offered.get(mention.process, 0.0), mention.confidence)
+        for slug, confidence in offered.items():
+            rows, confidences = self._offering.setdefault(slug, (array("i"), array("f")))
+            rows.append(row)
+            confidences.append(confidence)
+        for mention in analysis.mentions:
+            if mention.equipment and mention.process not in offered:
+                self._equipment.setdefault(mention.process, array("i")).append(row)
+        for stem in analysis.stems:
+            if stem.isalpha():
+                self._stem_rows.setdefault(stem, array("i")).append(row)
+
+        category_mask = 0
+        for slug in supplier.categories:
+            category_mask |= self.category_bits.get(slug, 0)
+        for slug in analysis.categories:
+            category_mask |= self.category_bits[slug]
+        for slug in offered:
+            category_mask |= self.category_bits[self.taxonomy.process(slug).category]
+
+        self._alive[row] = True
+        self._capacity_col[row] = _number(supplier.capacity_per_month)
+        self._tolerance[row] = _number(supplier.best_tolerance_mm)
+        self._lat[row] = _number(supplier.lat)
+        self._lon[row] = _number(supplier.lon)
+        self._readiness[row] = _number(supplier.readiness)
+        self._scorecard[row] = _number(supplier.scorecard)
+        self._categories[row] = category_mask
+        self._write_certificates(row, supplier.certificates)
+
+    def _write_certificates(self, row: int, certificates: Iterable[HeldCertificate]) -> None:
+        self._cert_valid[:, row] = NO_DATE
+        self._cert_status[:, row] = -1
+        self._cert_date[:, row] = NO_DATE
+        self._cert_verified[:, row] = False
+        for cert in certificates:
+            index = self._code_index.get(cert.code)
+            status = _STATUS_CODES.get(cert.status)
+            if index is None or status is None:
+                continue  # a code or status the catalogue does not know cannot meet a requirement
+            day = cert.valid_until.toordinal() if cert.valid_until else NO_DATE
+            current = (int(self._cert_status[index, row]), int(self._cert_date[index, row]))
+            if (status, day) > current:
+                self._cert_status[index, row] = status
+                self._cert_date[index, row] = day
+                if status == _STATUS_CODES[CertStatus.CERTIFIED]:
+                    self._cert_valid[index, row] = day
+                    self._cert_verified[index, row] = cert.verified
+
+    def _certificates_of(self, row: int) -> Iterator[HeldCertificate]:
+        for index, code in enumerate(self.cert_codes):
+            status = int(self._cert_status[index, row])
+            if status < 0:
+                continue
+            day = int(self._cert_date[index, row])
+            yield HeldCertificate(
+                code=code,
+                status=str(_STATUS_BY_CODE[status]),
+                valid_until=date.fromordinal(day) if day != NO_DATE else None,
+                verified=bool(self._cert_verified[index, row]),
+            )
+
+    def _retire(self, row: int, *, forget: bool = True) -> None:
+        if self._alive[row]:
+            self._alive[row] = False
+            self._dead += 1
+        if forget:
+            self._row_of.pop(self.ids[row], None)
+
+    def _live(self, rows: array | None) -> np.ndarray:
+        if not rows:
+            return np.empty(0, np.int64)
+        rows_np = np.frombuffer(rows, dtype=np.int32)
+        return rows_np[self.alive[rows_np]].astype(np.int64)
+
+    def _maybe_compact(self) -> None:
+        if self._rows >= _INITIAL_ROWS and self._dead > _COMPACT_DEAD_SHARE * self._rows:
+            self.compact()
+
+    def compact(self) -> None:
+        """Rebuild without retired rows (row numbers change; supplier ids do not)."""
+        live = sorted(self._row_of.values())
+        rows = [self.supplier_row(row) for row in live]
+        fresh = MatchIndex(self.taxonomy, self.catalogue, self.matcher)
+        for item in rows:
+            fresh.upsert(
+                SupplierDoc(
+                    id=item.id,
+                    name=item.name,
+                    ref=item.ref,
+                    categories=item.categories,
+                    capabilities=item.capabilities,
+                    process_slugs=item.declared_processes,
+                    certificates=item.certificates,
+                    capacity_per_month=item.capacity_per_month,
+                    best_tolerance_mm=item.best_tolerance_mm,
+                    lat=item.lat,
+                    lon=item.lon,
+                    readiness=item.readiness,
+                    scorecard=item.scorecard,
+                )
+            )
+        self.__dict__.update(fresh.__dict__)
+
+
+def _number(value: float | None) -> float:
+    return np.nan if value is None else float(value)
+
+
+def _optional(value) -> float | None:
+    value = float(value)
+    return None if np.isnan(value) else value

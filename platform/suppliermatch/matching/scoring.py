@@ -1,0 +1,199 @@
+"""How a qualifying supplier is scored: bands by process match, then weighted factors.
+
+Two rules come first and are not weights:
+
+* a supplier failing a hard constraint (required certificate, tolerance, capacity below
+  half the quantity) is never ranked with those that meet them (it is listed apart, with
+  the reasons);
+* a supplier offering the requested process ranks above one offering only a related
+  process, which ranks above one merely in the same category. Each kind of match has its
+  own band of scores (``MATCH_BANDS``) and the factors place a supplier inside its band.
+
+Inside a band, ``fit`` is the weighted mean of the factors below, each 0..1. The three main
+factors are the ones a buyer grades by: every preferred certificate held, the full monthly
+quantity covered, within the maximum distance. Each is 1.0 when met and at most
+``UNMET_CEILING`` when not, and together they carry most of the weight, so that by default
+missing one of them always costs more than all minor factors can make up
+(``minor_weight_total() < main_factor_step()``); a buyer may override weights per
+requirement and accept a different trade-off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+
+from suppliermatch.matching.types import ProcessMatch
+
+# Score bands (low, high) per kind of process match; they do not overlap, best first.
+MATCH_BANDS: Mapping[ProcessMatch, tuple[float, float]] = MappingProxyType(
+    {
+        ProcessMatch.EXACT: (0.6, 1.0),
+        ProcessMatch.RELATED: (0.3, 0.6),
+        ProcessMatch.TEXT: (0.1, 0.3),
+        ProcessMatch.WEAK: (0.0, 0.1),
+    }
+)
+
+MAIN_FACTORS = ("preferred_certs", "capacity", "distance")
+DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {
+        # Main factors: each is one step in the buyer's grading.
+        "preferred_certs": 0.25,
+        "capacity": 0.25,
+        "distance": 0.25,
+        # Minor factors: order suppliers that are equal on the main ones.
+        "match_confidence": 0.025,
+        "readiness": 0.025,
+        "scorecard": 0.025,
+        "verified_certs": 0.02,
+        "proximity": 0.015,
+        "tolerance_margin": 0.015,
+    }
+)
+# A main factor that is not met scores at most this (partial credit for coming close).
+UNMET_CEILING = 0.4
+# Value for a factor the data cannot inform (no readiness assessment yet, no plant location).
+NEUTRAL = 0.5
+# Proximity falls from 1 at the plant to 0 at this distance.
+PROXIMITY_SCALE_KM = 1000.0
+
+
+class WeightError(ValueError):
+    """A weight override names an unknown factor or is not a non-negative number."""
+
+
+def resolve_weights(overrides: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Default weights with a requirement's overrides applied (unknown names are an error)."""
+    weights = dict(DEFAULT_WEIGHTS)
+    for name, value in (overrides or {}).items():
+        if name not in weights:
+            known = ", ".join(sorted(weights))
+            raise WeightError(f"unknown weight {name!r}; known weights: {known}")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+            raise WeightError(f"weight {name!r} must be a non-negative number, got {value!r}")
+        weights[name] = float(value)
+    if sum(weights.values()) <= 0:
+        raise WeightError("at least one weight must be positive")
+    return weights
+
+
+def main_factor_step(weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> float:
+    """The least a supplier loses in weighted sum by missing one main factor."""
+    return min(weights[name] for name in MAIN_FACTORS) * (1.0 - UNMET_CEILING)
+
+
+def minor_weight_total(weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> float:
+    """The most the minor factors together can add to the weighted sum."""
+    return sum(w for name, w in weights.items() if name not in MAIN_FACTORS)
+
+
+@dataclass(frozen=True, slots=True)
+class FactorInputs:
+    """Per-candidate arrays the factors are computed from (all the same length)."""
+
+    preferred_held: np.ndarray  # number of preferred certificates held and valid
+    capacity: np.ndarray  # monthly capacity, NaN when unknown
+    distance_km: np.ndarray  # to the plant, NaN when unknown
+    tolerance_mm: np.ndarray  # supplier's best tolerance, NaN when unknown
+    readiness: np.ndarray  # 0..1, NaN when unknown
+    scorecard: np.ndarray  # 0..1, NaN when unknown
+    verified_share: np.ndarray  # share of counted certificates that were verified, NaN if none
+    match_confidence: np.ndarray  # 0..1
+
+
+@dataclass(frozen=True, slots=True)
+class Needs:
+    """What the requirement asks for, as far as the soft factors are concerned."""
+
+    preferred_count: int
+    quantity: float | None
+    max_distance_km: float | None
+    tolerance_mm: float | None
+    plant_known: bool
+
+
+def factor_values(inputs: FactorInputs, needs: Needs) -> dict[str, np.ndarray]:
+    """Each factor's value 0..1 for every candidate."""
+    count = len(inputs.capacity)
+    full = np.ones(count, dtype=np.float64)
+
+    if needs.preferred_count:
+        share = inputs.preferred_held / needs.preferred_count
+        preferred = np.where(share >= 1.0, 1.0, UNMET_CEILING * share)
+    else:
+        preferred = full
+
+    if needs.quantity:
+        cover = np.nan_to_num(inputs.capacity / needs.quantity, nan=0.0)
+        capacity = np.where(cover >= 1.0, 1.0, UNMET_CEILING * np.clip(cover, 0.0, 1.0))
+    else:
+        capacity = full
+
+    distance_known = ~np.isnan(inputs.distance_km)
+    if needs.max_distance_km and needs.plant_known:
+        within = distance_known & (inputs.distance_km <= needs.max_distance_km)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # Partial credit shrinks the farther beyond the limit; unknown location gets none.
+            beyond = UNMET_CEILING * np.minimum(1.0, needs.max_distance_km / inputs.distance_km)
+        distance = np.where(within, 1.0, np.where(distance_known, beyond, 0.0))
+    else:
+        distance = full
+
+    if needs.plant_known:
+        proximity = np.where(
+            distance_known,
+            1.0 - np.clip(np.nan_to_num(inputs.distance_km) / PROXIMITY_SCALE_KM, 0.0, 1.0),
+            0.0,
+        )
+    else:
+        proximity = np.full(count, NEUTRAL)
+
+    if needs.tolerance_mm:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # 0 when the supplier just meets the tolerance, 1 when ten times finer.
+            margin = np.log10(needs.tolerance_mm / inputs.tolerance_mm)
+        tolerance_margin = np.clip(np.nan_to_num(margin, nan=0.0, posinf=1.0), 0.0, 1.0)
+    else:
+        tolerance_margin = np.full(count, NEUTRAL)
+
+    return {
+        "preferred_certs": preferred,
+        "capacity": capacity,
+        "distance": distance,
+        "match_confidence": np.clip(inputs.match_confidence, 0.0, 1.0),
+        "readiness": _known_or_neutral(inputs.readiness),
+        "scorecard": _known_or_neutral(inputs.scorecard),
+        "verified_certs": _known_or_neutral(inputs.verified_share),
+        "proximity": proximity,
+        "tolerance_margin": tolerance_margin,
+    }
+
+
+def fit(values: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> np.ndarray:
+    """Weighted mean of the factor values, 0..1."""
+    total = sum(weights.values())
+    combined = sum(weights[name] * values[name] for name in weights)
+    return np.asarray(combined, dtype=np.float64) / total
+
+
+def banded_score(match: ProcessMatch, fit_values: np.ndarray) -> np.ndarray:
+    """Place each supplier's fit inside its match band (the upper end is left open)."""
+    low, high = MATCH_BANDS[match]
+    return low + (high - low) * np.clip(fit_values, 0.0, 1.0) * 0.999999
+
+
+def contributions(
+    values: Mapping[str, float], weights: Mapping[str, float], match: ProcessMatch
+) -> dict[str, float]:
+    """What each factor added to one supplier's score (they sum to score minus band floor)."""
+    low, high = MATCH_BANDS[match]
+    total = sum(weights.values())
+    return {name: (high - low) * weights[name] * values[name] / total for name in weights}
+
+
+def _known_or_neutral(values: np.ndarray) -> np.ndarray:
+    return np.clip(np.where(np.isnan(values), NEUTRAL, values), 0.0, 1.0)

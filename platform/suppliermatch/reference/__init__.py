@@ -1,0 +1,1 @@
+"""Reference data and the rules that come with it: taxonomy, certificates, identifiers, places."""
