@@ -137,10 +137,13 @@ def test_only_the_first_sheet_is_read(tmp_path):
 
 
 def test_unnamed_columns_are_dropped(tmp_path):
-    data = workbook_bytes(tmp_path, [["name", None, "state"], ["Apex", "stray note", "Odisha"]])
+    data = workbook_bytes(
+        tmp_path,
+        [["name", None, "state"], ["Apex", "stray note", "Odisha"], [None, "another note"]],
+    )
     table = read(data, "s.xlsx")
     assert table.headers == ("name", "state")
-    assert table.rows[0].values == {"name": "Apex", "state": "Odisha"}
+    assert [row.values for row in table.rows] == [{"name": "Apex", "state": "Odisha"}]
 
 
 def test_workbook_uploaded_with_a_csv_name_is_read_as_a_workbook(tmp_path):

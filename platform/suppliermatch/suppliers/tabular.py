@@ -111,15 +111,15 @@ def _fill(table: TableRows, lines: Iterator[list[str]], max_rows: int) -> None:
     named = [(position, name) for position, name in enumerate(names) if name]
     table.headers = tuple(name for _, name in named)
     for number, cells in numbered:
-        if not any(cells):
+        values = {
+            name: cells[position] if position < len(cells) else "" for position, name in named
+        }
+        if not any(values.values()):
             continue
         if len(table.rows) == max_rows:
             raise TableError(
                 "file", f"the file has more than {max_rows:,} rows of data: split it into parts"
             )
-        values = {
-            name: cells[position] if position < len(cells) else "" for position, name in named
-        }
         table.rows.append(TableRow(number=number, values=values))
     if not table.rows:
         raise TableError("file", "the file has column names but no rows of data")
@@ -253,4 +253,6 @@ def _column_letter(position: int) -> str:
 def _size(byte_count: int) -> str:
     if byte_count >= 1024 * 1024:
         return f"{byte_count / (1024 * 1024):.0f} MB"
-    return f"{byte_count / 1024:.0f} KB"
+    if byte_count >= 1024:
+        return f"{byte_count / 1024:.0f} KB"
+    return f"{byte_count} bytes"
