@@ -17,12 +17,14 @@ machine does not mean the unit sells that service.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from suppliermatch.matching.text import (
     GENERIC_WORDS,
+    STOPWORDS,
     TokenNormaliser,
     split_clauses,
     stem,
@@ -36,11 +38,16 @@ from suppliermatch.reference.taxonomy import Taxonomy
 PARTIAL_MATCH_MIN_COVERAGE = 0.8
 # Confidence given to a partial match, times its coverage: always below a full match.
 PARTIAL_MATCH_DISCOUNT = 0.85
+# Coverage credited to a clause matched only by its head word ("centreless grinding").
+HEAD_MATCH_COVERAGE = 0.8
 # Words that say little about the process weigh this much relative to telling words.
 GENERIC_WORD_WEIGHT = 0.25
 # Requirement titles name the process more reliably than the body, which also mentions
 # tests, plant names and certificates.
 TITLE_WEIGHT = 1.5
+# Two processes matching the same word of a clause compete for it when the word is used by
+# at most this many processes (a common word like "vacuum" can serve both).
+COMPETING_WORD_MAX_PROCESSES = 2
 # A process in the requirement's own category is preferred when the text is ambiguous.
 SAME_CATEGORY_BOOST = 1.3
 
@@ -106,6 +113,7 @@ class _ClauseMatch:
     matched: frozenset[str]
     coverage: float
     ordered: bool
+    weight: float
 
 
 class ConceptMatcher:
@@ -117,7 +125,9 @@ class ConceptMatcher:
 
         phrases: list[tuple[str, str]] = []  # (process slug, phrase)
         for process in taxonomy.processes:
-            for phrase in dict.fromkeys((process.name, *process.synonyms)):
+            # A name's bracketed part is a gloss ("Wire EDM (electrical discharge machining)").
+            name = re.sub(r"\s*\(.*\)", "", process.name)
+            for phrase in dict.fromkeys((name, *process.synonyms)):
                 phrases.append((process.slug, phrase))
         vocabulary: set[str] = set()
         for _, phrase in phrases:
@@ -138,6 +148,10 @@ class ConceptMatcher:
                 processes_using[token].add(slug)
         process_count = len(taxonomy.processes)
         generic = {stem(word) for word in GENERIC_WORDS}
+        self._generic = frozenset(generic)
+        self._processes_using = {
+            token: frozenset(users) for token, users in processes_using.items()
+        }
         self._weights = {
             token: math.log(1 + process_count / len(users))
             * (GENERIC_WORD_WEIGHT if token in generic else 1.0)
@@ -159,6 +173,20 @@ class ConceptMatcher:
                     total_weight=sum(self._weights[t] for t in set(stems)),
                 )
             )
+        # Head words: a synonym's last word when it names an activity ("grinding" in
+        # "surface grinding"). A head used by one process only names that process even
+        # after a modifier the taxonomy does not list ("centreless grinding"); it is tried
+        # only when nothing else in a clause matched.
+        heads: dict[str, set[str]] = defaultdict(set)
+        for synonym in self._synonyms:
+            words = [w for w in self.normaliser.expanded_words(synonym.text) if w not in STOPWORDS]
+            if len(synonym.stems) >= 2 and words and words[-1].endswith("ing"):
+                head = synonym.stems[-1]
+                if head not in generic:
+                    heads[head].add(synonym.process)
+        self._head_process = {
+            head: next(iter(users)) for head, users in heads.items() if len(users) == 1
+        }
         self._synonyms_by_token: dict[str, list[int]] = defaultdict(list)
         for index, synonym in enumerate(self._synonyms):
             for token in synonym.stem_set:
@@ -283,54 +311,129 @@ class ConceptMatcher:
         candidate_ids: set[int] = set()
         for token in present:
             candidate_ids.update(self._synonyms_by_token.get(token, ()))
-        if not candidate_ids:
-            return []
-        best: dict[str, _ClauseMatch] = {}
+        per_process: dict[str, list[_ClauseMatch]] = defaultdict(list)
         for index in candidate_ids:
             synonym = self._synonyms[index]
             matched = synonym.stem_set & present
             if matched == synonym.stem_set:
                 coverage = 1.0
-            else:
-                if len(synonym.stem_set) < 2 or synonym.total_weight <= 0:
-                    continue
+            elif self._partial_match_counts(matched, synonym):
                 coverage = sum(self._weights[t] for t in matched) / synonym.total_weight
-                if coverage < PARTIAL_MATCH_MIN_COVERAGE:
-                    continue
-            match = _ClauseMatch(
-                process=synonym.process,
-                synonym=synonym.text,
-                matched=frozenset(matched),
-                coverage=coverage,
-                ordered=_in_order(synonym.stems, stems),
+            else:
+                continue
+            per_process[synonym.process].append(
+                _ClauseMatch(
+                    process=synonym.process,
+                    synonym=synonym.text,
+                    matched=frozenset(matched),
+                    coverage=coverage,
+                    ordered=_in_order(synonym.stems, stems),
+                    weight=0.0,
+                )
             )
-            current = best.get(match.process)
-            if current is None or _match_key(match) > _match_key(current):
-                best[match.process] = match
-        return _most_specific(best.values())
+        combined = []
+        for process, matches in per_process.items():
+            best = max(matches, key=_match_key)
+            # All words the process explains in this clause: "thermocouple and pyrometer
+            # calibration" is calibration through two synonyms, which then outweighs
+            # "thermocouple" alone.
+            matched = frozenset().union(*(m.matched for m in matches))
+            combined.append(
+                _ClauseMatch(
+                    process=process,
+                    synonym=best.synonym,
+                    matched=matched,
+                    coverage=best.coverage,
+                    ordered=best.ordered,
+                    weight=sum(self._weights[t] for t in matched),
+                )
+            )
+        if not combined:
+            return self._head_match(stems)
+        return self._most_specific(combined)
+
+    def _head_match(self, stems: Sequence[str]) -> list[_ClauseMatch]:
+        """A clause ending in a word that heads one process's synonyms names that process."""
+        telling = [t for t in stems if t not in self._generic]
+        if not telling:
+            return []
+        head = telling[-1]
+        process = self._head_process.get(head)
+        if process is None:
+            return []
+        return [
+            _ClauseMatch(
+                process=process,
+                synonym=head,
+                matched=frozenset((head,)),
+                coverage=HEAD_MATCH_COVERAGE,
+                ordered=True,
+                weight=self._weights.get(head, 0.0),
+            )
+        ]
+
+    def _partial_match_counts(self, matched: set[str], synonym: _Synonym) -> bool:
+        """Whether a clause holding only ``matched`` of a synonym's words still names it.
+
+        The present words must carry most of the synonym's weight, and be either two
+        telling words, or one word no other process uses with only generic words missing
+        ("dimensional measurement" for "dimensional inspection", but not "argon gas" for
+        "gas analysis").
+        """
+        if len(synonym.stem_set) < 2 or synonym.total_weight <= 0 or not matched:
+            return False
+        coverage = sum(self._weights[t] for t in matched) / synonym.total_weight
+        if coverage < PARTIAL_MATCH_MIN_COVERAGE:
+            return False
+        telling = [t for t in matched if t not in self._generic]
+        if len(telling) >= 2:
+            return True
+        missing = synonym.stem_set - matched
+        return (
+            len(telling) == 1
+            and self._process_count(telling[0]) == 1
+            and all(t in self._generic for t in missing)
+        )
+
+    def _process_count(self, token: str) -> int:
+        return len(self._processes_using.get(token, ()))
+
+    def _most_specific(self, matches: list[_ClauseMatch]) -> list[_ClauseMatch]:
+        """Keep, among processes competing for the same words of a clause, the best reading.
+
+        Two processes compete when one's words are part of the other's ("fixtures" and
+        "magnetising fixtures"), or when they share a telling word (one used by at most
+        ``COMPETING_WORD_MAX_PROCESSES`` processes): "CNC wire cut machining" is wire EDM,
+        not also CNC machining. The reading that explains more words wins.
+        """
+        kept = []
+        for match in matches:
+            beaten = False
+            for other in matches:
+                if other.process == match.process:
+                    continue
+                shared = match.matched & other.matched
+                competing = match.matched <= other.matched or any(
+                    self._process_count(t) <= COMPETING_WORD_MAX_PROCESSES
+                    and t not in self._generic
+                    for t in shared
+                )
+                if competing and _reading_key(other) > _reading_key(match):
+                    beaten = True
+                    break
+            if not beaten:
+                kept.append(match)
+        return kept
 
 
 def _match_key(match: _ClauseMatch) -> tuple[float, int, bool]:
     return (match.coverage, len(match.matched), match.ordered)
 
 
-def _most_specific(matches: Iterable[_ClauseMatch]) -> list[_ClauseMatch]:
-    """Drop a match whose words are a strict part of another process's match in the clause."""
-    matches = list(matches)
-    kept = []
-    for match in matches:
-        shadowed = any(
-            other.process != match.process
-            and other.coverage >= match.coverage
-            and (
-                match.matched < other.matched
-                or (match.matched == other.matched and other.ordered and not match.ordered)
-            )
-            for other in matches
-        )
-        if not shadowed:
-            kept.append(match)
-    return kept
+def _reading_key(match: _ClauseMatch) -> tuple[int, float, bool, float, str]:
+    # More words explained, then a fuller synonym, words in order, more telling words; the
+    # slug last only so that the outcome never depends on iteration order.
+    return (len(match.matched), match.coverage, match.ordered, match.weight, match.process)
 
 
 def _in_order(wanted: Sequence[str], stems: Sequence[str]) -> bool:

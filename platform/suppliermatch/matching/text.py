@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from rapidfuzz import process as fuzzy_process
 from rapidfuzz.distance import OSA
 
-# American -> British spellings, so that both land on the same token. The taxonomy is written
-# in Indian (British) English.
+# American -> British spellings, and a few words written two ways, so that both land on the
+# same token. The taxonomy is written in Indian (British) English.
 _SPELLING_WORDS = {
     "center": "centre",
     "centers": "centres",
@@ -37,9 +37,11 @@ _SPELLING_WORDS = {
     "disks": "discs",
     "jobwork": "job work",
     "toolroom": "tool room",
-    "electroplating": "electro plating",
-    "electroplated": "electro plated",
-    "electroplate": "electro plate",
+    "electroplating": "plating",
+    "electroplated": "plated",
+    "electroplate": "plate",
+    "packaging": "packing",
+    "packaged": "packed",
 }
 # -ize/-ization/-yze endings become -ise/-isation/-yse ("magnetizing" -> "magnetising").
 _US_IZE = re.compile(r"(?<=[a-z])iz(e|es|ed|er|ers|ing|ation|ations)\b")
@@ -82,7 +84,8 @@ GENERIC_WORDS = frozenset(
         products make making manufacture manufacturing manufacturer solution solutions
         fabrication equipment plant plants material materials facility facilities capability
         quality custom customised industrial precision general complete full range type types
-        various vendor
+        various vendor test tests testing measurement measurements measuring inspection analysis
+        check checking
         """
     )
 )
