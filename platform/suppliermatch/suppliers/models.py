@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from suppliermatch.models_base import timestamp_field
+from suppliermatch.models_base import optional_timestamp_field, timestamp_field
 
 
 class Supplier(SQLModel, table=True):
@@ -44,6 +44,9 @@ class Supplier(SQLModel, table=True):
     about: str | None = Field(default=None, max_length=4000)
     # Semicolon-free list of category slugs declared on import, for rows without capabilities.
     categories: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    # Lower-case words of everything a search may match (names, capabilities, processes
+    # and their synonyms, equipment, place); rebuilt by the service on every change.
+    search_text: str = Field(default="", max_length=8000)
     is_public: bool = Field(default=True)
     merged_into_id: int | None = Field(default=None, foreign_key="supplier.id")
     version: int = Field(default=1)
@@ -62,6 +65,10 @@ class Capability(SQLModel, table=True):
     materials: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     capacity_per_month: float | None = None
     capacity_unit: str | None = Field(default=None, max_length=20)
+    # "import" rows are replaced when the same spreadsheet row is imported again;
+    # "profile" rows were written by a person and are never touched by an import.
+    source: str = Field(default="profile", max_length=10)
+    version: int = Field(default=1)
 
 
 class Equipment(SQLModel, table=True):
@@ -70,6 +77,7 @@ class Equipment(SQLModel, table=True):
     machine: str = Field(max_length=160)
     make: str | None = Field(default=None, max_length=120)
     count: int = Field(default=1)
+    version: int = Field(default=1)
 
 
 class DuplicateCandidate(SQLModel, table=True):
@@ -82,6 +90,30 @@ class DuplicateCandidate(SQLModel, table=True):
     evidence: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     status: str = Field(default="open", max_length=12)
     decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = optional_timestamp_field()
     created_at: datetime = timestamp_field()
 
     __table_args__ = (sa.UniqueConstraint("supplier_id", "other_supplier_id"),)
+
+
+class SupplierImport(SQLModel, table=True):
+    """One spreadsheet import and its validation report, kept so the report can be reread."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    cluster_id: int | None = Field(default=None, foreign_key="cluster.id", index=True)
+    uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
+    filename: str = Field(max_length=255)
+    # all_or_nothing: one bad row stops the file; good_rows_only: bad rows are skipped.
+    mode: str = Field(max_length=20)
+    # imported (every row landed), partial (good rows only), rejected (nothing landed).
+    outcome: str = Field(max_length=12)
+    rows_total: int = 0
+    rows_created: int = 0
+    rows_updated: int = 0
+    rows_rejected: int = 0
+    problems_total: int = 0
+    # [{"row", "ref", "field", "problem"}], the first IMPORT_REPORT_MAX_PROBLEMS of them.
+    problems: list[dict] = Field(default_factory=list, sa_type=sa.JSON)
+    # Rows that were accepted but deserve a look (two rows for one enterprise ...).
+    notices: list[dict] = Field(default_factory=list, sa_type=sa.JSON)
+    created_at: datetime = timestamp_field()

@@ -1,0 +1,782 @@
+"""Bulk onboarding: a coordinator's spreadsheet of suppliers, checked row by row, imported.
+
+The columns of the matching benchmark's suppliers.csv are one accepted layout
+(``supplier_ref, name, gstin, udyam, state, district, pincode, lat, lon, categories,
+capabilities, certifications, capacity_per_month, best_tolerance_mm, employees, email,
+phone``); headers are matched whatever their case, a few other names are understood
+(``legal_name``, ``udyam_number``, ``pin_code`` ...) and columns nobody asked for are
+listed in the report and otherwise ignored.
+
+Every row is checked with the same rules as the profile form (``rules``) and gets a line
+in the report for each problem: row number as the spreadsheet shows it, column, problem.
+By default a file lands whole or not at all; with ``good_rows_only`` the good rows land
+and the report lists the rest. Importing a file again updates the suppliers it created:
+a row is the supplier with the same GSTIN, else the same Udyam number, else the same
+``supplier_ref``. Two rows for one enterprise in a file become one supplier (and a
+notice). An empty cell leaves the stored value as it is.
+
+Speed: lookups of existing suppliers are loaded once, rows are validated in memory,
+and the writes are batched executemany statements in the caller's one transaction.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from functools import lru_cache
+
+from sqlalchemy import bindparam, delete, insert, or_, select, update
+from sqlmodel import Session, SQLModel
+
+from suppliermatch.certification.models import SupplierCertificate
+from suppliermatch.errors import ValidationFailed
+from suppliermatch.models_base import utcnow
+from suppliermatch.reference.certificates import CertStatus, default_catalogue
+from suppliermatch.reference.enterprise_class import AmountError, parse_inr
+from suppliermatch.reference.taxonomy import default_taxonomy
+from suppliermatch.suppliers import rules
+from suppliermatch.suppliers.models import Capability, Equipment, Supplier, SupplierImport
+from suppliermatch.suppliers.search import search_text_for
+from suppliermatch.suppliers.tabular import TableRows
+
+# Import column -> the other header names that mean it (after tabular.normalise_header).
+COLUMN_NAMES: dict[str, tuple[str, ...]] = {
+    "supplier_ref": ("external_ref", "ref", "supplier_id", "vendor_code", "vendor_id"),
+    "name": ("legal_name", "supplier_name", "enterprise_name", "company_name", "name_of_unit"),
+    "trade_name": ("brand_name",),
+    "gstin": ("gst", "gst_no", "gst_number", "gstin_no"),
+    "udyam": ("udyam_number", "udyam_no", "udyam_registration_number", "urn"),
+    "state": (),
+    "district": ("city",),
+    "pincode": ("pin", "pin_code", "postal_code", "pincode_no"),
+    "lat": ("latitude",),
+    "lon": ("longitude", "lng", "long"),
+    "address": (),
+    "categories": ("category",),
+    "capabilities": ("capability", "processes", "description", "about"),
+    "certifications": ("certificates", "certification"),
+    "capacity_per_month": ("monthly_capacity", "capacity"),
+    "capacity_unit": ("unit",),
+    "best_tolerance_mm": ("tolerance_mm", "tolerance"),
+    "employees": ("employee_count", "no_of_employees"),
+    "year_established": ("established", "year_of_establishment"),
+    "investment_inr": ("investment",),
+    "turnover_inr": ("turnover",),
+    "contact_name": ("contact", "contact_person"),
+    "email": ("e_mail", "email_id"),
+    "phone": ("mobile", "phone_number", "contact_number"),
+}
+REQUIRED_COLUMNS = ("name",)
+# Profile field -> the import column it comes from, where the names differ.
+_FIELD_COLUMNS = {"legal_name": "name", "udyam_number": "udyam", "about": "capabilities"}
+_TEXT_PROFILE_COLUMNS = (
+    "name",
+    "trade_name",
+    "gstin",
+    "udyam",
+    "state",
+    "district",
+    "pincode",
+    "address",
+    "contact_name",
+    "email",
+    "phone",
+)
+_NUMBER_PROFILE_COLUMNS = {
+    # column: (whole number?, how a written amount is read)
+    "lat": False,
+    "lon": False,
+    "employees": True,
+    "year_established": True,
+}
+_RUPEE_COLUMNS = ("investment_inr", "turnover_inr")
+# Separators inside a cell: categories "a;b", certifications "CODE|status|date;...".
+LIST_SEPARATOR = re.compile(r"[;,]")
+CERTIFICATE_SEPARATOR = ";"
+CERTIFICATE_PART_SEPARATOR = "|"
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
+IMPORT_REPORT_MAX_PROBLEMS = 1000
+_BATCH = 2000
+_PROGRESS_EVERY = 500
+
+
+class ImportMode(StrEnum):
+    ALL_OR_NOTHING = "all_or_nothing"
+    GOOD_ROWS_ONLY = "good_rows_only"
+
+
+class ImportOutcome(StrEnum):
+    IMPORTED = "imported"
+    PARTIAL = "partial"
+    REJECTED = "rejected"
+
+
+@dataclass
+class _Row:
+    """One spreadsheet row after its own checks, before it is matched to a supplier."""
+
+    number: int
+    ref: str | None
+    profile: dict  # cleaned profile fields from non-empty cells
+    capabilities: dict  # (category, process) -> capability values
+    certificates: dict  # code -> (state, expires_on)
+    problems: dict = field(default_factory=dict)  # column -> message
+
+
+@dataclass
+class _Target:
+    """A supplier the file writes: an existing one (``supplier_id``) or a new one."""
+
+    supplier_id: int | None
+    rows: list[int] = field(default_factory=list)
+    profile: dict = field(default_factory=dict)
+    capabilities: dict = field(default_factory=dict)
+    certificates: dict = field(default_factory=dict)
+    external_ref: str | None = None
+
+
+def column_mapping(headers: Iterable[str]) -> tuple[dict[str, str], list[str]]:
+    """Import column -> header in the file, and the headers nobody asked for."""
+    by_name = {}
+    for column, others in COLUMN_NAMES.items():
+        for name in (column, *others):
+            by_name.setdefault(name, column)
+    mapping: dict[str, str] = {}
+    unused: list[str] = []
+    for header in headers:
+        column = by_name.get(header)
+        if column is None or column in mapping:
+            unused.append(header)
+        else:
+            mapping[column] = header
+    missing = [column for column in REQUIRED_COLUMNS if column not in mapping]
+    if missing:
+        raise ValidationFailed(
+            "The file has no " + ", ".join(missing) + " column; the first row must name "
+            "the columns (e.g. supplier_ref, name, gstin, udyam, state, district, pincode).",
+            field="file",
+        )
+    return mapping, unused
+
+
+def import_suppliers(
+    session: Session,
+    table: TableRows,
+    *,
+    filename: str,
+    cluster_id: int | None,
+    mode: ImportMode = ImportMode.ALL_OR_NOTHING,
+    uploaded_by_id: int | None = None,
+    only_within_cluster: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> SupplierImport:
+    """Check and import ``table``; return the import's record with its report.
+
+    New suppliers join ``cluster_id``. With ``only_within_cluster`` (a coordinator's
+    import) a row that matches a supplier of another cluster is refused. Nothing is
+    committed here; a rejected file writes only its SupplierImport record.
+    """
+    tick = progress or (lambda _n: None)
+    mapping, unused = column_mapping(table.headers)
+    rows = []
+    for index, raw in enumerate(table.rows, start=1):
+        rows.append(_parse_row(raw.number, raw.values, mapping))
+        if index % _PROGRESS_EVERY == 0:
+            tick(_PROGRESS_EVERY)
+    tick(len(table.rows) % _PROGRESS_EVERY)
+
+    resolver = _Resolver(session, cluster_id if only_within_cluster else None)
+    notices = [
+        {"row": None, "ref": "", "field": header, "problem": "column not used by the import"}
+        for header in unused
+    ]
+    targets = resolver.resolve(rows, notices)
+    bad_rows = [row for row in rows if row.problems]
+    problems = [
+        {"row": row.number, "ref": row.ref or "", "field": mapping.get(col, col), "problem": msg}
+        for row in bad_rows
+        for col, msg in row.problems.items()
+    ]
+    if bad_rows and mode == ImportMode.ALL_OR_NOTHING:
+        outcome, created, updated = ImportOutcome.REJECTED, 0, 0
+        tick(len(table.rows))
+    else:
+        outcome = ImportOutcome.PARTIAL if bad_rows else ImportOutcome.IMPORTED
+        good = {row.number for row in rows if not row.problems}
+        live = [t for t in targets if any(number in good for number in t.rows)]
+        created, updated = _Writer(session, cluster_id, tick).write(live, resolver)
+    record = SupplierImport(
+        cluster_id=cluster_id,
+        uploaded_by_id=uploaded_by_id,
+        filename=filename[:255],
+        mode=mode.value,
+        outcome=outcome.value,
+        rows_total=len(rows),
+        rows_created=created,
+        rows_updated=updated,
+        rows_rejected=len(bad_rows),
+        problems_total=len(problems),
+        problems=problems[:IMPORT_REPORT_MAX_PROBLEMS],
+        notices=notices[:IMPORT_REPORT_MAX_PROBLEMS],
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+# -- one row on its own ------------------------------------------------------------------
+
+
+def _parse_row(number: int, values: dict[str, str], mapping: dict[str, str]) -> _Row:
+    def cell(column: str) -> str:
+        header = mapping.get(column)
+        return values.get(header, "") if header else ""
+
+    problems: dict[str, str] = {}
+    raw: dict = {}
+    for column in _TEXT_PROFILE_COLUMNS:
+        text = cell(column)
+        if text:
+            raw[_profile_field(column)] = text
+    for column, whole in _NUMBER_PROFILE_COLUMNS.items():
+        text = cell(column)
+        if text:
+            raw[column] = _number(text, column, problems, whole=whole)
+    for column in _RUPEE_COLUMNS:
+        text = cell(column)
+        if text:
+            raw[column] = _rupees(text, column, problems)
+    categories_text = cell("categories")
+    if categories_text:
+        raw["categories"] = [c for c in LIST_SEPARATOR.split(categories_text) if c.strip()]
+    about = cell("capabilities")
+    if about:
+        raw["about"] = about
+
+    profile, profile_problems = rules.clean_profile(
+        {k: v for k, v in raw.items() if v is not None}, current=None
+    )
+    for profile_field, message in profile_problems.items():
+        problems.setdefault(_column_of(profile_field), message)
+    ref = cell("supplier_ref") or None
+    if ref is not None and len(ref) > 40:
+        problems["supplier_ref"] = f"must have at most 40 characters, got {len(ref)}"
+    if not (profile.get("gstin") or profile.get("udyam_number") or ref) and not (
+        problems.keys() & {"gstin", "udyam"}
+    ):
+        problems["supplier_ref"] = (
+            "give a GSTIN, a Udyam number or a supplier_ref, so that importing the file "
+            "again updates this supplier instead of adding it twice"
+        )
+    capabilities = _capabilities(
+        profile.get("categories") or [],
+        about,
+        capacity=_number(cell("capacity_per_month"), "capacity_per_month", problems),
+        tolerance=_number(cell("best_tolerance_mm"), "best_tolerance_mm", problems),
+        unit=cell("capacity_unit") or None,
+        problems=problems,
+    )
+    certificates = _certificates(cell("certifications"), problems)
+    return _Row(number, ref, profile, capabilities, certificates, problems)
+
+
+def _profile_field(column: str) -> str:
+    for profile_field, name in _FIELD_COLUMNS.items():
+        if name == column:
+            return profile_field
+    return column
+
+
+def _column_of(profile_field: str) -> str:
+    return _FIELD_COLUMNS.get(profile_field, profile_field)
+
+
+def _number(text: str, column: str, problems: dict, *, whole: bool = False):
+    if not text:
+        return None
+    try:
+        value = float(text.replace(",", ""))
+    except ValueError:
+        problems[column] = f"{text[:30]!r} is not a number"
+        return None
+    if whole and value.is_integer():
+        return int(value)
+    return value
+
+
+def _rupees(text: str, column: str, problems: dict):
+    try:
+        return parse_inr(text, field=column)
+    except AmountError as error:
+        problems[column] = error.message
+        return None
+
+
+@lru_cache(maxsize=65_536)
+def _mentioned(text: str) -> tuple:
+    return default_taxonomy().mentioned_processes(text)
+
+
+def _capabilities(categories, text, *, capacity, tolerance, unit, problems) -> dict:
+    """Capabilities a row declares: each process its text names (within its declared
+    categories, when it declares any), and each declared category no process covers."""
+    given = {"capacity_per_month": capacity, "best_tolerance_mm": tolerance, "capacity_unit": unit}
+    _, found = rules.clean_capability({k: v for k, v in given.items() if v is not None})
+    for column, message in found.items():
+        problems.setdefault(column, message)
+    description = (text or "")[: rules.CAPABILITY_TEXT_LIMITS["description"]]
+    common = {
+        "description": description,
+        "capacity_per_month": capacity,
+        "capacity_unit": unit,
+        "best_tolerance_mm": tolerance,
+    }
+    capabilities: dict = {}
+    for process in _mentioned(text) if text else ():
+        if not categories or process.category in categories:
+            key = (process.category, process.slug)
+            capabilities[key] = {"category": process.category, "process": process.slug, **common}
+    covered = {category for category, _ in capabilities}
+    for category in categories:
+        if category not in covered:
+            capabilities[(category, None)] = {"category": category, "process": None, **common}
+    return capabilities
+
+
+def _certificates(text: str, problems: dict) -> dict:
+    """``CODE|status|valid_until;...`` -> {code: (status, valid_until)}."""
+    found: dict = {}
+    catalogue = default_catalogue()
+    for entry in filter(None, (part.strip() for part in text.split(CERTIFICATE_SEPARATOR))):
+        parts = [part.strip() for part in entry.split(CERTIFICATE_PART_SEPARATOR)]
+        code = parts[0].upper() if parts[0].upper() in catalogue else catalogue.code_for(parts[0])
+        if code is None:
+            problems["certifications"] = f"unknown certificate {parts[0][:40]!r}"
+            return {}
+        status = parts[1].lower().replace(" ", "_") if len(parts) > 1 and parts[1] else "certified"
+        if status not in CertStatus.__members__.values():
+            known = ", ".join(s.value for s in CertStatus)
+            problems["certifications"] = f"{code}: unknown status {parts[1]!r} (known: {known})"
+            return {}
+        valid_until = None
+        if len(parts) > 2 and parts[2]:
+            valid_until = _date(parts[2])
+            if valid_until is None:
+                problems["certifications"] = (
+                    f"{code}: {parts[2][:20]!r} is not a date (write it as YYYY-MM-DD)"
+                )
+                return {}
+        if len(parts) > 3:
+            problems["certifications"] = (
+                f"{entry[:60]!r}: write each certificate as CODE|status|valid_until"
+            )
+            return {}
+        found[code] = (status, valid_until)
+    return found
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+# -- which supplier each row is ------------------------------------------------------------
+
+
+class _Resolver:
+    """Matches rows to suppliers: by GSTIN, else Udyam number, else supplier_ref."""
+
+    def __init__(self, session: Session, only_cluster_id: int | None):
+        self.only_cluster_id = only_cluster_id
+        self.by_key: dict[tuple[str, str], object] = {}
+        self.existing: dict[int, dict] = {}
+        self.merged_into: dict[int, int] = {}
+        columns = (
+            Supplier.id,
+            Supplier.gstin,
+            Supplier.udyam_number,
+            Supplier.external_ref,
+            Supplier.merged_into_id,
+            Supplier.cluster_id,
+        )
+        for supplier_id, gstin, udyam, ref, merged_into, cluster in session.execute(
+            select(*columns)
+        ):
+            for kind, value in (("gstin", gstin), ("udyam", udyam), ("ref", ref)):
+                if value:
+                    self.by_key[(kind, value)] = supplier_id
+            if merged_into:
+                self.merged_into[supplier_id] = merged_into
+            self.existing[supplier_id] = {"cluster_id": cluster, "gstin": gstin, "udyam": udyam}
+        self.targets: dict[object, _Target] = {}
+
+    def _survivor(self, key):
+        seen = set()
+        while isinstance(key, int) and key in self.merged_into and key not in seen:
+            seen.add(key)
+            key = self.merged_into[key]
+        return key
+
+    def resolve(self, rows: list[_Row], notices: list[dict]) -> list[_Target]:
+        for row in rows:
+            if not row.problems:
+                self._resolve_row(row, notices)
+        return list(self.targets.values())
+
+    def _resolve_row(self, row: _Row, notices: list[dict]) -> None:
+        keys = [
+            ("gstin", "gstin", row.profile.get("gstin")),
+            ("udyam", "udyam", row.profile.get("udyam_number")),
+            ("ref", "supplier_ref", row.ref),
+        ]
+        matches = [
+            (kind, column, self._survivor(self.by_key[(kind, value)]))
+            for kind, column, value in keys
+            if value and (kind, value) in self.by_key
+        ]
+        target_key = matches[0][2] if matches else None
+        for _kind, column, key in matches[1:]:
+            if key != target_key:
+                row.problems[column] = (
+                    f"belongs to another supplier than the {_label(matches[0][0])} of this row"
+                )
+                return
+        if isinstance(target_key, int):
+            known = self.existing[target_key]
+            if self.only_cluster_id is not None and known["cluster_id"] != self.only_cluster_id:
+                column = matches[0][1]
+                row.problems[column] = (
+                    f"this {_label(matches[0][0])} is registered to a supplier outside this "
+                    "cluster; ask an admin to move it"
+                )
+                return
+        target = self.targets.get(target_key) if target_key is not None else None
+        if target_key is not None and target is None:
+            target = self.targets[target_key] = _Target(supplier_id=target_key)
+        for kind, column, value in keys[:2]:
+            held = (target.profile.get(_FIELD.get(kind, kind)) if target else None) or (
+                self.existing[target_key][kind] if isinstance(target_key, int) else None
+            )
+            if value and held and held != value:
+                row.problems[column] = (
+                    f"differs from the {_label(kind)} already recorded for this supplier "
+                    f"(matched by its {_label(matches[0][0])})"
+                )
+                return
+        if target is None:
+            target_key = ("new", row.number)
+            target = self.targets[target_key] = _Target(supplier_id=None)
+        elif target.rows:
+            notices.append(
+                {
+                    "row": row.number,
+                    "ref": row.ref or "",
+                    "field": matches[0][1],
+                    "problem": f"same {_label(matches[0][0])} as row {target.rows[0]}: "
+                    "both rows were combined into one supplier",
+                }
+            )
+        for kind, _, value in keys:
+            if value:
+                self.by_key.setdefault((kind, value), target_key)
+        target.rows.append(row.number)
+        target.profile.update(row.profile)
+        target.capabilities.update(row.capabilities)
+        target.certificates.update(row.certificates)
+        target.external_ref = target.external_ref or row.ref
+
+
+_FIELD = {"udyam": "udyam_number"}
+
+
+def _label(kind: str) -> str:
+    return {"gstin": "GSTIN", "udyam": "Udyam number", "ref": "supplier_ref"}[kind]
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def _defaults(model: type[SQLModel]) -> dict:
+    """A row's default values as the model declares them (Core inserts skip pydantic)."""
+    values = {}
+    for name, info in model.model_fields.items():
+        if name == "id":
+            continue
+        default = info.get_default(call_default_factory=True)
+        if default is not None or not info.is_required():
+            values[name] = default
+    return values
+
+
+class _Writer:
+    def __init__(self, session: Session, cluster_id: int | None, tick: Callable[[int], None]):
+        self.session = session
+        self.cluster_id = cluster_id
+        self.tick = tick
+        self.now = utcnow()
+        # (supplier id, code) -> (id, state, expires_on) of the latest stored record.
+        self.held: dict[tuple[int, str], tuple] = {}
+
+    def write(self, targets: list[_Target], resolver: _Resolver) -> tuple[int, int]:
+        new = [t for t in targets if t.supplier_id is None]
+        old = [t for t in targets if t.supplier_id is not None]
+        self._insert_new(new)
+        changed = self._update_existing(old)
+        self._replace_capabilities(new + changed, replace=changed)
+        self._write_certificates(new, changed)
+        self._refresh_search_text(changed)
+        self.tick(sum(len(t.rows) for t in targets))
+        return len(new), len(changed)
+
+    def _insert_new(self, targets: list[_Target]) -> None:
+        defaults = _defaults(Supplier)
+        rows = []
+        for target in targets:
+            row = {**defaults, **target.profile}
+            row.update(
+                external_ref=target.external_ref,
+                cluster_id=self.cluster_id,
+                created_at=self.now,
+                updated_at=self.now,
+            )
+            row["search_text"] = search_text_for(row, target.capabilities.values(), [])
+            rows.append(row)
+        self._insert_many(Supplier, rows)
+        # Every new supplier has a GSTIN, a Udyam number or a ref (rows without are refused),
+        # all unique: the new ids are looked up by them rather than returned row by row
+        # (RETURNING in parameter order is row-at-a-time on SQLite).
+        for chunk_start in range(0, len(targets), _LOOKUP_CHUNK):
+            chunk = targets[chunk_start : chunk_start + _LOOKUP_CHUNK]
+            keys = {kind: [k for t in chunk if (k := _key(t, kind))] for kind in _KEY_COLUMNS}
+            statement = select(Supplier.id, *_KEY_COLUMNS.values()).where(
+                or_(*(_KEY_COLUMNS[kind].in_(values) for kind, values in keys.items() if values))
+            )
+            found: dict[tuple[str, str], int] = {}
+            for supplier_id, *values in self.session.execute(statement):
+                for kind, value in zip(_KEY_COLUMNS, values, strict=True):
+                    if value:
+                        found[(kind, value)] = supplier_id
+            for target in chunk:
+                kind = next(kind for kind in _KEY_COLUMNS if _key(target, kind))
+                target.supplier_id = found[(kind, _key(target, kind))]
+
+    def _update_existing(self, targets: list[_Target]) -> list[_Target]:
+        """Write rows whose values differ from what is stored; return the changed ones."""
+        if not targets:
+            return []
+        stored = self._stored_profiles([t.supplier_id for t in targets])
+        stored_caps = self._stored_capabilities([t.supplier_id for t in targets])
+        self.held = self._latest_certificates([t.supplier_id for t in targets])
+        changed, writes = [], []
+        for target in targets:
+            current = stored[target.supplier_id]
+            profile, problems = rules.clean_profile(target.profile, current=current)
+            # Cross-field checks passed row by row already; what is left is the merge.
+            profile = {k: v for k, v in profile.items() if k not in problems}
+            merged = {**current, **profile}
+            if target.external_ref and not current.get("external_ref"):
+                merged["external_ref"] = target.external_ref
+            if merged.get("cluster_id") is None:
+                merged["cluster_id"] = self.cluster_id
+            caps = Counter(map(_capability_key, target.capabilities.values()))
+            certs_same = all(
+                self.held.get((target.supplier_id, code), (None,))[1:] == value
+                for code, value in target.certificates.items()
+            )
+            if (
+                merged == current
+                and caps == stored_caps.get(target.supplier_id, Counter())
+                and certs_same
+            ):
+                continue
+            target.profile = merged
+            changed.append(target)
+            writes.append({"_id": target.supplier_id, **{f"_{k}": v for k, v in merged.items()}})
+        if writes:
+            columns = list(changed[0].profile)
+            statement = (
+                update(Supplier)
+                .where(Supplier.id == bindparam("_id"))
+                .values(
+                    {name: bindparam(f"_{name}") for name in columns}
+                    | {"updated_at": self.now, "version": Supplier.version + 1}
+                )
+            )
+            for start in range(0, len(writes), _BATCH):
+                self.session.connection().execute(statement, writes[start : start + _BATCH])
+        return changed
+
+    def _stored_profiles(self, ids: list[int]) -> dict[int, dict]:
+        names = [*rules.PROFILE_FIELDS, "pan", "enterprise_class", "external_ref", "cluster_id"]
+        columns = [Supplier.id, *(getattr(Supplier, name) for name in names)]
+        stored = {}
+        for chunk in _chunks(ids):
+            for row in self.session.execute(select(*columns).where(Supplier.id.in_(chunk))):
+                stored[row[0]] = dict(zip(names, row[1:], strict=True))
+        return stored
+
+    def _stored_capabilities(self, ids: list[int]) -> dict[int, Counter]:
+        found: dict[int, Counter] = {}
+        for chunk in _chunks(ids):
+            statement = select(Capability).where(
+                Capability.supplier_id.in_(chunk), Capability.source == "import"
+            )
+            for capability in self.session.execute(statement).scalars():
+                found.setdefault(capability.supplier_id, Counter())[
+                    _capability_key(capability.model_dump())
+                ] += 1
+        return found
+
+    def _replace_capabilities(self, targets: list[_Target], *, replace: list[_Target]) -> None:
+        for chunk in _chunks([t.supplier_id for t in replace]):
+            self.session.execute(
+                delete(Capability)
+                .where(Capability.supplier_id.in_(chunk), Capability.source == "import")
+                .execution_options(synchronize_session=False)
+            )
+        defaults = _defaults(Capability)
+        rows = [
+            {**defaults, **values, "supplier_id": target.supplier_id, "source": "import"}
+            for target in targets
+            for values in target.capabilities.values()
+        ]
+        self._insert_many(Capability, rows)
+
+    def _write_certificates(self, new: list[_Target], changed: list[_Target]) -> None:
+        existing = self.held
+        defaults = _defaults(SupplierCertificate)
+        inserts, updates = [], []
+        for target in new + changed:
+            for code, (state, expires_on) in target.certificates.items():
+                held = existing.get((target.supplier_id, code))
+                if held is None:
+                    inserts.append(
+                        {
+                            **defaults,
+                            "supplier_id": target.supplier_id,
+                            "code": code,
+                            "state": state,
+                            "expires_on": expires_on,
+                            "created_at": self.now,
+                            "updated_at": self.now,
+                        }
+                    )
+                elif held[1:] != (state, expires_on):
+                    updates.append({"_id": held[0], "_state": state, "_expires_on": expires_on})
+        self._insert_many(SupplierCertificate, inserts)
+        if updates:
+            # New dates or status: a coordinator's earlier verification no longer holds.
+            statement = (
+                update(SupplierCertificate)
+                .where(SupplierCertificate.id == bindparam("_id"))
+                .values(
+                    state=bindparam("_state"),
+                    expires_on=bindparam("_expires_on"),
+                    verification="unverified",
+                    verified_by_id=None,
+                    verified_at=None,
+                    updated_at=self.now,
+                    version=SupplierCertificate.version + 1,
+                )
+            )
+            self.session.connection().execute(statement, updates)
+
+    def _latest_certificates(self, ids: list[int]) -> dict[tuple[int, str], tuple]:
+        found = {}
+        columns = (
+            SupplierCertificate.id,
+            SupplierCertificate.supplier_id,
+            SupplierCertificate.code,
+            SupplierCertificate.state,
+            SupplierCertificate.expires_on,
+        )
+        for chunk in _chunks(ids):
+            statement = (
+                select(*columns)
+                .where(SupplierCertificate.supplier_id.in_(chunk))
+                .order_by(SupplierCertificate.id)
+            )
+            for cert_id, supplier_id, code, state, expires_on in self.session.execute(statement):
+                found[(supplier_id, code)] = (cert_id, state, expires_on)  # latest wins
+        return found
+
+    def _refresh_search_text(self, targets: list[_Target]) -> None:
+        """Updated suppliers keep their own (non-imported) capabilities and equipment."""
+        if not targets:
+            return
+        ids = [t.supplier_id for t in targets]
+        capabilities: dict[int, list] = {}
+        equipment: dict[int, list] = {}
+        for chunk in _chunks(ids):
+            for row in self.session.execute(
+                select(Capability).where(Capability.supplier_id.in_(chunk))
+            ).scalars():
+                capabilities.setdefault(row.supplier_id, []).append(row)
+            for row in self.session.execute(
+                select(Equipment).where(Equipment.supplier_id.in_(chunk))
+            ).scalars():
+                equipment.setdefault(row.supplier_id, []).append(row)
+        writes = [
+            {
+                "_id": t.supplier_id,
+                "_search_text": search_text_for(
+                    t.profile,
+                    capabilities.get(t.supplier_id, []),
+                    equipment.get(t.supplier_id, []),
+                ),
+            }
+            for t in targets
+        ]
+        statement = (
+            update(Supplier)
+            .where(Supplier.id == bindparam("_id"))
+            .values(search_text=bindparam("_search_text"))
+        )
+        self.session.connection().execute(statement, writes)
+
+    def _insert_many(self, model: type[SQLModel], rows: list[dict]) -> None:
+        for start in range(0, len(rows), _BATCH):
+            self.session.connection().execute(insert(model.__table__), rows[start : start + _BATCH])
+
+
+_KEY_COLUMNS = {
+    "gstin": Supplier.gstin,
+    "udyam_number": Supplier.udyam_number,
+    "external_ref": Supplier.external_ref,
+}
+# Three IN lists of this many values stay under SQLite's bound-parameter limit.
+_LOOKUP_CHUNK = 300
+
+
+def _key(target: _Target, kind: str) -> str | None:
+    return target.external_ref if kind == "external_ref" else target.profile.get(kind)
+
+
+def _capability_key(values: dict) -> tuple:
+    return tuple(
+        (name, values.get(name))
+        for name in (
+            "category",
+            "process",
+            "description",
+            "capacity_per_month",
+            "capacity_unit",
+            "best_tolerance_mm",
+        )
+    )
+
+
+def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
+    # SQLite allows 999 bound parameters in older builds; stay under it.
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]

@@ -1,0 +1,303 @@
+"""Finding suppliers by what people type: names, capabilities, processes, places, certificates.
+
+Every profile keeps ``search_text``: the lower-case words of its names, free text,
+capabilities (with the taxonomy's names and synonyms of their processes), equipment and
+place. A query is split into words; each word must appear in a profile, allowing a typo
+(rapidfuzz's partial ratio against the whole text, so "hysterisis" finds "hysteresisgraph"
+and "nickle" finds "nickel"). Words that name a certificate ("ISO 9001", "NABL") become a
+certificate filter instead, applying the catalogue's rule of what counts.
+
+Filters narrow the candidates in SQL first, and only profiles the actor may read (or,
+for the public directory, public ones) are ever candidates.
+"""
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+import sqlalchemy as sa
+from rapidfuzz import fuzz, process
+from sqlmodel import Session, select
+
+from suppliermatch.certification.models import SupplierCertificate
+from suppliermatch.reference.certificates import COUNTING_STATUS, counts_on, default_catalogue
+from suppliermatch.reference.taxonomy import default_taxonomy
+from suppliermatch.suppliers.models import Capability, Supplier
+
+# A query word of this many letters or fewer must match a word's start exactly: "cmm",
+# "edm" or "gbd" one letter off is another word, not a typo.
+SHORT_WORD = 3
+# How alike (0-100) a longer query word and some part of a profile's text must be.
+# 80 lets one slip through in a five-letter word and two in a ten-letter one.
+TYPO_TOLERANCE = 80
+# A word found in the supplier's name ranks the supplier above one that only mentions it.
+NAME_MATCH_BONUS = 10
+MAX_SEARCH_TEXT = 8000
+# Longest certificate name in words ("ISO/IEC 17025:2017" -> iso iec 17025 2017).
+_CERTIFICATE_PHRASE_WORDS = 4
+STOP_WORDS = frozenset({"and", "the", "of", "for", "with", "in", "a", "an", "to", "we", "our"})
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def words_of(text: str | None) -> list[str]:
+    return _NON_WORD.sub(" ", (text or "").casefold()).split()
+
+
+def search_text_for(
+    profile: Mapping, capabilities: Iterable[Mapping], equipment: Iterable[Mapping]
+) -> str:
+    """The words a search may match for one profile, each once, at most MAX_SEARCH_TEXT long.
+
+    Rows may be mappings or table objects.
+    """
+    parts = [_get(profile, name) for name in ("legal_name", "trade_name", "district", "state")]
+    words: list[str] = []
+    for slug in _get(profile, "categories") or []:
+        words.extend(_taxonomy_words(slug, None))
+    for capability in capabilities:
+        words.extend(_taxonomy_words(_get(capability, "category"), _get(capability, "process")))
+        parts.append(_get(capability, "description"))
+        parts.extend(_get(capability, "materials") or [])
+    for machine in equipment:
+        parts.extend((_get(machine, "machine"), _get(machine, "make")))
+    parts.append(_get(profile, "about"))
+    words.extend(word for part in parts for word in words_of(part))
+    unique = dict.fromkeys(words)
+    text = " ".join(unique)
+    if len(text) > MAX_SEARCH_TEXT:
+        text = text[:MAX_SEARCH_TEXT].rsplit(" ", 1)[0]
+    return text
+
+
+@lru_cache(maxsize=1024)
+def _taxonomy_words(category: str | None, process_slug: str | None) -> tuple[str, ...]:
+    """Words of a category's name and of a process's name and synonyms."""
+    taxonomy = default_taxonomy()
+    parts = []
+    if category and taxonomy.has_category(category):
+        parts.append(taxonomy.category(category).name)
+    if process_slug and taxonomy.has_process(process_slug):
+        known = taxonomy.process(process_slug)
+        parts.extend((known.name, *known.synonyms))
+    return tuple(dict.fromkeys(word for part in parts for word in words_of(part)))
+
+
+def _get(row, name: str):
+    return row.get(name) if isinstance(row, Mapping) else getattr(row, name, None)
+
+
+@dataclass
+class SearchFilters:
+    q: str | None = None
+    category: str | None = None
+    process: str | None = None
+    certificate: str | None = None
+    state: str | None = None
+    district: str | None = None
+    cluster_id: int | None = None
+    enterprise_class: str | None = None
+
+
+@dataclass
+class SearchHit:
+    supplier: Supplier
+    score: float | None = None
+    processes: list[str] = field(default_factory=list)
+    certificates: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchPage:
+    hits: list[SearchHit]
+    total: int
+    page: int
+    per_page: int
+    # What the query was understood as: certificate codes it named, words searched for.
+    certificates_named: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+
+
+def search_suppliers(
+    session: Session,
+    scope: sa.ColumnElement[bool],
+    filters: SearchFilters,
+    *,
+    page: int = 1,
+    per_page: int = 20,
+    on: date | None = None,
+) -> SearchPage:
+    """One page of the suppliers within ``scope`` that match ``filters``, best first.
+
+    ``scope`` is the SQL condition of what the asker may see (see
+    ``service.readable_clause`` and ``directory_scope``). Merged profiles never appear.
+    """
+    today = on or date.today()
+    words, named_certificates = _understand(filters.q)
+    conditions = [
+        scope,
+        Supplier.merged_into_id.is_(None),
+        *_filter_conditions(filters, named_certificates, today),
+    ]
+    if not words:
+        statement = select(Supplier.id).where(*conditions)
+        ordered = statement.order_by(Supplier.legal_name, Supplier.id)
+        total = session.scalar(select(sa.func.count()).select_from(statement.subquery()))
+        ids = list(session.scalars(ordered.limit(per_page).offset((page - 1) * per_page)))
+        scores: dict[int, float | None] = {}
+    else:
+        ranked = _rank(session, conditions, words)
+        total = len(ranked)
+        window = ranked[(page - 1) * per_page : page * per_page]
+        ids = [supplier_id for supplier_id, _ in window]
+        scores = dict(window)
+    return SearchPage(
+        hits=_hits(session, ids, scores, today),
+        total=total,
+        page=page,
+        per_page=per_page,
+        certificates_named=named_certificates,
+        words=words,
+    )
+
+
+def directory_scope() -> sa.ColumnElement[bool]:
+    """What the public directory lists: profiles their owners left public."""
+    return Supplier.is_public.is_(True)
+
+
+def _understand(q: str | None) -> tuple[list[str], list[str]]:
+    """Query words to look for, and the certificate codes the query names."""
+    words = [w for w in words_of(q) if w not in STOP_WORDS]
+    catalogue = default_catalogue()
+    named: list[str] = []
+    kept: list[str] = []
+    position = 0
+    while position < len(words):
+        for length in range(min(_CERTIFICATE_PHRASE_WORDS, len(words) - position), 0, -1):
+            code = catalogue.code_for(" ".join(words[position : position + length]))
+            # A lone number ("9001") or a short word that happens to be an alias ("ems")
+            # is only a certificate together with its scheme name.
+            if code and (length > 1 or len(words[position]) > SHORT_WORD):
+                named.append(code)
+                position += length
+                break
+        else:
+            kept.append(words[position])
+            position += 1
+    return list(dict.fromkeys(kept)), list(dict.fromkeys(named))
+
+
+def _filter_conditions(filters: SearchFilters, named_certificates: list[str], today: date):
+    if filters.category:
+        slug = filters.category
+        has_capability = (
+            select(Capability.id)
+            .where(Capability.supplier_id == Supplier.id, Capability.category == slug)
+            .exists()
+        )
+        declared = sa.cast(Supplier.categories, sa.String).contains(f'"{slug}"', autoescape=True)
+        yield sa.or_(has_capability, declared)
+    if filters.process:
+        yield (
+            select(Capability.id)
+            .where(Capability.supplier_id == Supplier.id, Capability.process == filters.process)
+            .exists()
+        )
+    for code in [filters.certificate, *named_certificates]:
+        if code:
+            yield _holds_certificate(code, today)
+    if filters.state:
+        yield Supplier.state == filters.state
+    if filters.district:
+        yield sa.func.lower(Supplier.district) == filters.district.strip().lower()
+    if filters.cluster_id is not None:
+        yield Supplier.cluster_id == filters.cluster_id
+    if filters.enterprise_class:
+        yield Supplier.enterprise_class == filters.enterprise_class
+
+
+def _holds_certificate(code: str, today: date):
+    """A certificate that counts today: this code or a higher level, certified, unexpired."""
+    return (
+        select(SupplierCertificate.id)
+        .where(
+            SupplierCertificate.supplier_id == Supplier.id,
+            SupplierCertificate.code.in_(default_catalogue().codes_satisfying(code)),
+            SupplierCertificate.state == COUNTING_STATUS.value,
+            SupplierCertificate.expires_on >= today,
+        )
+        .exists()
+    )
+
+
+def _rank(session: Session, conditions: list, words: list[str]) -> list[tuple[int, float]]:
+    candidates = select(Supplier.id, Supplier.search_text, Supplier.legal_name).where(*conditions)
+    rows = session.execute(candidates).all()
+    if not rows:
+        return []
+    ids = [row[0] for row in rows]
+    texts = [row[1] or "" for row in rows]
+    names = [" ".join(words_of(row[2])) for row in rows]
+    totals: dict[int, float] | None = None
+    for word in words:
+        found = _matches(word, texts)
+        in_names = _matches(word, names)
+        scores = {i: s + (NAME_MATCH_BONUS if i in in_names else 0) for i, s in found.items()}
+        if totals is None:
+            totals = scores
+        else:
+            totals = {i: totals[i] + s for i, s in scores.items() if i in totals}
+        if not totals:
+            return []
+    ranked = [(ids[i], round(total / len(words), 1)) for i, total in totals.items()]
+    # Best first; among equals, alphabetical by name so that pages are stable.
+    name_of = {ids[i]: rows[i][2] for i in totals}
+    ranked.sort(key=lambda pair: (-pair[1], name_of[pair[0]].casefold(), pair[0]))
+    return ranked
+
+
+def _matches(word: str, texts: list[str]) -> dict[int, float]:
+    """Index -> how well ``word`` matches some part of that text (only the matches)."""
+    if len(word) <= SHORT_WORD:
+        return {i: 100.0 for i, text in enumerate(texts) if f" {word}" in f" {text}"}
+    found = process.extract(
+        word, texts, scorer=fuzz.partial_ratio, score_cutoff=TYPO_TOLERANCE, limit=None
+    )
+    return {index: score for _, score, index in found}
+
+
+def _hits(session: Session, ids: list[int], scores: dict, today: date) -> list[SearchHit]:
+    if not ids:
+        return []
+    suppliers = {s.id: s for s in session.exec(select(Supplier).where(Supplier.id.in_(ids)))}
+    processes: dict[int, list[str]] = {i: [] for i in ids}
+    for supplier_id, slug in session.execute(
+        select(Capability.supplier_id, Capability.process)
+        .where(Capability.supplier_id.in_(ids), Capability.process.is_not(None))
+        .distinct()
+        .order_by(Capability.process)
+    ):
+        processes[supplier_id].append(slug)
+    certificates: dict[int, set[str]] = {i: set() for i in ids}
+    for supplier_id, code, state, expires_on in session.execute(
+        select(
+            SupplierCertificate.supplier_id,
+            SupplierCertificate.code,
+            SupplierCertificate.state,
+            SupplierCertificate.expires_on,
+        ).where(SupplierCertificate.supplier_id.in_(ids))
+    ):
+        if counts_on(state, expires_on, today):
+            certificates[supplier_id].add(code)
+    return [
+        SearchHit(
+            supplier=suppliers[i],
+            score=scores.get(i),
+            processes=processes[i],
+            certificates=sorted(certificates[i]),
+        )
+        for i in ids
+        if i in suppliers
+    ]

@@ -1,0 +1,404 @@
+"""Supplier profiles: who may read and edit them, and how they change.
+
+Access rules, in one place:
+- an MSME reads and edits its own profile only;
+- anchors and the coordinator of a cluster read the profiles in that cluster, and the
+  coordinator (who onboards them) edits them too; anchors never edit;
+- admins read and edit everything;
+- anyone, signed in or not, reads the public part of a profile (``directory_*``).
+A profile the actor may not read answers NotFound, never Forbidden, so that its existence
+is not revealed. Functions take the session first, never commit, and raise DomainErrors.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import false, func, true, update
+from sqlmodel import Session, SQLModel, select
+
+from suppliermatch.access import Actor, ActorKind
+from suppliermatch.accounts.models import Cluster, Organisation
+from suppliermatch.certification.models import SupplierCertificate
+from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from suppliermatch.models_base import utcnow
+from suppliermatch.reference.certificates import counts_on
+from suppliermatch.suppliers import rules
+from suppliermatch.suppliers.models import Capability, Equipment, Supplier
+from suppliermatch.suppliers.search import search_text_for
+
+EDITABLE_FIELDS = rules.PROFILE_FIELDS
+# Values that identify one enterprise: no two suppliers may share them.
+UNIQUE_IDENTIFIERS = {"gstin": "GSTIN", "udyam_number": "Udyam number"}
+
+
+# -- who may see and change what --------------------------------------------------------
+
+
+def readable_clause(actor: Actor):
+    """SQL condition: the suppliers whose full profile ``actor`` may read."""
+    if actor.is_admin:
+        return true()
+    if actor.kind == ActorKind.MSME:
+        if actor.supplier_id is None:
+            return false()
+        return Supplier.id == actor.supplier_id
+    if actor.kind in (ActorKind.ANCHOR, ActorKind.COORDINATOR) and actor.cluster_id is not None:
+        return Supplier.cluster_id == actor.cluster_id
+    return false()
+
+
+def can_read(actor: Actor, supplier: Supplier) -> bool:
+    if actor.is_admin:
+        return True
+    if actor.kind == ActorKind.MSME:
+        return actor.supplier_id is not None and supplier.id == actor.supplier_id
+    if actor.kind in (ActorKind.ANCHOR, ActorKind.COORDINATOR):
+        return actor.cluster_id is not None and supplier.cluster_id == actor.cluster_id
+    return False
+
+
+def can_edit(actor: Actor, supplier: Supplier) -> bool:
+    if not can_read(actor, supplier):
+        return False
+    return actor.kind != ActorKind.ANCHOR
+
+
+def get_supplier_for(session: Session, actor: Actor, supplier_id: int) -> Supplier:
+    """The full profile, if ``actor`` may read it; NotFound otherwise."""
+    supplier = session.get(Supplier, supplier_id)
+    if supplier is None or not can_read(actor, supplier):
+        raise NotFound("No such supplier.")
+    return supplier
+
+
+def get_supplier_to_edit(session: Session, actor: Actor, supplier_id: int) -> Supplier:
+    supplier = get_supplier_for(session, actor, supplier_id)
+    if not can_edit(actor, supplier):
+        raise Forbidden("Only the supplier itself or its cluster coordinator can change it.")
+    if supplier.merged_into_id is not None:
+        raise Conflict(
+            f"This profile was merged into supplier {supplier.merged_into_id}; edit that one."
+        )
+    return supplier
+
+
+def own_supplier(session: Session, actor: Actor) -> Supplier:
+    """An MSME user's own profile."""
+    if actor.kind != ActorKind.MSME and not actor.is_admin:
+        raise Forbidden("Only MSME accounts have a supplier profile.")
+    if actor.supplier_id is None:
+        raise NotFound("Your organisation has no supplier profile yet.")
+    return get_supplier_for(session, actor, actor.supplier_id)
+
+
+def get_public_supplier(session: Session, supplier_id: int) -> Supplier:
+    """A profile listed in the public directory (its public part is for anyone)."""
+    supplier = session.get(Supplier, supplier_id)
+    if supplier is None or not supplier.is_public or supplier.merged_into_id is not None:
+        raise NotFound("No such supplier in the directory.")
+    return supplier
+
+
+# -- creating and changing a profile ---------------------------------------------------------
+
+
+def create_profile_for_organisation(session: Session, organisation: Organisation) -> Supplier:
+    """The empty profile an MSME gets when it signs up: its name, its cluster."""
+    supplier = Supplier(
+        organisation_id=organisation.id,
+        cluster_id=organisation.cluster_id,
+        legal_name=organisation.name,
+    )
+    supplier.search_text = search_text_for(supplier, [], [])
+    session.add(supplier)
+    session.flush()
+    return supplier
+
+
+def create_supplier(
+    session: Session, actor: Actor, *, values: Mapping, cluster: Cluster | None = None
+) -> Supplier:
+    """A new profile: coordinators add to their cluster, admins anywhere, and an MSME
+    without a profile creates its own."""
+    organisation_id = None
+    if actor.kind == ActorKind.MSME:
+        if actor.supplier_id is not None:
+            raise Conflict("Your organisation already has a supplier profile.")
+        organisation_id, cluster_id = actor.organisation_id, actor.cluster_id
+    elif actor.kind == ActorKind.COORDINATOR:
+        if cluster is not None and cluster.id != actor.cluster_id:
+            raise ValidationFailed(
+                "You can add suppliers to your own cluster only.", field="cluster"
+            )
+        cluster_id = actor.cluster_id
+    elif actor.is_admin:
+        cluster_id = cluster.id if cluster else None
+    else:
+        raise Forbidden("Only MSMEs, coordinators and admins add supplier profiles.")
+    clean = _checked_profile({"legal_name": None, **values}, current=None)
+    _refuse_taken_identifiers(session, clean, supplier_id=None)
+    supplier = Supplier(organisation_id=organisation_id, cluster_id=cluster_id, **clean)
+    supplier.search_text = search_text_for(supplier, [], [])
+    session.add(supplier)
+    session.flush()
+    return supplier
+
+
+def update_supplier(
+    session: Session, actor: Actor, supplier_id: int, *, version: int, values: Mapping
+) -> Supplier:
+    """Change profile fields, if nobody else saved the profile since ``version`` was read."""
+    supplier = get_supplier_to_edit(session, actor, supplier_id)
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            "These fields cannot be changed here.", errors={f: ["cannot be set"] for f in unknown}
+        )
+    current = {field: getattr(supplier, field) for field in EDITABLE_FIELDS}
+    clean = _checked_profile(values, current=current)
+    _refuse_taken_identifiers(session, clean, supplier_id=supplier.id)
+    changed = {field: value for field, value in clean.items() if getattr(supplier, field) != value}
+    changed["search_text"] = search_text_for(
+        {**supplier.model_dump(), **changed},
+        capabilities_of(session, supplier.id),
+        equipment_of(session, supplier.id),
+    )
+    save_with_version(session, Supplier, supplier.id, version, changed, what="profile")
+    session.refresh(supplier)
+    return supplier
+
+
+def save_with_version(
+    session: Session, model: type[SQLModel], row_id: int, version: int, values: dict, *, what: str
+) -> None:
+    """``UPDATE ... WHERE id = :id AND version = :version``, bumping the version.
+
+    The version check and the write are one statement, so of two saves made from the
+    same version exactly one wins; the other gets Conflict (409) and changes nothing.
+    """
+    extra = {"updated_at": utcnow()} if "updated_at" in model.model_fields else {}
+    result = session.execute(
+        update(model)
+        .where(model.id == row_id, model.version == version)
+        .values(**values, **extra, version=model.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        current = session.scalar(select(model.version).where(model.id == row_id))
+        raise Conflict(
+            f"Someone else saved this {what} after you opened it (you had version {version}, "
+            f"it is now at version {current}). Nothing was changed: reload it and make "
+            "your changes again.",
+            field="version",
+        )
+
+
+def _checked_profile(values: Mapping, *, current: Mapping | None) -> dict:
+    clean, problems = rules.clean_profile(values, current=current)
+    if problems:
+        raise ValidationFailed(
+            "Some fields are not valid: " + ", ".join(sorted(problems)),
+            errors={field: [message] for field, message in problems.items()},
+        )
+    return clean
+
+
+def _refuse_taken_identifiers(session: Session, clean: Mapping, *, supplier_id: int | None):
+    errors = {}
+    for field, label in UNIQUE_IDENTIFIERS.items():
+        value = clean.get(field)
+        if not value:
+            continue
+        owner = session.scalar(select(Supplier.id).where(getattr(Supplier, field) == value))
+        if owner is not None and owner != supplier_id:
+            errors[field] = [
+                f"this {label} is already registered on SupplierMatch; if it is yours, "
+                "ask your cluster coordinator to merge the two profiles"
+            ]
+    if errors:
+        raise ValidationFailed("An identifier belongs to another supplier.", errors=errors)
+
+
+# -- capabilities and equipment ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildKind:
+    """A list that belongs to a profile: capabilities or equipment."""
+
+    model: type[SQLModel]
+    label: str
+    clean: Callable[..., tuple[dict, dict]]
+    required: tuple[str, ...]
+
+
+def _clean_equipment(values: Mapping, current: Mapping | None = None):
+    return rules.clean_equipment(values)
+
+
+CAPABILITIES = ChildKind(Capability, "capability", rules.clean_capability, ("category",))
+EQUIPMENT = ChildKind(Equipment, "equipment", _clean_equipment, ("machine",))
+
+
+def capabilities_of(session: Session, supplier_id: int) -> list[Capability]:
+    return list_children(session, CAPABILITIES, supplier_id)
+
+
+def equipment_of(session: Session, supplier_id: int) -> list[Equipment]:
+    return list_children(session, EQUIPMENT, supplier_id)
+
+
+def list_children(session: Session, kind: ChildKind, supplier_id: int) -> list:
+    model = kind.model
+    return list(
+        session.exec(select(model).where(model.supplier_id == supplier_id).order_by(model.id))
+    )
+
+
+def list_children_for(session: Session, actor: Actor, kind: ChildKind, supplier_id: int) -> list:
+    get_supplier_for(session, actor, supplier_id)
+    return list_children(session, kind, supplier_id)
+
+
+def add_child(
+    session: Session, actor: Actor, kind: ChildKind, supplier_id: int, *, values: Mapping
+):
+    supplier = get_supplier_to_edit(session, actor, supplier_id)
+    clean = _checked_child(kind, values, current=None)
+    missing = [field for field in kind.required if clean.get(field) is None]
+    if missing:
+        raise ValidationFailed(
+            f"A {kind.label} needs: " + ", ".join(missing),
+            errors={field: ["is required"] for field in missing},
+        )
+    row = kind.model(supplier_id=supplier.id, **clean)
+    session.add(row)
+    session.flush()
+    _after_children_change(session, supplier)
+    return row
+
+
+def update_child(
+    session: Session,
+    actor: Actor,
+    kind: ChildKind,
+    supplier_id: int,
+    child_id: int,
+    *,
+    version: int,
+    values: Mapping,
+):
+    supplier, row = _child_to_edit(session, actor, kind, supplier_id, child_id)
+    clean = _checked_child(kind, values, current=row.model_dump())
+    for field in kind.required:
+        if field in clean and clean[field] is None:
+            raise ValidationFailed(f"{field} is required", field=field)
+    if kind is CAPABILITIES:
+        clean["source"] = "profile"  # a person's edit: a re-import leaves it alone now
+    save_with_version(session, kind.model, row.id, version, clean, what=kind.label)
+    session.refresh(row)
+    _after_children_change(session, supplier)
+    return row
+
+
+def delete_child(
+    session: Session,
+    actor: Actor,
+    kind: ChildKind,
+    supplier_id: int,
+    child_id: int,
+    *,
+    version: int,
+) -> None:
+    supplier, row = _child_to_edit(session, actor, kind, supplier_id, child_id)
+    if row.version != version:
+        raise Conflict(
+            f"Someone else changed this {kind.label} after you opened it; reload and try again.",
+            field="version",
+        )
+    session.delete(row)
+    session.flush()
+    _after_children_change(session, supplier)
+
+
+def _child_to_edit(
+    session: Session, actor: Actor, kind: ChildKind, supplier_id: int, child_id: int
+):
+    supplier = get_supplier_to_edit(session, actor, supplier_id)
+    row = session.get(kind.model, child_id)
+    if row is None or row.supplier_id != supplier.id:
+        raise NotFound(f"No such {kind.label}.")
+    return supplier, row
+
+
+def _checked_child(kind: ChildKind, values: Mapping, *, current: Mapping | None) -> dict:
+    clean, problems = kind.clean(values, current=current)
+    if problems:
+        raise ValidationFailed(
+            f"The {kind.label} has fields that are not valid: " + ", ".join(sorted(problems)),
+            errors={field: [message] for field, message in problems.items()},
+        )
+    return clean
+
+
+def _after_children_change(session: Session, supplier: Supplier) -> None:
+    """A profile's lists changed: its search words and its modification time follow."""
+    session.execute(
+        update(Supplier)
+        .where(Supplier.id == supplier.id)
+        .values(
+            updated_at=utcnow(),
+            search_text=search_text_for(
+                supplier, capabilities_of(session, supplier.id), equipment_of(session, supplier.id)
+            ),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def refresh_search_text(session: Session, supplier: Supplier) -> None:
+    _after_children_change(session, supplier)
+
+
+# -- what a profile page shows ---------------------------------------------------------------
+
+
+def certificates_of(session: Session, supplier_ids: list[int]) -> dict[int, list]:
+    """Certificate records by supplier, latest expiry first."""
+    if not supplier_ids:
+        return {}
+    rows = session.exec(
+        select(SupplierCertificate)
+        .where(SupplierCertificate.supplier_id.in_(supplier_ids))
+        .order_by(SupplierCertificate.code, SupplierCertificate.expires_on.desc())
+    )
+    grouped: dict[int, list] = {supplier_id: [] for supplier_id in supplier_ids}
+    for row in rows:
+        grouped[row.supplier_id].append(row)
+    return grouped
+
+
+def profile_view(session: Session, supplier: Supplier) -> dict:
+    """The profile with its capabilities, equipment, certificates and cluster."""
+    cluster = session.get(Cluster, supplier.cluster_id) if supplier.cluster_id else None
+    return {
+        **supplier.model_dump(),
+        "cluster": cluster.slug if cluster else None,
+        "cluster_name": cluster.name if cluster else None,
+        "claimed": supplier.organisation_id is not None,
+        "capabilities": capabilities_of(session, supplier.id),
+        "equipment": equipment_of(session, supplier.id),
+        "certificates": certificates_of(session, [supplier.id])[supplier.id],
+    }
+
+
+def counting_certificate_codes(certificates: list, on: date | None = None) -> list[str]:
+    """Codes of the certificates that count today (held, certified, not expired)."""
+    today = on or date.today()
+    return sorted({c.code for c in certificates if counts_on(c.state, c.expires_on, today)})
+
+
+def count_suppliers(session: Session, actor: Actor) -> int:
+    statement = select(func.count()).select_from(Supplier).where(readable_clause(actor))
+    return session.scalar(statement.where(Supplier.merged_into_id.is_(None)))
