@@ -16,7 +16,12 @@ class SupplierCertificate(SQLModel, table=True):
     certificate_number: str | None = Field(default=None, max_length=80)
     issuing_body: str | None = Field(default=None, max_length=160)
     issued_on: date | None = None
+    # The last day the certificate is valid ("valid until" on the certificate itself).
     expires_on: date | None = Field(default=None, index=True)
+    # Planning dates, for the readiness plan: when the MSME aims to hold the certificate,
+    # and the day the certification body's audit is booked.
+    target_on: date | None = None
+    audit_on: date | None = None
     # Set by a coordinator against the evidence; cleared when number or dates change.
     verification: str = Field(default="unverified", max_length=12)
     verified_by_id: int | None = Field(default=None, foreign_key="user.id")

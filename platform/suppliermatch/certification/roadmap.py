@@ -1,0 +1,370 @@
+"""The demand-linked roadmap: which certificate would make a supplier eligible for which
+open requirements of its cluster, and for coordinators which certificate would unlock the
+most demand across the cluster.
+
+What stands between a supplier and a requirement comes from one place, ``GAP_SOURCE``:
+today our own certificate check (the requirement's required certificates against the
+supplier's certificates on the needed-by date, a higher ZED level satisfying a lower one).
+The matching engine's "why not" can take its place by assigning another function with
+the same signature there.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from suppliermatch.certification.readiness import records_by_supplier, supplier_categories
+from suppliermatch.certification.service import (
+    PIPELINE_STATES,
+    Verification,
+    countable_certificates_by_supplier,
+    current_records,
+)
+from suppliermatch.models_base import utcnow
+from suppliermatch.reference.certificates import default_catalogue
+from suppliermatch.requirements.models import Invitation, Requirement
+from suppliermatch.suppliers.models import Supplier
+
+# A requirement suppliers can answer: published (issue 4's lifecycle: draft -> published
+# -> closed -> awarded) and its quote deadline, if any, not yet passed.
+OPEN_STATUS = "published"
+# Seen by every supplier of the cluster; any other visibility (invite-only) is seen only by
+# the invited suppliers.
+CLUSTER_WIDE_VISIBILITY = frozenset({"cluster", "public"})
+DEFAULT_UNIT = "units"
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One thing a supplier lacks for one requirement."""
+
+    kind: str  # "certificate"; the engine's why-not may add "capability"
+    code: str
+    action: str  # "obtain" or "renew"
+
+    @property
+    def label(self) -> str:
+        if self.kind != "certificate":
+            return self.code
+        name = default_catalogue().display_name(self.code)
+        return f"renewing {name}" if self.action == "renew" else name
+
+
+# (session, suppliers, requirements, today) -> {(supplier id, requirement id): gaps}, for the
+# pairs where the supplier is a candidate at all (it offers the category); an empty tuple
+# means eligible now.
+GapSource = Callable[
+    [Session, list[Supplier], list[Requirement], date], dict[tuple[int, int], tuple[Gap, ...]]
+]
+
+
+def certificate_gaps(
+    session: Session, suppliers: list[Supplier], requirements: list[Requirement], today: date
+) -> dict[tuple[int, int], tuple[Gap, ...]]:
+    catalogue = default_catalogue()
+    ids = [s.id for s in suppliers]
+    categories = supplier_categories(session, ids)
+    held = countable_certificates_by_supplier(session, ids, on=today)
+    lapsed = _lapsed_codes(records_by_supplier(session, ids))
+    found: dict[tuple[int, int], tuple[Gap, ...]] = {}
+    for supplier in suppliers:
+        for requirement in requirements:
+            if requirement.category not in categories[supplier.id]:
+                continue
+            needed_by = max(requirement.needed_by or today, today)
+            gaps = []
+            for code in requirement.required_certs or []:
+                if catalogue.matching_certificate(held.get(supplier.id, []), code, needed_by):
+                    continue
+                renewable = any(
+                    catalogue.satisfies(h.code, code) for h in held.get(supplier.id, [])
+                ) or any(catalogue.satisfies(c, code) for c in lapsed[supplier.id])
+                gaps.append(Gap("certificate", code, "renew" if renewable else "obtain"))
+            found[(supplier.id, requirement.id)] = tuple(gaps)
+    return found
+
+
+# The one place to swap in the matching engine's why-not.
+GAP_SOURCE: GapSource = certificate_gaps
+
+
+def _lapsed_codes(records: dict[int, list]) -> dict[int, set[str]]:
+    lapsed: dict[int, set[str]] = defaultdict(set)
+    for supplier_id, rows in records.items():
+        for record in current_records(rows):
+            if record.state in ("expired", "suspended") or (
+                record.state == "certified" and record.verification == Verification.REJECTED
+            ):
+                lapsed[supplier_id].add(record.code)
+    return lapsed
+
+
+# ---------------------------------------------------------------- shapes
+
+
+@dataclass(frozen=True)
+class RequirementSummary:
+    id: int
+    title: str
+    category: str
+    quantity_per_month: float | None
+    quantity_unit: str | None
+    needed_by: date | None
+
+    @classmethod
+    def of(cls, requirement: Requirement) -> RequirementSummary:
+        return cls(
+            id=requirement.id,
+            title=requirement.title,
+            category=requirement.category,
+            quantity_per_month=requirement.quantity_per_month,
+            quantity_unit=requirement.quantity_unit,
+            needed_by=requirement.needed_by,
+        )
+
+
+def monthly_volume(requirements: list[RequirementSummary]) -> dict[str, float]:
+    """Quantity a month by unit (requirements in pieces and in kg are not added up)."""
+    volume: dict[str, float] = defaultdict(float)
+    for r in requirements:
+        if r.quantity_per_month:
+            volume[r.quantity_unit or DEFAULT_UNIT] += r.quantity_per_month
+    return dict(sorted(volume.items(), key=lambda kv: -kv[1]))
+
+
+def indian_number(value: float) -> str:
+    """Digits grouped the Indian way: 38,000; 1,50,000; 2,50,00,000."""
+    whole = str(round(value))
+    if len(whole) <= 3:
+        return whole
+    head, tail = whole[:-3], whole[-3:]
+    groups = []
+    while len(head) > 2:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    return ",".join([head, *groups, tail]) if head else ",".join([*groups, tail])
+
+
+def volume_phrase(volume: dict[str, float]) -> str:
+    if not volume:
+        return ""
+    return " and ".join(f"{indian_number(q)} {unit}" for unit, q in volume.items()) + " a month"
+
+
+@dataclass(frozen=True)
+class InProgress:
+    code: str
+    state: str
+    certificate_id: int
+    due: date | None
+
+
+@dataclass
+class RoadmapItem:
+    """Getting ``gaps`` would make the supplier eligible for ``requirements``."""
+
+    gaps: tuple[Gap, ...]
+    requirements: list[RequirementSummary] = field(default_factory=list)
+    in_progress: list[InProgress] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return " + ".join(g.label for g in self.gaps)
+
+    @property
+    def volume(self) -> dict[str, float]:
+        return monthly_volume(self.requirements)
+
+    @property
+    def headline(self) -> str:
+        n = len(self.requirements)
+        noun = "requirement" if n == 1 else "requirements"
+        text = f"{self.label[:1].upper()}{self.label[1:]} would qualify you for {n} open {noun}"
+        phrase = volume_phrase(self.volume)
+        return f"{text}, about {phrase}." if phrase else f"{text}."
+
+
+@dataclass
+class SupplierRoadmap:
+    supplier_id: int
+    open_requirements: int
+    out_of_scope: int
+    eligible_now: list[RequirementSummary]
+    items: list[RoadmapItem]
+
+
+# ---------------------------------------------------------------- per supplier
+
+
+def open_requirements_for_supplier(session: Session, supplier: Supplier) -> list[Requirement]:
+    """Open requirements of the supplier's cluster that it can see."""
+    if supplier.cluster_id is None:
+        return []
+    invited = select(Invitation.requirement_id).where(Invitation.supplier_id == supplier.id)
+    statement = _open_requirements(supplier.cluster_id).where(
+        or_(
+            col(Requirement.visibility).in_(CLUSTER_WIDE_VISIBILITY),
+            col(Requirement.id).in_(invited),
+        )
+    )
+    return list(session.exec(statement))
+
+
+def roadmap_for_supplier(
+    session: Session, supplier_id: int, *, today: date, gap_source: GapSource | None = None
+) -> SupplierRoadmap:
+    """What would make this supplier eligible for which open requirements it can see."""
+    supplier = session.get(Supplier, supplier_id)
+    requirements = open_requirements_for_supplier(session, supplier)
+    gaps = (gap_source or GAP_SOURCE)(session, [supplier], requirements, today)
+    in_progress = _in_progress(session, supplier.id)
+    eligible, items = [], {}
+    for requirement in requirements:
+        pair = gaps.get((supplier.id, requirement.id))
+        if pair is None:
+            continue
+        if not pair:
+            eligible.append(RequirementSummary.of(requirement))
+            continue
+        key = tuple(sorted(pair, key=lambda g: g.code))
+        item = items.setdefault(key, RoadmapItem(gaps=key))
+        item.requirements.append(RequirementSummary.of(requirement))
+    for item in items.values():
+        item.in_progress = [p for g in item.gaps for p in in_progress.get(g.code, [])]
+    candidates = len(eligible) + sum(len(i.requirements) for i in items.values())
+    return SupplierRoadmap(
+        supplier_id=supplier.id,
+        open_requirements=len(requirements),
+        out_of_scope=len(requirements) - candidates,
+        eligible_now=eligible,
+        items=sorted(items.values(), key=_item_order),
+    )
+
+
+def _item_order(item: RoadmapItem):
+    # Fewest certificates to get first, then the most requirements and volume.
+    return (len(item.gaps), -len(item.requirements), -sum(item.volume.values()), item.label)
+
+
+def _in_progress(session: Session, supplier_id: int) -> dict[str, list[InProgress]]:
+    found: dict[str, list[InProgress]] = defaultdict(list)
+    for record in current_records(records_by_supplier(session, [supplier_id])[supplier_id]):
+        if record.state in PIPELINE_STATES:
+            due = record.audit_on or record.target_on
+            found[record.code].append(InProgress(record.code, record.state, record.id, due))
+    return found
+
+
+# ---------------------------------------------------------------- per cluster
+
+
+@dataclass
+class CertificateDemand:
+    """What one certificate would unlock across the cluster."""
+
+    code: str
+    suppliers: set[int] = field(default_factory=set)
+    requirements: dict[int, RequirementSummary] = field(default_factory=dict)
+    # Requirements no supplier is eligible for today that this certificate would open.
+    unserved: set[int] = field(default_factory=set)
+
+    @property
+    def name(self) -> str:
+        return default_catalogue().display_name(self.code)
+
+    @property
+    def volume(self) -> dict[str, float]:
+        return monthly_volume(list(self.requirements.values()))
+
+    @property
+    def unserved_volume(self) -> dict[str, float]:
+        return monthly_volume([self.requirements[i] for i in self.unserved])
+
+
+@dataclass(frozen=True)
+class RequirementCoverage:
+    requirement: RequirementSummary
+    eligible_suppliers: int
+    # Suppliers a single certificate away, by that certificate's code.
+    one_away: dict[str, int]
+
+
+@dataclass
+class ClusterRoadmap:
+    cluster_id: int
+    suppliers: int
+    requirements: list[RequirementCoverage]
+    items: list[CertificateDemand]
+
+    @property
+    def unserved(self) -> list[RequirementCoverage]:
+        return [r for r in self.requirements if r.eligible_suppliers == 0]
+
+
+def cluster_roadmap(
+    session: Session, cluster_id: int, *, today: date, gap_source: GapSource | None = None
+) -> ClusterRoadmap:
+    """Across the cluster's open requirements and suppliers: which single certificate would
+    make the most suppliers eligible for the most demand, unserved demand first."""
+    requirements = list(session.exec(_open_requirements(cluster_id)))
+    suppliers = list(
+        session.exec(
+            select(Supplier)
+            .where(Supplier.cluster_id == cluster_id, col(Supplier.merged_into_id).is_(None))
+            .order_by(Supplier.id)
+        )
+    )
+    gaps = (gap_source or GAP_SOURCE)(session, suppliers, requirements, today)
+    eligible: dict[int, int] = defaultdict(int)
+    one_away: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    demand: dict[str, CertificateDemand] = {}
+    for (supplier_id, requirement_id), pair in gaps.items():
+        if not pair:
+            eligible[requirement_id] += 1
+        elif len(pair) == 1 and pair[0].kind == "certificate":
+            code = pair[0].code
+            one_away[requirement_id][code] += 1
+            item = demand.setdefault(code, CertificateDemand(code))
+            item.suppliers.add(supplier_id)
+            item.requirements.setdefault(requirement_id, None)
+    summaries = {r.id: RequirementSummary.of(r) for r in requirements}
+    for item in demand.values():
+        item.requirements = {i: summaries[i] for i in item.requirements}
+        item.unserved = {i for i in item.requirements if eligible[i] == 0}
+    coverage = [
+        RequirementCoverage(summaries[r.id], eligible[r.id], dict(one_away[r.id]))
+        for r in requirements
+    ]
+    coverage.sort(key=lambda c: (c.eligible_suppliers, c.requirement.needed_by or date.max))
+    items = sorted(
+        demand.values(),
+        key=lambda d: (
+            -len(d.unserved),
+            -sum(d.unserved_volume.values()),
+            -len(d.requirements),
+            -len(d.suppliers),
+            d.code,
+        ),
+    )
+    return ClusterRoadmap(
+        cluster_id=cluster_id, suppliers=len(suppliers), requirements=coverage, items=items
+    )
+
+
+def _open_requirements(cluster_id: int):
+    now = utcnow()
+    return (
+        select(Requirement)
+        .where(
+            Requirement.cluster_id == cluster_id,
+            Requirement.status == OPEN_STATUS,
+            or_(col(Requirement.quote_deadline).is_(None), col(Requirement.quote_deadline) > now),
+        )
+        .order_by(Requirement.needed_by, Requirement.id)
+    )
