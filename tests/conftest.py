@@ -13,10 +13,10 @@ from unittest import mock
 import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
+
 from suppliermatch import create_app
 from suppliermatch.extensions import db
 from suppliermatch.tables import metadata
-
 from tests import factories
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -176,3 +176,34 @@ def world(session):
     }
     session.commit()
     return cast
+
+
+@pytest.fixture
+def new_database(database_url, tmp_path):
+    """Make empty databases on the suite's backend: ``url = new_database()``. Dropped after."""
+    import uuid
+
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    base = make_url(database_url)
+    created: list[str] = []
+
+    def make() -> str:
+        name = f"scratch_{uuid.uuid4().hex[:10]}"
+        if base.get_backend_name() == "sqlite":
+            return f"sqlite:///{tmp_path / (name + '.db')}"
+        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        admin.dispose()
+        created.append(name)
+        return base.set(database=name).render_as_string(hide_password=False)
+
+    yield make
+    if created:
+        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            for name in created:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()

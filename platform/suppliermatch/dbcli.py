@@ -3,12 +3,15 @@
 Migrations are the only way the schema is made outside tests.
 """
 
+from pathlib import Path
+
 import click
 from alembic import command
 from alembic.config import Config
 from flask import current_app
 from flask.cli import with_appcontext
 
+from suppliermatch import backup
 from suppliermatch.paths import MIGRATIONS_DIR
 
 
@@ -55,3 +58,40 @@ def current():
 def revision(message, autogenerate):
     """Write a new migration, by default from the difference between models and database."""
     command.revision(alembic_config(), message=message, autogenerate=autogenerate)
+
+
+@db_cli.command("backup")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Default: BACKUP_DIR.")
+@with_appcontext
+def backup_command(out_dir):
+    """Back up the database and uploaded documents into one archive."""
+    config = current_app.config
+    archive = backup.create_backup(
+        config["DATABASE_URL"],
+        Path(config["UPLOAD_DIR"]),
+        Path(out_dir or config["BACKUP_DIR"]),
+        progress=lambda message: click.echo(f"  {message}"),
+    )
+    click.echo(f"Backup written: {archive}")
+
+
+@db_cli.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+@with_appcontext
+def restore_command(archive, yes):
+    """Replace the database and documents with a backup, then verify them."""
+    config = current_app.config
+    if not yes:
+        click.confirm(f"Replace the data at {config['DATABASE_URL']}?", abort=True)
+    try:
+        restored = backup.restore_backup(
+            Path(archive),
+            config["DATABASE_URL"],
+            Path(config["UPLOAD_DIR"]),
+            progress=lambda message: click.echo(f"  {message}"),
+        )
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    rows = sum(restored.row_counts.values())
+    click.echo(f"Restored and verified: {rows} rows, {len(restored.documents)} documents.")

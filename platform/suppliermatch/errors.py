@@ -6,7 +6,7 @@ uses for its own validation errors, so every /api error looks the same.
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
@@ -56,8 +56,12 @@ def error_response(status: int, message: str, errors: dict | None = None, name: 
         body = {"code": status, "status": name, "message": message}
         if errors:
             body["errors"] = errors
-        return jsonify(body), status
-    return render_template("error.html", status=status, name=name, message=message), status
+        response = jsonify(body)
+    else:
+        page = render_template("error.html", status=status, name=name, message=message)
+        response = make_response(page)
+    response.status_code = status
+    return response
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -78,8 +82,9 @@ def register_error_handlers(app: Flask) -> None:
         if errors and error.code == 422:
             message = "The request has invalid fields: " + ", ".join(sorted(errors))
         response = error_response(error.code or 500, message, errors, error.name)
-        if error.code == 429 or error.code == 503:
-            response[0].headers["Retry-After"] = "10"
+        if error.code == 503:
+            # The database is back within seconds once the server restarts (pool pre-ping).
+            response.headers["Retry-After"] = "5"
         return response
 
     @app.errorhandler(OperationalError)

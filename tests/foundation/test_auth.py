@@ -152,11 +152,11 @@ def test_login_page_redirects_only_to_local_next(client, world):
         client.post("/logout")
 
 
-def test_session_cookie_is_httponly_and_samesite_lax(make_client, world):
-    client = make_client(world["anchor_x"])
+def test_session_cookie_is_httponly_and_samesite_lax(client, world):
     response = client.post(
         "/api/auth/login", json={"email": world["anchor_x"].email, "password": factories.PASSWORD}
     )
-    header = next(v for k, v in response.headers.items() if k == "Set-Cookie" and "session=" in v)
+    assert response.status_code == 200
+    header = next(v for v in response.headers.getlist("Set-Cookie") if v.startswith("session="))
     morsel = SimpleCookie(header)["session"]
     assert morsel["httponly"] and morsel["samesite"] == "Lax"

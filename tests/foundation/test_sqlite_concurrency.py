@@ -8,6 +8,7 @@ takes a row lock (SELECT ... FOR UPDATE; SQLite ignores it).
 import multiprocessing
 
 import sqlalchemy as sa
+
 from suppliermatch.database import engine_settings
 
 PROCESSES = 8

@@ -1,0 +1,114 @@
+"""Security headers on every kind of response; rate limits that a spoofed header cannot dodge."""
+
+import pytest
+
+from suppliermatch import create_app
+from suppliermatch.extensions import db
+from suppliermatch.tables import metadata
+from tests import factories
+
+
+def _assert_hardened(response):
+    headers = response.headers
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+@pytest.mark.parametrize(
+    "path,status",
+    [
+        ("/", 200),
+        ("/login", 200),
+        ("/api/openapi.json", 200),
+        ("/nope", 404),
+        ("/api/nope", 404),
+        ("/api/auth/me", 401),
+        ("/static/app.css", 200),
+    ],
+)
+def test_every_response_carries_the_security_headers(client, path, status):
+    response = client.get(path)
+    response.close()  # static files stream from an open file
+    assert response.status_code == status
+    _assert_hardened(response)
+
+
+def test_signed_in_pages_are_not_stored_by_caches(make_client, world):
+    client = make_client(world["anchor_x"])
+    for path in ("/account", "/api/auth/me", "/api/no-such-thing"):
+        response = client.get(path)
+        assert response.headers["Cache-Control"] == "no-store", path
+        _assert_hardened(response)
+
+
+def test_hsts_only_over_https(client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    secure = client.get("/", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_csrf_token_is_not_accepted_via_get_for_writes(make_client, world):
+    client = make_client(world["anchor_x"])
+    client.csrf = False
+    token = client.csrf_token()
+    response = client.post(f"/api/tokens?csrf_token={token}", json={"name": "x"})
+    assert response.status_code == 400
+
+
+@pytest.fixture
+def limited_app(app, new_database):
+    """An app with rate limits on, over its own database (the suite's is held by the test)."""
+    limited = create_app(
+        {
+            **app.config,
+            "DATABASE_URL": new_database(),
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    limited.test_client_class = app.test_client_class
+    with limited.app_context():
+        metadata.create_all(db.engine)
+    yield limited
+    with limited.app_context():
+        db.engine.dispose()
+
+
+def test_login_is_rate_limited_per_address_and_spoofed_forwarded_for_does_not_help(limited_app):
+    client = limited_app.test_client()
+    statuses = []
+    for attempt in range(12):
+        response = client.post(
+            "/api/auth/login",
+            json={"email": f"nobody{attempt}@example.test", "password": "wrong-password-x"},
+            headers={"X-Forwarded-For": f"203.0.113.{attempt}"},
+        )
+        statuses.append(response.status_code)
+    assert statuses[:10] == [401] * 10
+    assert statuses[10:] == [429, 429]
+    assert response.get_json()["code"] == 429
+    _assert_hardened(response)
+
+
+def test_login_is_rate_limited_per_account_across_addresses(limited_app):
+    client = limited_app.test_client()
+    statuses = [
+        client.post(
+            "/api/auth/login",
+            json={"email": "target@example.test", "password": "wrong-password-x"},
+            environ_base={"REMOTE_ADDR": f"198.51.100.{n}"},
+        ).status_code
+        for n in range(11)
+    ]
+    assert statuses[-1] == 429 and statuses[:10] == [401] * 10
+
+
+def test_signup_page_is_rate_limited(limited_app):
+    client = limited_app.test_client()
+    last = None
+    for n in range(11):
+        last = client.post(
+            "/signup", data={"email": f"x{n}@example.test", "password": factories.PASSWORD}
+        )
+    assert last.status_code == 429
