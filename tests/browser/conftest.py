@@ -1,0 +1,171 @@
+"""A live server (gunicorn, demo seed) and a real Chromium driven by Playwright.
+
+The server runs exactly as `make run` does: migrations, `flask seed demo`, gunicorn. Debian's
+Chromium is used (Playwright's own browser download cannot work on these machines); where it
+is missing the journeys are skipped locally and fail in CI.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEMO_PASSWORD = "magnet-demo-2026"  # noqa: S105  (the demo seed's published password)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_database_url(tmp_path_factory):
+    choice = os.environ.get("SUPPLIERMATCH_TEST_DB", "sqlite")
+    if choice == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
+        return
+    base = make_url(choice)
+    name = f"live_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    yield base.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database_url, tmp_path_factory):
+    """Base URL of a gunicorn server over a migrated, demo-seeded database."""
+    instance = tmp_path_factory.mktemp("live-instance")
+    env = {
+        **os.environ,
+        "DATABASE_URL": live_database_url,
+        "SUPPLIERMATCH_INSTANCE_DIR": str(instance),
+        "SECRET_KEY": "live-server-test-key",
+        "FLASK_APP": "wsgi",
+        # A browser journey signs in several times from one address.
+        "SUPPLIERMATCH_RATELIMIT_ENABLED": "false",
+    }
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    subprocess.run([*flask, "db", "upgrade"], cwd=REPO, env=env, check=True, capture_output=True)
+    seeded = subprocess.run(
+        [*flask, "seed", "demo"], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert seeded.returncode == 0, seeded.stderr
+    port = _free_port()
+    log = open(instance / "gunicorn.log", "w")  # noqa: SIM115  (closed at teardown)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "1",
+            "--threads",
+            "8",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                log.close()
+                raise RuntimeError((instance / "gunicorn.log").read_text()) from None
+            time.sleep(0.2)
+    yield base_url
+    server.terminate()
+    server.wait(timeout=15)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is missing at {CHROMIUM}: CI must run the browser journeys.")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
+            args=CHROMIUM_ARGS,
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_at(browser, live_server):
+    """A fresh browser context (own cookies) at a viewport width: ``page_at(1280)``."""
+    contexts = []
+
+    def make(width: int = 1280, height: int = 900):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, base_url=live_server
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def assert_no_horizontal_scroll(page) -> None:
+    """The main content fits the viewport: nothing forces sideways scrolling."""
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1, f"page scrolls sideways by {overflow}px"
+
+
+def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/login")
+    page.fill("#f-email", email)
+    page.fill("#f-password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
