@@ -30,7 +30,7 @@ from suppliermatch.matching.text import (
     stem,
     words,
 )
-from suppliermatch.reference.taxonomy import Taxonomy
+from suppliermatch.reference.taxonomy import Taxonomy, default_taxonomy
 
 # A synonym partly present in a clause still counts when the present words carry at least
 # this share of its weight (e.g. "graphite sintering trays" for "graphite sintering boxes"
@@ -52,6 +52,7 @@ COMPETING_WORD_MAX_PROCESSES = 2
 SAME_CATEGORY_BOOST = 1.3
 
 _CLAUSE_CACHE_LIMIT = 300_000
+_DEFAULT_MATCHER: ConceptMatcher | None = None
 # Everyday words in supplier texts that are not taxonomy words and must not be "repaired"
 # into one (e.g. "sale" is not a misspelt "salt").
 _KNOWN_WORDS = words(
@@ -80,7 +81,10 @@ class ProcessMention:
 
 @dataclass(frozen=True, slots=True)
 class TextAnalysis:
-    """What a supplier text (or one clause of it) says: processes, categories, word stems."""
+    """What a supplier text (or one clause of it) says: processes, categories, word stems.
+
+    ``stems`` holds the alphabetic stems only (numbers do not help text search).
+    """
 
     mentions: tuple[ProcessMention, ...]
     categories: frozenset[str]
@@ -114,6 +118,15 @@ class _ClauseMatch:
     coverage: float
     ordered: bool
     weight: float
+
+
+def default_matcher() -> ConceptMatcher:
+    """One shared matcher for the seeds taxonomy (building one takes tens of milliseconds)."""
+    global _DEFAULT_MATCHER
+    taxonomy = default_taxonomy()
+    if _DEFAULT_MATCHER is None or _DEFAULT_MATCHER.taxonomy is not taxonomy:
+        _DEFAULT_MATCHER = ConceptMatcher(taxonomy)
+    return _DEFAULT_MATCHER
 
 
 class ConceptMatcher:
@@ -295,12 +308,13 @@ class ConceptMatcher:
             for m in self._match_stems(stems)
         )
         stem_set = frozenset(stems)
+        alpha_stems = frozenset(t for t in stem_set if t.isalpha())
         categories = (
             frozenset()
             if equipment
             else frozenset(slug for slug, keyword in self._category_keywords if keyword <= stem_set)
         )
-        analysis = TextAnalysis(mentions, categories, stem_set)
+        analysis = TextAnalysis(mentions, categories, alpha_stems)
         if len(self._clause_cache) >= _CLAUSE_CACHE_LIMIT:
             self._clause_cache.clear()
         self._clause_cache[key] = analysis
@@ -317,10 +331,10 @@ class ConceptMatcher:
             matched = synonym.stem_set & present
             if matched == synonym.stem_set:
                 coverage = 1.0
-            elif self._partial_match_counts(matched, synonym):
-                coverage = sum(self._weights[t] for t in matched) / synonym.total_weight
             else:
-                continue
+                coverage = self._partial_coverage(matched, synonym, present)
+                if coverage is None:
+                    continue
             per_process[synonym.process].append(
                 _ClauseMatch(
                     process=synonym.process,
@@ -372,28 +386,36 @@ class ConceptMatcher:
             )
         ]
 
-    def _partial_match_counts(self, matched: set[str], synonym: _Synonym) -> bool:
-        """Whether a clause holding only ``matched`` of a synonym's words still names it.
+    def _partial_coverage(
+        self, matched: set[str], synonym: _Synonym, present: set[str]
+    ) -> float | None:
+        """The coverage of a synonym only ``matched`` of whose words a clause holds, if it counts.
 
         The present words must carry most of the synonym's weight, and be either two
-        telling words, or one word no other process uses with only generic words missing
-        ("dimensional measurement" for "dimensional inspection", but not "argon gas" for
-        "gas analysis").
+        telling words, or one word no other process uses where the clause puts another
+        generic word in place of the missing generic ones ("dimensional measurement" for
+        "dimensional inspection"; not "argon gas" for "gas analysis", nor "laser engraving"
+        for "laser measurement").
         """
         if len(synonym.stem_set) < 2 or synonym.total_weight <= 0 or not matched:
-            return False
-        coverage = sum(self._weights[t] for t in matched) / synonym.total_weight
+            return None
+        weights = self._weights
+        coverage = sum(weights[t] for t in matched) / synonym.total_weight
         if coverage < PARTIAL_MATCH_MIN_COVERAGE:
-            return False
+            return None
         telling = [t for t in matched if t not in self._generic]
         if len(telling) >= 2:
-            return True
+            return coverage
         missing = synonym.stem_set - matched
-        return (
+        substitutes = (present - synonym.stem_set) & self._generic
+        if (
             len(telling) == 1
             and self._process_count(telling[0]) == 1
             and all(t in self._generic for t in missing)
-        )
+            and substitutes
+        ):
+            return coverage
+        return None
 
     def _process_count(self, token: str) -> int:
         return len(self._processes_using.get(token, ()))

@@ -46,8 +46,11 @@ RELATED_CONFIDENCE = 0.8
 # and the least fuzzy similarity (0..100) that still counts as a match.
 TEXT_SHORTLIST = 2000
 TEXT_MIN_SIMILARITY = 50.0
-# A stem found in more than this share of suppliers does not help text search.
+# A stem found in more than this share of suppliers does not help text search and is
+# skipped ...
 TEXT_MAX_STEM_SHARE = 0.2
+# ... but a stem in fewer suppliers than this is always used (small indexes).
+TEXT_MIN_STEM_CUTOFF = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,9 @@ class _Tier:
     match: ProcessMatch
     rows: np.ndarray
     confidence: np.ndarray
-    process: np.ndarray | None = None  # per row, the process slug that matched (object array)
+    # Per row, which of ``slugs`` the supplier matched with (None for text and weak tiers).
+    process_codes: np.ndarray | None = None
+    slugs: tuple[str, ...] = ()
 
 
 def rank(
@@ -139,25 +144,27 @@ def _process_tiers(index: MatchIndex, process: str, related: tuple[str, ...]) ->
         ProcessMatch.EXACT,
         exact_rows,
         exact_conf,
-        np.full(len(exact_rows), process, dtype=object),
+        np.zeros(len(exact_rows), dtype=np.int16),
+        (process,),
     )
 
     related_rows: list[np.ndarray] = []
     related_conf: list[np.ndarray] = []
     related_slug: list[np.ndarray] = []
-    for slug in related:
+    for code, slug in enumerate(related):
         rows, conf = index.rows_offering(slug)
         fresh = ~seen[rows]
         rows, conf = rows[fresh], conf[fresh]
         seen[rows] = True
         related_rows.append(rows)
         related_conf.append(conf * RELATED_CONFIDENCE)
-        related_slug.append(np.full(len(rows), slug, dtype=object))
+        related_slug.append(np.full(len(rows), code, dtype=np.int16))
     related_tier = _Tier(
         ProcessMatch.RELATED,
         _concat(related_rows, np.int64),
         _concat(related_conf, np.float64),
-        _concat(related_slug, object),
+        _concat(related_slug, np.int16),
+        related,
     )
     return [exact, related_tier]
 
@@ -167,10 +174,13 @@ def _weak_tier(
 ) -> _Tier:
     """Suppliers in the requirement's category, or owning the equipment, but not offering it."""
     category = query.category or index.taxonomy.process(process).category
-    rows = np.union1d(index.rows_in_category(category), index.rows_with_equipment(process))
-    taken = np.concatenate([t.rows for t in tiers]) if tiers else np.empty(0, np.int64)
-    rows = np.setdiff1d(rows, taken, assume_unique=False)
-    return _Tier(ProcessMatch.WEAK, rows, np.full(len(rows), 0.5), None)
+    wanted = np.zeros(index.row_count, dtype=np.bool_)
+    wanted[index.rows_in_category(category)] = True
+    wanted[index.rows_with_equipment(process)] = True
+    for tier in tiers:
+        wanted[tier.rows] = False
+    rows = np.flatnonzero(wanted)
+    return _Tier(ProcessMatch.WEAK, rows, np.full(len(rows), 0.5))
 
 
 def _text_tier(index: MatchIndex, query: RequirementQuery) -> _Tier:
@@ -181,7 +191,7 @@ def _text_tier(index: MatchIndex, query: RequirementQuery) -> _Tier:
     scores = np.zeros(index.row_count, dtype=np.float32)
     for stem in stems:
         frequency = index.stem_frequency(stem)
-        if not frequency or frequency > TEXT_MAX_STEM_SHARE * live:
+        if not frequency or frequency > max(TEXT_MAX_STEM_SHARE * live, TEXT_MIN_STEM_CUTOFF):
             continue
         scores[index.rows_with_stem(stem)] += np.log(1 + live / frequency)
     hits = np.flatnonzero(scores > 0)
@@ -204,7 +214,8 @@ class _Scored:
     scores: np.ndarray
     values: dict[str, np.ndarray]
     distance_km: np.ndarray
-    process: np.ndarray | None
+    process_codes: np.ndarray | None
+    slugs: tuple[str, ...]
     preferred_held: np.ndarray
 
 
@@ -308,7 +319,8 @@ class _Context:
             scores=scoring.banded_score(tier.match, fit),
             values=values,
             distance_km=distance_km,
-            process=tier.process,
+            process_codes=tier.process_codes,
+            slugs=tier.slugs,
             preferred_held=preferred_held,
         )
 
@@ -346,7 +358,7 @@ def _assemble(
                 group,
                 at,
                 rank_number,
-                with_reasons=rank_number <= explain_top or not qualifies,
+                with_reasons=rank_number <= explain_top,
                 qualifies=qualifies,
             )
         )
@@ -372,38 +384,40 @@ def _ranked_supplier(
         )
         for name in context.weights
     )
-    process = group.process[at] if group.process is not None else None
-    supplier = index.supplier_row(row)
-    mention = explain.find_mention(index, row, process) if process else None
+    process = group.slugs[group.process_codes[at]] if group.process_codes is not None else None
     failures: tuple[str, ...] = ()
-    if not qualifies:
-        failures = tuple(
-            f.message
-            for f in hard_constraint_failures(
-                certificates=supplier.certificates,
-                capacity_per_month=supplier.capacity_per_month,
-                best_tolerance_mm=supplier.best_tolerance_mm,
-                query=context.query,
-                catalogue=context.catalogue,
-                today=context.needed_by,
-            )
-        )
     reasons: tuple[str, ...] = ()
-    if with_reasons:
-        reasons = explain.reasons(
-            explain.Explained(
-                supplier=supplier,
-                query=context.query,
-                needed_by=context.needed_by,
-                match=group.match,
-                requested=context.requested,
-                process=process,
-                mention=mention,
-                distance_km=_optional(group.distance_km[at]),
-                catalogue=context.catalogue,
-                taxonomy=index.taxonomy,
+    mention = None
+    if with_reasons or not qualifies:
+        supplier = index.supplier_row(row)
+        if not qualifies:
+            failures = tuple(
+                f.message
+                for f in hard_constraint_failures(
+                    certificates=supplier.certificates,
+                    capacity_per_month=supplier.capacity_per_month,
+                    best_tolerance_mm=supplier.best_tolerance_mm,
+                    query=context.query,
+                    catalogue=context.catalogue,
+                    today=context.needed_by,
+                )
             )
-        )
+        if with_reasons:
+            mention = explain.find_mention(index, row, process) if process else None
+            reasons = explain.reasons(
+                explain.Explained(
+                    supplier=supplier,
+                    query=context.query,
+                    needed_by=context.needed_by,
+                    match=group.match,
+                    requested=context.requested,
+                    process=process,
+                    mention=mention,
+                    distance_km=_optional(group.distance_km[at]),
+                    catalogue=context.catalogue,
+                    taxonomy=index.taxonomy,
+                )
+            )
     return RankedSupplier(
         supplier_id=index.ids[row],
         supplier_ref=index.refs[row],
@@ -425,7 +439,8 @@ def _subset(tier: _Tier, mask: np.ndarray) -> _Tier:
         tier.match,
         tier.rows[mask],
         tier.confidence[mask],
-        tier.process[mask] if tier.process is not None else None,
+        tier.process_codes[mask] if tier.process_codes is not None else None,
+        tier.slugs,
     )
 
 

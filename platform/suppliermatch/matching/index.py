@@ -22,7 +22,7 @@ from datetime import date
 
 import numpy as np
 
-from suppliermatch.matching.concepts import ConceptMatcher, ProcessMention
+from suppliermatch.matching.concepts import ConceptMatcher, ProcessMention, default_matcher
 from suppliermatch.matching.types import HeldCertificate, MatchResult, RequirementQuery, SupplierDoc
 from suppliermatch.reference.certificates import (
     CertificateCatalogue,
@@ -43,6 +43,9 @@ _STATUS_CODES = {
 }
 _STATUS_BY_CODE = {code: status for status, code in _STATUS_CODES.items()}
 _INITIAL_ROWS = 1024
+# Suppliers analysed per bulk write while building.
+_BUILD_BATCH = 8192
+_NUMBER_COLUMNS = ("capacity", "tolerance", "lat", "lon", "readiness", "scorecard")
 # Compact when retired rows exceed this share of all rows.
 _COMPACT_DEAD_SHARE = 0.5
 
@@ -78,7 +81,13 @@ class MatchIndex:
     ) -> None:
         self.taxonomy = taxonomy or default_taxonomy()
         self.catalogue = catalogue or default_catalogue()
-        self.matcher = matcher or ConceptMatcher(self.taxonomy)
+        if matcher is None:
+            matcher = (
+                default_matcher()
+                if self.taxonomy is default_taxonomy()
+                else ConceptMatcher(self.taxonomy)
+            )
+        self.matcher = matcher
         self.cert_codes: tuple[str, ...] = self.catalogue.codes
         self._code_index = {code: i for i, code in enumerate(self.cert_codes)}
         if len(self.taxonomy.categories) > 64:
@@ -109,21 +118,20 @@ class MatchIndex:
         matcher: ConceptMatcher | None = None,
     ) -> MatchIndex:
         index = cls(taxonomy=taxonomy, catalogue=catalogue, matcher=matcher)
+        batch: list[SupplierDoc] = []
         for supplier in suppliers:
-            index.upsert(supplier)
+            batch.append(supplier)
+            if len(batch) >= _BUILD_BATCH:
+                index._append(batch)
+                batch = []
+        if batch:
+            index._append(batch)
+        index._maybe_compact()
         return index
 
     def upsert(self, supplier: SupplierDoc) -> None:
         """Add a supplier, or replace the indexed version of one with the same id."""
-        old = self._row_of.get(supplier.id)
-        if old is not None:
-            self._retire(old)
-        row = self._rows
-        if row >= self._capacity:
-            self._allocate(max(_INITIAL_ROWS, 2 * self._capacity))
-        self._rows += 1
-        self._write_row(row, supplier)
-        self._row_of[supplier.id] = row
+        self._append([supplier])
         self._maybe_compact()
 
     def remove(self, supplier_id: int | str) -> bool:
@@ -303,7 +311,55 @@ class MatchIndex:
         grow("_cert_verified", (codes, rows), np.bool_, False)
         self._capacity = rows
 
-    def _write_row(self, row: int, supplier: SupplierDoc) -> None:
+    def _append(self, suppliers: list[SupplierDoc]) -> None:
+        """Write suppliers to new rows at the end: text analysis per row, columns in bulk."""
+        first = self._rows
+        needed = first + len(suppliers)
+        if needed > self._capacity:
+            self._allocate(max(_INITIAL_ROWS, needed, 2 * self._capacity))
+
+        numbers: dict[str, list[float]] = {name: [] for name in _NUMBER_COLUMNS}
+        masks: list[int] = []
+        certificate_cells: list[tuple[int, int, int, int, bool]] = []
+        replaced: list[int] = []
+        for row, supplier in enumerate(suppliers, start=first):
+            old = self._row_of.get(supplier.id)
+            if old is not None:
+                replaced.append(old)
+            masks.append(self._index_text(row, supplier))
+            numbers["capacity"].append(_number(supplier.capacity_per_month))
+            numbers["tolerance"].append(_number(supplier.best_tolerance_mm))
+            numbers["lat"].append(_number(supplier.lat))
+            numbers["lon"].append(_number(supplier.lon))
+            numbers["readiness"].append(_number(supplier.readiness))
+            numbers["scorecard"].append(_number(supplier.scorecard))
+            certificate_cells.extend(self._certificate_cells(row, supplier.certificates))
+            self._row_of[supplier.id] = row
+
+        rows = slice(first, needed)
+        self._alive[rows] = True
+        self._capacity_col[rows] = numbers["capacity"]
+        self._tolerance[rows] = numbers["tolerance"]
+        self._lat[rows] = numbers["lat"]
+        self._lon[rows] = numbers["lon"]
+        self._readiness[rows] = numbers["readiness"]
+        self._scorecard[rows] = numbers["scorecard"]
+        self._categories[rows] = np.array(masks, dtype=np.uint64)
+        if certificate_cells:
+            codes, cert_rows, status, day, verified = (
+                np.array(c) for c in zip(*certificate_cells, strict=True)
+            )
+            self._cert_status[codes, cert_rows] = status
+            self._cert_date[codes, cert_rows] = day
+            certified = status == _STATUS_CODES[CertStatus.CERTIFIED]
+            self._cert_valid[codes[certified], cert_rows[certified]] = day[certified]
+            self._cert_verified[codes[certified], cert_rows[certified]] = verified[certified]
+        self._rows = needed
+        for old in replaced:
+            self._retire(old, forget=False)
+
+    def _index_text(self, row: int, supplier: SupplierDoc) -> int:
+        """Add one supplier's words to the inverted lists; returns its category bitmask."""
         analysis = self.matcher.analyse_supplier_text(supplier.capabilities or "")
         self.ids.append(supplier.id)
         self.refs.append(supplier.ref or str(supplier.id))
@@ -319,9 +375,10 @@ class MatchIndex:
             self._declared[row] = declared
         offered: dict[str, float] = {slug: 1.0 for slug in declared}
         for mention in analysis.mentions:
-            if mention.equipment:
-                continue
-            offered[mention.process] = max(offered.get(mention.process, 0.0), mention.confidence)
+            if not mention.equipment:
+                offered[mention.process] = max(
+                    offered.get(mention.process, 0.0), mention.confidence
+                )
         for slug, confidence in offered.items():
             rows, confidences = self._offering.setdefault(slug, (array("i"), array("f")))
             rows.append(row)
@@ -329,56 +386,46 @@ class MatchIndex:
         for mention in analysis.mentions:
             if mention.equipment and mention.process not in offered:
                 self._equipment.setdefault(mention.process, array("i")).append(row)
+        stem_rows = self._stem_rows
         for stem in analysis.stems:
-            if stem.isalpha():
-                self._stem_rows.setdefault(stem, array("i")).append(row)
+            postings = stem_rows.get(stem)
+            if postings is None:
+                postings = stem_rows[stem] = array("i")
+            postings.append(row)
 
-        category_mask = 0
+        mask = 0
         for slug in supplier.categories:
-            category_mask |= self.category_bits.get(slug, 0)
+            mask |= self.category_bits.get(slug, 0)
         for slug in analysis.categories:
-            category_mask |= self.category_bits[slug]
+            mask |= self.category_bits[slug]
         for slug in offered:
-            category_mask |= self.category_bits[self.taxonomy.process(slug).category]
+            mask |= self.category_bits[self.taxonomy.process(slug).category]
+        return mask
 
-        self._alive[row] = True
-        self._capacity_col[row] = _number(supplier.capacity_per_month)
-        self._tolerance[row] = _number(supplier.best_tolerance_mm)
-        self._lat[row] = _number(supplier.lat)
-        self._lon[row] = _number(supplier.lon)
-        self._readiness[row] = _number(supplier.readiness)
-        self._scorecard[row] = _number(supplier.scorecard)
-        self._categories[row] = category_mask
-        self._write_certificates(row, supplier.certificates)
-
-    def _write_certificates(self, row: int, certificates: Iterable[HeldCertificate]) -> None:
-        self._cert_valid[:, row] = NO_DATE
-        self._cert_status[:, row] = -1
-        self._cert_date[:, row] = NO_DATE
-        self._cert_verified[:, row] = False
+    def _certificate_cells(
+        self, row: int, certificates: Iterable[HeldCertificate]
+    ) -> Iterator[tuple[int, int, int, int, bool]]:
+        """(code, row, status, day, verified) per code held; the most useful record per code."""
+        best: dict[int, tuple[int, int, bool]] = {}
         for cert in certificates:
             index = self._code_index.get(cert.code)
             status = _STATUS_CODES.get(cert.status)
             if index is None or status is None:
                 continue  # a code or status the catalogue does not know cannot meet a requirement
             day = cert.valid_until.toordinal() if cert.valid_until else NO_DATE
-            current = (int(self._cert_status[index, row]), int(self._cert_date[index, row]))
-            if (status, day) > current:
-                self._cert_status[index, row] = status
-                self._cert_date[index, row] = day
-                if status == _STATUS_CODES[CertStatus.CERTIFIED]:
-                    self._cert_valid[index, row] = day
-                    self._cert_verified[index, row] = cert.verified
+            current = best.get(index)
+            if current is None or (status, day) > current[:2]:
+                best[index] = (status, day, cert.verified)
+        for index, (status, day, verified) in best.items():
+            yield index, row, status, day, verified
 
     def _certificates_of(self, row: int) -> Iterator[HeldCertificate]:
-        for index, code in enumerate(self.cert_codes):
-            status = int(self._cert_status[index, row])
-            if status < 0:
-                continue
+        statuses = self._cert_status[:, row]
+        for index in np.flatnonzero(statuses >= 0):
             day = int(self._cert_date[index, row])
             yield HeldCertificate(
-                code=code,
-                status=str(_STATUS_BY_CODE[status]),
+                code=self.cert_codes[index],
+                status=str(_STATUS_BY_CODE[int(statuses[index])]),
                 valid_until=date.fromordinal(day) if day != NO_DATE else None,
                 verified=bool(self._cert_verified[index, row]),
             )

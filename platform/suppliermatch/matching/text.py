@@ -276,6 +276,7 @@ class Clause:
     equipment: bool
 
 
+_CLAUSE_BREAK = re.compile(r"[,;|]")
 _SENTENCE_BREAK = re.compile(r"\.(?!\d)|[\n!?]+")
 # A sentence that starts like this lists machines the unit owns, not services it sells
 # ("Facilities: 2 wire EDM machines"): owning a machine is weaker evidence than offering.
@@ -299,6 +300,12 @@ def split_clauses(text: str) -> Iterator[Clause]:
         equipment = lead is not None
         if lead:
             sentence = sentence[lead.end() :]
+        if "(" not in sentence and "[" not in sentence and "{" not in sentence:
+            for piece in _CLAUSE_BREAK.split(sentence):
+                piece = piece.strip()
+                if piece:
+                    yield Clause(piece, equipment)
+            continue
         depth = 0
         start = 0
         for index, char in enumerate(sentence):

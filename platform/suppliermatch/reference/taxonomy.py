@@ -97,15 +97,27 @@ class Taxonomy:
         return tuple(c for c in self.categories if any(n.code == code for n in c.nic_codes))
 
     def lookup_phrase(self, phrase: str) -> Process | None:
-        """The process a phrase names exactly (slug, name or synonym), any case or punctuation."""
-        return self._processes_by_phrase.get(plain_phrase(phrase))
+        """The process a phrase names exactly (slug, name or synonym).
+
+        Case and punctuation do not matter, and listed abbreviations count as their
+        expansion ("WEDM" = "wire EDM", "Ni-Cu-Ni plating" = "nickel copper nickel plating").
+        """
+        plain = plain_phrase(phrase)
+        return self._processes_by_phrase.get(plain) or self._processes_by_phrase.get(
+            self.expand_abbreviations(plain)
+        )
+
+    def expand_abbreviations(self, plain: str) -> str:
+        """A plain phrase with each listed abbreviation replaced by its expansion."""
+        return " ".join(self.abbreviations.get(word, word) for word in plain.split())
 
     def mentioned_processes(self, text: str) -> tuple[Process, ...]:
         """Processes whose name or synonym appears word for word in ``text``, in taxonomy order.
 
         A quick exact scan for forms and imports; it does not correct typos or word order.
         """
-        padded = f" {plain_phrase(text)} "
+        plain = plain_phrase(text)
+        padded = f" {plain} | {self.expand_abbreviations(plain)} "
         found = {
             process.slug
             for phrase, process in self._processes_by_phrase.items()

@@ -1,0 +1,32 @@
+"""The development benchmark, end to end: the product's targets on the graded set."""
+
+from pathlib import Path
+
+import pytest
+
+from suppliermatch.matching.csv_adapter import read_folder
+from suppliermatch.matching.index import MatchIndex
+from suppliermatch.matching.metrics import evaluate, fails_hard_constraint
+from suppliermatch.reference.certificates import default_catalogue
+
+BENCH = Path("/work/shared/bench/matching")
+
+pytestmark = pytest.mark.skipif(not BENCH.exists(), reason="benchmark data not on this machine")
+
+
+def test_development_benchmark_meets_the_quality_targets():
+    suppliers, requirements, grades = read_folder(BENCH)
+    index = MatchIndex.build(suppliers)
+    rankings = {
+        q.ref: [item.supplier_ref for item in index.rank(q, explain_top=0).ranked]
+        for q in requirements
+    }
+    by_ref = {s.ref: s for s in suppliers}
+    queries = {q.ref: q for q in requirements}
+    summary = evaluate(
+        rankings,
+        grades,
+        lambda r, s: fails_hard_constraint(by_ref[s], queries[r], default_catalogue()),
+    ).summary()
+    assert summary["ndcg@10"] >= 0.90
+    assert summary["violations@10"] <= 0.01
