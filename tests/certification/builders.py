@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from sqlmodel import select
+
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.service import local_today
 from suppliermatch.requirements.models import Quote, Requirement

@@ -4,13 +4,13 @@ from datetime import timedelta
 
 import pytest
 from sqlmodel import func, select
+
 from suppliermatch.access import actor_for_user
 from suppliermatch.audit.models import AuditEvent
 from suppliermatch.certification import service
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.service import TRANSITIONS, CertState
 from suppliermatch.errors import Conflict, ValidationFailed
-
 from tests.certification.builders import TODAY, make_record
 
 
@@ -21,9 +21,7 @@ def _audit_rows(session, certificate_id) -> int:
     return session.exec(statement).one()
 
 
-def test_msme_takes_a_plan_all_the_way_to_certified_with_a_full_audit_trail(
-    make_client, cast
-):
+def test_msme_takes_a_plan_all_the_way_to_certified_with_a_full_audit_trail(make_client, cast):
     client = make_client(cast["msme_a"])
     created = client.post(
         "/api/certificates",
@@ -77,9 +75,7 @@ ILLEGAL_MOVES = [
 
 
 @pytest.mark.parametrize(("current", "target"), ILLEGAL_MOVES)
-def test_every_illegal_move_is_refused_with_409_and_changes_nothing(
-    session, cast, current, target
-):
+def test_every_illegal_move_is_refused_with_409_and_changes_nothing(session, cast, current, target):
     record = make_record(session, cast["supplier_a"], state=current.value)
     before = (record.state, record.version, _audit_rows(session, record.id))
     actor = actor_for_user(session, cast["msme_a"])
@@ -217,9 +213,7 @@ def test_second_live_record_for_the_same_certificate_is_refused(session, make_cl
 
 def test_state_verification_and_version_cannot_be_set_by_the_client(session, make_client, cast):
     client = make_client(cast["msme_a"])
-    created = client.post(
-        "/api/certificates", json={"code": "ISO9001", "verification": "verified"}
-    )
+    created = client.post("/api/certificates", json={"code": "ISO9001", "verification": "verified"})
     assert created.status_code == 422
     assert "verification" in created.get_json()["errors"]
     record = make_record(session, cast["supplier_a"], state="planned")
@@ -238,9 +232,7 @@ def test_unknown_certificate_code_is_refused_naming_the_field(make_client, cast)
     assert "code" in response.get_json()["errors"]
 
 
-def test_withdrawn_and_expired_records_are_history_and_cannot_be_edited(
-    session, make_client, cast
-):
+def test_withdrawn_and_expired_records_are_history_and_cannot_be_edited(session, make_client, cast):
     client = make_client(cast["msme_a"])
     for state in ("withdrawn", "expired"):
         record = make_record(session, cast["supplier_a"], code="ISO45001", state=state)

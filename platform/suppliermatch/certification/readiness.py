@@ -388,7 +388,7 @@ def next_steps(
         frontier_taken = False
         for step in track.steps:
             if step.code in seen:
-                if step.status not in (StepStatus.DONE, StepStatus.IN_PROGRESS):
+                if step.status != StepStatus.DONE:
                     frontier_taken = True
                 continue
             seen.add(step.code)
@@ -418,6 +418,7 @@ def next_steps(
                         )
                     )
             elif step.status == StepStatus.IN_PROGRESS:
+                frontier_taken = True  # the steps after it wait for it
                 active.append(_in_progress_step(step, certificate.issuer_type))
             elif not frontier_taken:
                 frontier_taken = True

@@ -28,7 +28,6 @@ def _text(max_length: int, **kwargs):
 
 Version = ma.fields.Integer(
     required=True,
-    strict=True,
     validate=ma.validate.Range(min=1),
     metadata={"description": "The version you last read; a stale one answers 409."},
 )
@@ -49,7 +48,7 @@ class CertificateDetailsSchema(ma.Schema):
 class CertificateCreateSchema(CertificateDetailsSchema):
     code = ma.fields.String(required=True, validate=ma.validate.OneOf(_codes()))
     supplier_id = ma.fields.Integer(
-        strict=True, metadata={"description": "Coordinators: whose certificate. MSMEs: omit."}
+        metadata={"description": "Coordinators: whose certificate. MSMEs: omit."}
     )
     state = ma.fields.String(
         load_default=CertState.PLANNED.value,

@@ -1,0 +1,320 @@
+"""Who gets what on every certification route: 2xx, 403 (wrong kind of user), 404 (another
+tenant's record), and anonymous 401 (API) or a redirect to sign in (pages)."""
+
+import pytest
+
+from tests.certification.builders import make_quote, make_record, make_requirement
+
+ROLES = (
+    "anonymous",
+    "msme_a",
+    "msme_b",
+    "anchor_x",
+    "anchor_y",
+    "coordinator_1",
+    "coordinator_2",
+    "admin",
+)
+
+
+@pytest.fixture
+def scene(session, cast):
+    """Supplier A (cluster 1) holds a certified record; anchor X has a quote from it."""
+    certificate = make_record(session, cast["supplier_a"])
+    requirement = make_requirement(session, cast["anchor_x"])
+    make_quote(session, requirement, cast["supplier_a"])
+    session.commit()
+    return {**cast, "certificate": certificate}
+
+
+def _client(make_client, scene, who):
+    return make_client(None if who == "anonymous" else scene[who])
+
+
+def _expect(table: dict, who: str) -> int:
+    return table.get(who, table.get("*"))
+
+
+# (method, path template, json body, expected by role; "*" = everyone else)
+API_TABLE = [
+    (
+        "GET",
+        "/api/certificates/{id}",
+        None,
+        {
+            "anonymous": 401,
+            "msme_a": 200,
+            "anchor_x": 200,
+            "coordinator_1": 200,
+            "admin": 200,
+            "anchor_y": 404,
+            "msme_b": 404,
+            "coordinator_2": 404,
+        },
+    ),
+    (
+        "GET",
+        "/api/certificates",
+        None,
+        {"anonymous": 401, "anchor_x": 403, "anchor_y": 403, "*": 200},
+    ),
+    (
+        "GET",
+        "/api/certificates/{id}/history",
+        None,
+        {
+            "anonymous": 401,
+            "msme_a": 200,
+            "coordinator_1": 200,
+            "admin": 200,
+            "anchor_x": 403,
+            "anchor_y": 403,
+            "msme_b": 404,
+            "coordinator_2": 404,
+        },
+    ),
+    (
+        "GET",
+        "/api/certificates/{id}/evidence",
+        None,
+        {
+            "anonymous": 401,
+            "msme_a": 200,
+            "anchor_x": 200,
+            "coordinator_1": 200,
+            "admin": 200,
+            "anchor_y": 404,
+            "msme_b": 404,
+            "coordinator_2": 404,
+        },
+    ),
+    (
+        "PATCH",
+        "/api/certificates/{id}",
+        {"version": 1, "scope": "Sintered magnet testing, Plant 1"},
+        {
+            "anonymous": 401,
+            "msme_a": 200,
+            "coordinator_1": 200,
+            "admin": 200,
+            "anchor_x": 403,
+            "anchor_y": 403,
+            "msme_b": 404,
+            "coordinator_2": 404,
+        },
+    ),
+    (
+        "POST",
+        "/api/certificates/{id}/transitions",
+        {"version": 1, "to": "suspended"},
+        {
+            "anonymous": 401,
+            "msme_a": 200,
+            "coordinator_1": 200,
+            "admin": 200,
+            "anchor_x": 403,
+            "anchor_y": 403,
+            "msme_b": 404,
+            "coordinator_2": 404,
+        },
+    ),
+    (
+        "POST",
+        "/api/certificates/{id}/verification",
+        {"version": 1, "decision": "reject", "reason": "Number does not match the scan"},
+        {
+            "anonymous": 401,
+            "coordinator_1": 200,
+            "admin": 200,
+            "coordinator_2": 404,
+            "msme_a": 403,
+            "msme_b": 403,
+            "anchor_x": 403,
+            "anchor_y": 403,
+        },
+    ),
+    (
+        "GET",
+        "/api/certificates/verification-queue",
+        None,
+        {"anonymous": 401, "coordinator_1": 200, "coordinator_2": 200, "admin": 200, "*": 403},
+    ),
+    (
+        "GET",
+        "/api/readiness/suppliers/{supplier}",
+        None,
+        {
+            "anonymous": 401,
+            "msme_a": 200,
+            "coordinator_1": 200,
+            "admin": 200,
+            "anchor_x": 403,
+            "anchor_y": 403,
+            "msme_b": 404,
+            "coordinator_2": 404,
+        },
+    ),
+    (
+        "GET",
+        "/api/readiness/suppliers/{supplier}/roadmap",
+        None,
+        {
+            "anonymous": 401,
+            "msme_a": 200,
+            "coordinator_1": 200,
+            "admin": 200,
+            "anchor_x": 403,
+            "anchor_y": 403,
+            "msme_b": 404,
+            "coordinator_2": 404,
+        },
+    ),
+    (
+        "GET",
+        "/api/readiness/clusters/{cluster}/roadmap",
+        None,
+        {"anonymous": 401, "coordinator_1": 200, "admin": 200, "coordinator_2": 404, "*": 403},
+    ),
+    ("GET", "/api/certificates/catalogue", None, {"*": 200}),
+]
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize(("method", "template", "body", "table"), API_TABLE)
+def test_api_route_access(make_client, scene, who, method, template, body, table):
+    path = template.format(
+        id=scene["certificate"].id,
+        supplier=scene["supplier_a"].id,
+        cluster=scene["cluster_1"].id,
+    )
+    response = _client(make_client, scene, who).open(path, method=method, json=body)
+    assert response.status_code == _expect(table, who), response.get_json()
+
+
+PAGE_TABLE = [
+    (
+        "/certificates/{id}",
+        {
+            "msme_a": 200,
+            "anchor_x": 200,
+            "coordinator_1": 200,
+            "admin": 200,
+            "anchor_y": 404,
+            "msme_b": 404,
+            "coordinator_2": 404,
+        },
+    ),
+    (
+        "/certificates",
+        {
+            "msme_a": 200,
+            "msme_b": 200,
+            "anchor_x": 403,
+            "anchor_y": 403,
+            "coordinator_1": 302,
+            "coordinator_2": 302,
+            "admin": 302,
+        },
+    ),
+    (
+        "/certificates?supplier_id={supplier}",
+        {
+            "msme_a": 200,
+            "coordinator_1": 200,
+            "admin": 200,
+            "msme_b": 404,
+            "coordinator_2": 404,
+            "anchor_x": 403,
+            "anchor_y": 403,
+        },
+    ),
+    (
+        "/readiness",
+        {
+            "msme_a": 200,
+            "msme_b": 200,
+            "anchor_x": 403,
+            "anchor_y": 403,
+            "coordinator_1": 302,
+            "coordinator_2": 302,
+            "admin": 302,
+        },
+    ),
+    (
+        "/readiness?supplier_id={supplier}",
+        {
+            "msme_a": 200,
+            "coordinator_1": 200,
+            "admin": 200,
+            "msme_b": 404,
+            "coordinator_2": 404,
+            "anchor_x": 403,
+            "anchor_y": 403,
+        },
+    ),
+    (
+        "/certificates/verification",
+        {"coordinator_1": 200, "coordinator_2": 200, "admin": 200, "*": 403},
+    ),
+    ("/readiness/cluster", {"coordinator_1": 200, "coordinator_2": 200, "admin": 200, "*": 403}),
+    (
+        "/readiness/cluster?cluster_id={cluster}",
+        {"coordinator_1": 200, "admin": 200, "coordinator_2": 404, "*": 403},
+    ),
+]
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize(("template", "table"), PAGE_TABLE)
+def test_page_access(make_client, scene, who, template, table):
+    path = template.format(
+        id=scene["certificate"].id,
+        supplier=scene["supplier_a"].id,
+        cluster=scene["cluster_1"].id,
+    )
+    response = _client(make_client, scene, who).get(path)
+    if who == "anonymous":
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    else:
+        assert response.status_code == _expect(table, who)
+
+
+PAGE_POSTS = [
+    "/certificates/{id}/edit",
+    "/certificates/{id}/transition",
+    "/certificates/{id}/renew",
+    "/certificates/{id}/evidence",
+]
+
+
+@pytest.mark.parametrize("template", PAGE_POSTS)
+def test_page_forms_refuse_other_tenants_and_anchors(make_client, scene, template):
+    path = template.format(id=scene["certificate"].id)
+    expected = {"msme_b": 404, "coordinator_2": 404, "anchor_x": 403, "anchor_y": 403}
+    for who, status in expected.items():
+        assert _client(make_client, scene, who).post(path, data={}).status_code == status, who
+    anonymous = _client(make_client, scene, "anonymous").post(path, data={})
+    assert anonymous.status_code == 302
+
+
+def test_lists_never_include_another_tenants_records(session, make_client, scene):
+    theirs = make_record(session, scene["supplier_b"], code="NABL17025")
+    session.commit()
+    mine = make_client(scene["msme_a"]).get("/api/certificates").get_json()
+    assert {r["supplier_id"] for r in mine} == {scene["supplier_a"].id}
+    cluster_1 = make_client(scene["coordinator_1"]).get("/api/certificates").get_json()
+    assert theirs.id not in {r["id"] for r in cluster_1}
+    filtered = make_client(scene["msme_a"]).get(
+        f"/api/certificates?supplier_id={scene['supplier_b'].id}"
+    )
+    assert filtered.status_code == 404
+
+
+def test_forms_without_csrf_token_are_refused(make_client, scene):
+    client = make_client(scene["msme_a"])
+    client.csrf = False
+    response = client.post(
+        f"/api/certificates/{scene['certificate'].id}/transitions",
+        json={"version": 1, "to": "suspended"},
+    )
+    assert response.status_code == 400
