@@ -35,146 +35,63 @@ def _expect(table: dict, who: str) -> int:
     return table.get(who, table.get("*"))
 
 
-# (method, path template, json body, expected by role; "*" = everyone else)
+# Expected status by role ("*" = everyone else). Pages give anonymous a redirect instead.
+# The supplier's own MSME, its cluster's coordinator and admins; anchors are the wrong kind
+# of user (403); MSME B and the other cluster's coordinator do not see it (404).
+OWNER_AND_COORDINATOR = {
+    "anonymous": 401,
+    "msme_a": 200,
+    "coordinator_1": 200,
+    "admin": 200,
+    "anchor_x": 403,
+    "anchor_y": 403,
+    "msme_b": 404,
+    "coordinator_2": 404,
+}
+# ... and anchor X, which has a quote from the supplier, may read its issued certificates.
+ALSO_QUOTED_ANCHOR = {**OWNER_AND_COORDINATOR, "anchor_x": 200, "anchor_y": 404}
+COORDINATORS_ONLY = {
+    "anonymous": 401,
+    "coordinator_1": 200,
+    "coordinator_2": 200,
+    "admin": 200,
+    "*": 403,
+}
+CLUSTER_1_COORDINATOR = {**COORDINATORS_ONLY, "coordinator_2": 404}
+
+# (method, path template, json body, expected by role)
 API_TABLE = [
-    (
-        "GET",
-        "/api/certificates/{id}",
-        None,
-        {
-            "anonymous": 401,
-            "msme_a": 200,
-            "anchor_x": 200,
-            "coordinator_1": 200,
-            "admin": 200,
-            "anchor_y": 404,
-            "msme_b": 404,
-            "coordinator_2": 404,
-        },
-    ),
+    ("GET", "/api/certificates/{id}", None, ALSO_QUOTED_ANCHOR),
     (
         "GET",
         "/api/certificates",
         None,
         {"anonymous": 401, "anchor_x": 403, "anchor_y": 403, "*": 200},
     ),
-    (
-        "GET",
-        "/api/certificates/{id}/history",
-        None,
-        {
-            "anonymous": 401,
-            "msme_a": 200,
-            "coordinator_1": 200,
-            "admin": 200,
-            "anchor_x": 403,
-            "anchor_y": 403,
-            "msme_b": 404,
-            "coordinator_2": 404,
-        },
-    ),
-    (
-        "GET",
-        "/api/certificates/{id}/evidence",
-        None,
-        {
-            "anonymous": 401,
-            "msme_a": 200,
-            "anchor_x": 200,
-            "coordinator_1": 200,
-            "admin": 200,
-            "anchor_y": 404,
-            "msme_b": 404,
-            "coordinator_2": 404,
-        },
-    ),
+    ("GET", "/api/certificates/{id}/history", None, OWNER_AND_COORDINATOR),
+    ("GET", "/api/certificates/{id}/evidence", None, ALSO_QUOTED_ANCHOR),
     (
         "PATCH",
         "/api/certificates/{id}",
         {"version": 1, "scope": "Sintered magnet testing, Plant 1"},
-        {
-            "anonymous": 401,
-            "msme_a": 200,
-            "coordinator_1": 200,
-            "admin": 200,
-            "anchor_x": 403,
-            "anchor_y": 403,
-            "msme_b": 404,
-            "coordinator_2": 404,
-        },
+        OWNER_AND_COORDINATOR,
     ),
     (
         "POST",
         "/api/certificates/{id}/transitions",
         {"version": 1, "to": "suspended"},
-        {
-            "anonymous": 401,
-            "msme_a": 200,
-            "coordinator_1": 200,
-            "admin": 200,
-            "anchor_x": 403,
-            "anchor_y": 403,
-            "msme_b": 404,
-            "coordinator_2": 404,
-        },
+        OWNER_AND_COORDINATOR,
     ),
     (
         "POST",
         "/api/certificates/{id}/verification",
         {"version": 1, "decision": "reject", "reason": "Number does not match the scan"},
-        {
-            "anonymous": 401,
-            "coordinator_1": 200,
-            "admin": 200,
-            "coordinator_2": 404,
-            "msme_a": 403,
-            "msme_b": 403,
-            "anchor_x": 403,
-            "anchor_y": 403,
-        },
+        CLUSTER_1_COORDINATOR,
     ),
-    (
-        "GET",
-        "/api/certificates/verification-queue",
-        None,
-        {"anonymous": 401, "coordinator_1": 200, "coordinator_2": 200, "admin": 200, "*": 403},
-    ),
-    (
-        "GET",
-        "/api/readiness/suppliers/{supplier}",
-        None,
-        {
-            "anonymous": 401,
-            "msme_a": 200,
-            "coordinator_1": 200,
-            "admin": 200,
-            "anchor_x": 403,
-            "anchor_y": 403,
-            "msme_b": 404,
-            "coordinator_2": 404,
-        },
-    ),
-    (
-        "GET",
-        "/api/readiness/suppliers/{supplier}/roadmap",
-        None,
-        {
-            "anonymous": 401,
-            "msme_a": 200,
-            "coordinator_1": 200,
-            "admin": 200,
-            "anchor_x": 403,
-            "anchor_y": 403,
-            "msme_b": 404,
-            "coordinator_2": 404,
-        },
-    ),
-    (
-        "GET",
-        "/api/readiness/clusters/{cluster}/roadmap",
-        None,
-        {"anonymous": 401, "coordinator_1": 200, "admin": 200, "coordinator_2": 404, "*": 403},
-    ),
+    ("GET", "/api/certificates/verification-queue", None, COORDINATORS_ONLY),
+    ("GET", "/api/readiness/suppliers/{supplier}", None, OWNER_AND_COORDINATOR),
+    ("GET", "/api/readiness/suppliers/{supplier}/roadmap", None, OWNER_AND_COORDINATOR),
+    ("GET", "/api/readiness/clusters/{cluster}/roadmap", None, CLUSTER_1_COORDINATOR),
     ("GET", "/api/certificates/catalogue", None, {"*": 200}),
 ]
 
@@ -191,76 +108,18 @@ def test_api_route_access(make_client, scene, who, method, template, body, table
     assert response.status_code == _expect(table, who), response.get_json()
 
 
+# Pages without a supplier named: the MSME's own; coordinators are sent to their queue.
+OWN_PAGE = {"msme_a": 200, "msme_b": 200, "anchor_x": 403, "anchor_y": 403, "*": 302}
+
 PAGE_TABLE = [
-    (
-        "/certificates/{id}",
-        {
-            "msme_a": 200,
-            "anchor_x": 200,
-            "coordinator_1": 200,
-            "admin": 200,
-            "anchor_y": 404,
-            "msme_b": 404,
-            "coordinator_2": 404,
-        },
-    ),
-    (
-        "/certificates",
-        {
-            "msme_a": 200,
-            "msme_b": 200,
-            "anchor_x": 403,
-            "anchor_y": 403,
-            "coordinator_1": 302,
-            "coordinator_2": 302,
-            "admin": 302,
-        },
-    ),
-    (
-        "/certificates?supplier_id={supplier}",
-        {
-            "msme_a": 200,
-            "coordinator_1": 200,
-            "admin": 200,
-            "msme_b": 404,
-            "coordinator_2": 404,
-            "anchor_x": 403,
-            "anchor_y": 403,
-        },
-    ),
-    (
-        "/readiness",
-        {
-            "msme_a": 200,
-            "msme_b": 200,
-            "anchor_x": 403,
-            "anchor_y": 403,
-            "coordinator_1": 302,
-            "coordinator_2": 302,
-            "admin": 302,
-        },
-    ),
-    (
-        "/readiness?supplier_id={supplier}",
-        {
-            "msme_a": 200,
-            "coordinator_1": 200,
-            "admin": 200,
-            "msme_b": 404,
-            "coordinator_2": 404,
-            "anchor_x": 403,
-            "anchor_y": 403,
-        },
-    ),
-    (
-        "/certificates/verification",
-        {"coordinator_1": 200, "coordinator_2": 200, "admin": 200, "*": 403},
-    ),
-    ("/readiness/cluster", {"coordinator_1": 200, "coordinator_2": 200, "admin": 200, "*": 403}),
-    (
-        "/readiness/cluster?cluster_id={cluster}",
-        {"coordinator_1": 200, "admin": 200, "coordinator_2": 404, "*": 403},
-    ),
+    ("/certificates/{id}", ALSO_QUOTED_ANCHOR),
+    ("/certificates", OWN_PAGE),
+    ("/certificates?supplier_id={supplier}", OWNER_AND_COORDINATOR),
+    ("/readiness", OWN_PAGE),
+    ("/readiness?supplier_id={supplier}", OWNER_AND_COORDINATOR),
+    ("/certificates/verification", COORDINATORS_ONLY),
+    ("/readiness/cluster", COORDINATORS_ONLY),
+    ("/readiness/cluster?cluster_id={cluster}", CLUSTER_1_COORDINATOR),
 ]
 
 
