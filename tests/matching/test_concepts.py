@@ -81,6 +81,12 @@ def test_the_more_specific_reading_of_a_clause_wins():
     assert offered("non-magnetic press dies") == {"press_dies"}
 
 
+def test_a_process_named_only_as_the_material_worked_on_is_not_offered():
+    assert offered("acid leaching of magnet scrap") == {"hydrometallurgical_recovery"}
+    assert offered("hydrogen decrepitation of strip cast alloy") == {"hydrogen_decrepitation"}
+    assert offered("supply of argon gas") == {"industrial_gases"}
+
+
 def test_separate_clauses_name_separate_processes():
     assert offered("Pune based unit. wire EDM; vacuum annealing, CMM inspection.") == {
         "wire_edm",

@@ -7,8 +7,22 @@ from suppliermatch.matching import scoring
 from suppliermatch.matching.types import ProcessMatch
 
 
-def test_by_default_missing_one_main_factor_costs_more_than_all_minor_factors_add():
-    assert scoring.minor_weight_total() < scoring.main_factor_step()
+def test_by_default_meeting_more_main_factors_always_scores_higher():
+    assert scoring.more_met_always_wins()
+    # Checked directly on the worst case: one factor met and nothing else, against none met
+    # with every partial credit and every minor factor at its best.
+    weights = scoring.resolve_weights()
+    one_met = {name: 0.0 for name in weights} | {"preferred_certs": 1.0}
+    none_met = {name: 1.0 for name in weights} | {
+        name: scoring.UNMET_CEILING for name in scoring.MAIN_FACTORS
+    }
+    low = scoring.fit({k: np.array([v]) for k, v in one_met.items()}, weights)[0]
+    high = scoring.fit({k: np.array([v]) for k, v in none_met.items()}, weights)[0]
+    assert low > high
+
+
+def test_a_buyer_can_trade_the_guarantee_away_with_weights():
+    assert not scoring.more_met_always_wins(scoring.resolve_weights({"readiness": 1.0}))
 
 
 def test_match_bands_do_not_overlap_and_exact_is_highest():
@@ -50,9 +64,9 @@ def test_main_factors_are_full_only_when_met():
         ),
         NEEDS,
     )
-    assert list(values["preferred_certs"]) == [1.0, pytest.approx(0.2), 1.0]
-    assert list(values["capacity"]) == [1.0, 1.0, pytest.approx(0.28)]
-    assert values["distance"][0] == 1.0 and values["distance"][2] == pytest.approx(0.3)
+    assert list(values["preferred_certs"]) == [1.0, pytest.approx(0.1), 1.0]
+    assert list(values["capacity"]) == [1.0, 1.0, pytest.approx(0.14)]
+    assert values["distance"][0] == 1.0 and values["distance"][2] == pytest.approx(0.15)
 
 
 def test_unknown_location_gets_no_distance_credit_and_unknown_readiness_is_neutral():

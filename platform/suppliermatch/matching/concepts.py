@@ -51,6 +51,8 @@ COMPETING_WORD_MAX_PROCESSES = 2
 # A process in the requirement's own category is preferred when the text is ambiguous.
 SAME_CATEGORY_BOOST = 1.3
 
+# Words after which a clause names the material or purpose, not the service itself.
+_OBJECT_PREPOSITION = re.compile(r"\b(?:of|from|for)\b", re.IGNORECASE)
 _CLAUSE_CACHE_LIMIT = 300_000
 _DEFAULT_MATCHER: ConceptMatcher | None = None
 # Everyday words in supplier texts that are not taxonomy words and must not be "repaired"
@@ -305,7 +307,7 @@ class ConceptMatcher:
                 confidence=1.0 if m.coverage >= 1.0 else PARTIAL_MATCH_DISCOUNT * m.coverage,
                 equipment=equipment,
             )
-            for m in self._match_stems(stems)
+            for m in self._without_objects(clause, self._match_stems(stems))
         )
         stem_set = frozenset(stems)
         alpha_stems = frozenset(t for t in stem_set if t.isalpha())
@@ -319,6 +321,22 @@ class ConceptMatcher:
             self._clause_cache.clear()
         self._clause_cache[key] = analysis
         return analysis
+
+    def _without_objects(self, clause: str, matches: list[_ClauseMatch]) -> list[_ClauseMatch]:
+        """Drop processes named only as the object of another ("acid leaching of magnet scrap").
+
+        In "ACTIVITY of/from/for THING" the service offered is the activity; a process named
+        only after the preposition describes the material or purpose, unless nothing before
+        the preposition names a process at all ("supply of argon gas").
+        """
+        if len(matches) < 2:
+            return matches
+        split = _OBJECT_PREPOSITION.search(clause)
+        if split is None:
+            return matches
+        head = set(self.tokens(clause[: split.start()]))
+        touching = [m for m in matches if m.matched & head]
+        return touching or matches
 
     def _match_stems(self, stems: Sequence[str]) -> list[_ClauseMatch]:
         present = set(stems)

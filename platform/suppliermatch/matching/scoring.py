@@ -12,10 +12,12 @@ Two rules come first and are not weights:
 Inside a band, ``fit`` is the weighted mean of the factors below, each 0..1. The three main
 factors are the ones a buyer grades by: every preferred certificate held, the full monthly
 quantity covered, within the maximum distance. Each is 1.0 when met and at most
-``UNMET_CEILING`` when not, and together they carry most of the weight, so that by default
-missing one of them always costs more than all minor factors can make up
-(``minor_weight_total() < main_factor_step()``); a buyer may override weights per
-requirement and accept a different trade-off.
+``UNMET_CEILING`` when not (partial credit for coming close), and together they carry most
+of the weight: with the default weights a supplier meeting more of them always scores
+higher than one meeting fewer, whatever the partial credits and minor factors
+(``more_met_always_wins()``), as the buyer's grading asks. Minor factors order suppliers
+that meet the same ones. A buyer may override weights per requirement and accept a
+different trade-off.
 """
 
 from __future__ import annotations
@@ -46,16 +48,16 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
         "capacity": 0.25,
         "distance": 0.25,
         # Minor factors: order suppliers that are equal on the main ones.
-        "match_confidence": 0.025,
-        "readiness": 0.025,
-        "scorecard": 0.025,
-        "verified_certs": 0.02,
-        "proximity": 0.015,
-        "tolerance_margin": 0.015,
+        "match_confidence": 0.02,
+        "readiness": 0.015,
+        "scorecard": 0.015,
+        "verified_certs": 0.01,
+        "proximity": 0.01,
+        "tolerance_margin": 0.01,
     }
 )
 # A main factor that is not met scores at most this (partial credit for coming close).
-UNMET_CEILING = 0.4
+UNMET_CEILING = 0.2
 # Value for a factor the data cannot inform (no readiness assessment yet, no plant location).
 NEUTRAL = 0.5
 # Proximity falls from 1 at the plant to 0 at this distance.
@@ -81,14 +83,22 @@ def resolve_weights(overrides: Mapping[str, float] | None = None) -> dict[str, f
     return weights
 
 
-def main_factor_step(weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> float:
-    """The least a supplier loses in weighted sum by missing one main factor."""
-    return min(weights[name] for name in MAIN_FACTORS) * (1.0 - UNMET_CEILING)
-
-
 def minor_weight_total(weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> float:
     """The most the minor factors together can add to the weighted sum."""
     return sum(w for name, w in weights.items() if name not in MAIN_FACTORS)
+
+
+def more_met_always_wins(weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> bool:
+    """Whether meeting one more main factor always outweighs everything else.
+
+    The worst case: a supplier meets factor f and nothing else (no partial credit, minor
+    factors 0) against one that meets nothing but gets the full partial credit on every
+    main factor and the maximum from the minor ones.
+    """
+    partial_credit = UNMET_CEILING * sum(weights[name] for name in MAIN_FACTORS)
+    return min(weights[name] for name in MAIN_FACTORS) > partial_credit + minor_weight_total(
+        weights
+    )
 
 
 @dataclass(frozen=True, slots=True)
