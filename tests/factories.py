@@ -62,7 +62,7 @@ def make_user(
     organisation = organisation or make_organisation(
         session, kind=OrganisationKind(kind), cluster=cluster
     )
-    return accounts.create_user(
+    user = accounts.create_user(
         session,
         email=email,
         password=PASSWORD,
@@ -70,3 +70,59 @@ def make_user(
         organisation=organisation,
         role="owner",
     )
+    if kind == "msme":
+        _ensure_supplier_profile(session, organisation)
+    return user
+
+
+# -- suppliers ------------------------------------------------------------------------------
+
+
+def _ensure_supplier_profile(session: Session, organisation: Organisation):
+    """An MSME organisation's supplier profile, as sign-up creates it."""
+    from sqlmodel import select
+
+    from suppliermatch.suppliers.models import Supplier
+    from suppliermatch.suppliers.service import create_profile_for_organisation
+
+    existing = session.exec(
+        select(Supplier).where(Supplier.organisation_id == organisation.id)
+    ).first()
+    return existing or create_profile_for_organisation(session, organisation)
+
+
+def make_supplier(
+    session: Session,
+    *,
+    cluster: Cluster | None = None,
+    capabilities: list[dict] = (),
+    equipment: list[dict] = (),
+    certificates: list[tuple] = (),
+    **fields,
+):
+    """A supplier (not signed up) through the service as an admin would add it.
+
+    ``fields`` are profile fields (legal_name, gstin, pincode ...); ``certificates`` are
+    (code, state, expires_on) tuples.
+    """
+    from suppliermatch.certification.models import SupplierCertificate
+    from suppliermatch.suppliers import service
+
+    fields.setdefault("legal_name", unique("Shree Ganesh Engineering Works "))
+    cluster_slug = cluster.slug if cluster else None
+    supplier = service.create_supplier(
+        session, service.SYSTEM_ACTOR, values=fields, cluster_slug=cluster_slug
+    )
+    system = service.SYSTEM_ACTOR
+    for values in capabilities:
+        service.add_child(session, system, service.CAPABILITIES, supplier.id, values=values)
+    for values in equipment:
+        service.add_child(session, system, service.EQUIPMENT, supplier.id, values=values)
+    for code, state, expires_on in certificates:
+        certificate = SupplierCertificate(
+            supplier_id=supplier.id, code=code, state=state, expires_on=expires_on
+        )
+        session.add(certificate)
+    session.flush()
+    session.refresh(supplier)
+    return supplier

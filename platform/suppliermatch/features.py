@@ -7,22 +7,30 @@ Adding a feature means adding it here, once.
 def html_blueprints():
     from suppliermatch import home
     from suppliermatch.accounts import views as accounts_views
+    from suppliermatch.suppliers import views as suppliers_views
 
-    return [home.bp, accounts_views.bp]
+    return [home.bp, accounts_views.bp, suppliers_views.bp]
 
 
 def api_blueprints():
     from suppliermatch.accounts import api as accounts_api
+    from suppliermatch.suppliers import api as suppliers_api
 
-    return [accounts_api.blp, accounts_api.tokens_blp]
+    return [accounts_api.blp, accounts_api.tokens_blp, suppliers_api.blp]
 
 
 def cli_groups():
     from suppliermatch import dbcli
     from suppliermatch.accounts import cli as accounts_cli
     from suppliermatch.seeding import cli as seeding_cli
+    from suppliermatch.suppliers import cli as suppliers_cli
 
-    return [dbcli.db_cli, accounts_cli.users_cli, seeding_cli.seed_cli]
+    return [
+        dbcli.db_cli,
+        accounts_cli.users_cli,
+        seeding_cli.seed_cli,
+        suppliers_cli.suppliers_cli,
+    ]
 
 
 # Navigation: (who sees it, label, endpoint). A link appears once its endpoint exists.

@@ -84,11 +84,11 @@ def sign_up_organisation(
     password: str,
     full_name: str,
 ) -> User:
-    """Create an organisation and its first user, who owns it."""
+    """Create an organisation and its first user, who owns it; an MSME gets its profile."""
     organisation = Organisation(kind=kind, name=organisation_name.strip(), cluster_id=_id(cluster))
     session.add(organisation)
     session.flush()
-    return create_user(
+    user = create_user(
         session,
         email=email,
         password=password,
@@ -96,6 +96,11 @@ def sign_up_organisation(
         organisation=organisation,
         role=MemberRole.OWNER,
     )
+    if kind == OrganisationKind.MSME:
+        from suppliermatch.suppliers.service import create_profile_for_organisation
+
+        create_profile_for_organisation(session, organisation)
+    return user
 
 
 def create_coordinator(

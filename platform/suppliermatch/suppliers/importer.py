@@ -178,7 +178,15 @@ def import_suppliers(
     import) a row that matches a supplier of another cluster is refused. Nothing is
     committed here; a rejected file writes only its SupplierImport record.
     """
-    tick = progress or (lambda _n: None)
+    # Progress counts each row twice: once checked, once written.
+    ticked = 0
+
+    def tick(count: int) -> None:
+        nonlocal ticked
+        ticked += count
+        if progress is not None and count:
+            progress(count)
+
     mapping, unused = column_mapping(table.headers)
     rows = []
     for index, raw in enumerate(table.rows, start=1):
@@ -201,12 +209,12 @@ def import_suppliers(
     ]
     if bad_rows and mode == ImportMode.ALL_OR_NOTHING:
         outcome, created, updated = ImportOutcome.REJECTED, 0, 0
-        tick(len(table.rows))
     else:
         outcome = ImportOutcome.PARTIAL if bad_rows else ImportOutcome.IMPORTED
         good = {row.number for row in rows if not row.problems}
         live = [t for t in targets if any(number in good for number in t.rows)]
-        created, updated = _Writer(session, cluster_id, tick).write(live, resolver)
+        created, updated = _Writer(session, cluster_id, tick).write(live)
+    tick(2 * len(table.rows) - ticked)
     record = SupplierImport(
         cluster_id=cluster_id,
         uploaded_by_id=uploaded_by_id,
@@ -527,15 +535,16 @@ class _Writer:
         # (supplier id, code) -> (id, state, expires_on) of the latest stored record.
         self.held: dict[tuple[int, str], tuple] = {}
 
-    def write(self, targets: list[_Target], resolver: _Resolver) -> tuple[int, int]:
+    def write(self, targets: list[_Target]) -> tuple[int, int]:
         new = [t for t in targets if t.supplier_id is None]
         old = [t for t in targets if t.supplier_id is not None]
         self._insert_new(new)
+        self.tick(sum(len(t.rows) for t in new))
         changed = self._update_existing(old)
+        self.tick(sum(len(t.rows) for t in old))
         self._replace_capabilities(new + changed, replace=changed)
         self._write_certificates(new, changed)
         self._refresh_search_text(changed)
-        self.tick(sum(len(t.rows) for t in targets))
         return len(new), len(changed)
 
     def _insert_new(self, targets: list[_Target]) -> None:

@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
 from suppliermatch.certification.models import SupplierCertificate
+from suppliermatch.errors import ValidationFailed
 from suppliermatch.reference.certificates import COUNTING_STATUS, counts_on, default_catalogue
 from suppliermatch.reference.taxonomy import default_taxonomy
 from suppliermatch.suppliers.models import Capability, Supplier
@@ -301,3 +302,47 @@ def _hits(session: Session, ids: list[int], scores: dict, today: date) -> list[S
         for i in ids
         if i in suppliers
     ]
+
+
+def filters_from_args(session: Session, args: Mapping) -> SearchFilters:
+    """Query arguments -> filters, refusing unknown categories, processes, certificates,
+    states and clusters with a 422 that names the argument."""
+    from suppliermatch.accounts.models import Cluster
+    from suppliermatch.suppliers.rules import canonical_state
+
+    taxonomy, catalogue = default_taxonomy(), default_catalogue()
+    filters = SearchFilters(
+        q=args.get("q"),
+        district=args.get("district") or None,
+        enterprise_class=args.get("enterprise_class") or None,
+    )
+    errors: dict[str, list[str]] = {}
+    if category := args.get("category"):
+        if taxonomy.has_category(category):
+            filters.category = category
+        else:
+            errors["category"] = [f"unknown category {category!r}"]
+    if slug := args.get("process"):
+        if taxonomy.has_process(slug):
+            filters.process = slug
+        else:
+            errors["process"] = [f"unknown process {slug!r}"]
+    if code := args.get("certificate"):
+        known = code.upper() if code.upper() in catalogue else catalogue.code_for(code)
+        if known:
+            filters.certificate = known
+        else:
+            errors["certificate"] = [f"unknown certificate {code!r}"]
+    if state := args.get("state"):
+        filters.state = canonical_state(state)
+        if filters.state is None:
+            errors["state"] = [f"{state!r} is not an Indian state or union territory"]
+    if slug := args.get("cluster"):
+        cluster = session.exec(select(Cluster).where(Cluster.slug == slug)).first()
+        if cluster is None:
+            errors["cluster"] = [f"no cluster {slug!r}"]
+        else:
+            filters.cluster_id = cluster.id
+    if errors:
+        raise ValidationFailed("Some search filters are not known.", errors=errors)
+    return filters

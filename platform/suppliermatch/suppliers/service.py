@@ -13,6 +13,7 @@ is not revealed. Functions take the session first, never commit, and raise Domai
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import BinaryIO
 
 from sqlalchemy import false, func, true, update
 from sqlmodel import Session, SQLModel, select
@@ -24,10 +25,21 @@ from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from suppliermatch.models_base import utcnow
 from suppliermatch.reference.certificates import counts_on
 from suppliermatch.suppliers import rules
-from suppliermatch.suppliers.models import Capability, Equipment, Supplier
-from suppliermatch.suppliers.search import search_text_for
+from suppliermatch.suppliers.importer import ImportMode, import_suppliers
+from suppliermatch.suppliers.models import Capability, Equipment, Supplier, SupplierImport
+from suppliermatch.suppliers.search import (
+    SearchHit,
+    SearchPage,
+    directory_scope,
+    filters_from_args,
+    search_suppliers,
+    search_text_for,
+)
+from suppliermatch.suppliers.tabular import TableError, read_rows
 
 EDITABLE_FIELDS = rules.PROFILE_FIELDS
+# The platform itself (demo seed, command line): an admin's reach, no user behind it.
+SYSTEM_ACTOR = Actor(kind=ActorKind.ADMIN)
 # Values that identify one enterprise: no two suppliers may share them.
 UNIQUE_IDENTIFIERS = {"gstin": "GSTIN", "udyam_number": "Udyam number"}
 
@@ -117,23 +129,21 @@ def create_profile_for_organisation(session: Session, organisation: Organisation
 
 
 def create_supplier(
-    session: Session, actor: Actor, *, values: Mapping, cluster: Cluster | None = None
+    session: Session, actor: Actor, *, values: Mapping, cluster_slug: str | None = None
 ) -> Supplier:
-    """A new profile: coordinators add to their cluster, admins anywhere, and an MSME
-    without a profile creates its own."""
+    """A new profile: coordinators add to their cluster, admins to any (or none), and an
+    MSME without a profile creates its own, in its organisation's cluster."""
     organisation_id = None
     if actor.kind == ActorKind.MSME:
         if actor.supplier_id is not None:
             raise Conflict("Your organisation already has a supplier profile.")
-        organisation_id, cluster_id = actor.organisation_id, actor.cluster_id
-    elif actor.kind == ActorKind.COORDINATOR:
-        if cluster is not None and cluster.id != actor.cluster_id:
+        if cluster_slug:
             raise ValidationFailed(
-                "You can add suppliers to your own cluster only.", field="cluster"
+                "Your profile joins your organisation's cluster.", field="cluster"
             )
-        cluster_id = actor.cluster_id
-    elif actor.is_admin:
-        cluster_id = cluster.id if cluster else None
+        organisation_id, cluster_id = actor.organisation_id, actor.cluster_id
+    elif actor.kind == ActorKind.COORDINATOR or actor.is_admin:
+        cluster_id = import_cluster_for(session, actor, cluster_slug)
     else:
         raise Forbidden("Only MSMEs, coordinators and admins add supplier profiles.")
     clean = _checked_profile({"legal_name": None, **values}, current=None)
@@ -289,7 +299,7 @@ def update_child(
     version: int,
     values: Mapping,
 ):
-    supplier, row = _child_to_edit(session, actor, kind, supplier_id, child_id)
+    supplier, row = child_to_edit(session, actor, kind, supplier_id, child_id)
     clean = _checked_child(kind, values, current=row.model_dump())
     for field in kind.required:
         if field in clean and clean[field] is None:
@@ -311,7 +321,7 @@ def delete_child(
     *,
     version: int,
 ) -> None:
-    supplier, row = _child_to_edit(session, actor, kind, supplier_id, child_id)
+    supplier, row = child_to_edit(session, actor, kind, supplier_id, child_id)
     if row.version != version:
         raise Conflict(
             f"Someone else changed this {kind.label} after you opened it; reload and try again.",
@@ -322,9 +332,7 @@ def delete_child(
     _after_children_change(session, supplier)
 
 
-def _child_to_edit(
-    session: Session, actor: Actor, kind: ChildKind, supplier_id: int, child_id: int
-):
+def child_to_edit(session: Session, actor: Actor, kind: ChildKind, supplier_id: int, child_id: int):
     supplier = get_supplier_to_edit(session, actor, supplier_id)
     row = session.get(kind.model, child_id)
     if row is None or row.supplier_id != supplier.id:
@@ -382,6 +390,7 @@ def certificates_of(session: Session, supplier_ids: list[int]) -> dict[int, list
 def profile_view(session: Session, supplier: Supplier) -> dict:
     """The profile with its capabilities, equipment, certificates and cluster."""
     cluster = session.get(Cluster, supplier.cluster_id) if supplier.cluster_id else None
+    certificates = certificates_of(session, [supplier.id])[supplier.id]
     return {
         **supplier.model_dump(),
         "cluster": cluster.slug if cluster else None,
@@ -389,7 +398,8 @@ def profile_view(session: Session, supplier: Supplier) -> dict:
         "claimed": supplier.organisation_id is not None,
         "capabilities": capabilities_of(session, supplier.id),
         "equipment": equipment_of(session, supplier.id),
-        "certificates": certificates_of(session, [supplier.id])[supplier.id],
+        "certificates": certificates,
+        "certifications": counting_certificate_codes(certificates),
     }
 
 
@@ -402,3 +412,96 @@ def counting_certificate_codes(certificates: list, on: date | None = None) -> li
 def count_suppliers(session: Session, actor: Actor) -> int:
     statement = select(func.count()).select_from(Supplier).where(readable_clause(actor))
     return session.scalar(statement.where(Supplier.merged_into_id.is_(None)))
+
+
+# -- searching -------------------------------------------------------------------------------
+
+
+def search_for(
+    session: Session, actor: Actor | None, args: Mapping, *, page: int, per_page: int
+) -> SearchPage:
+    """Search what ``actor`` may read; ``actor=None`` searches the public directory."""
+    filters = filters_from_args(session, args)
+    scope = directory_scope() if actor is None else readable_clause(actor)
+    return search_suppliers(session, scope, filters, page=page, per_page=per_page)
+
+
+def hit_view(hit: SearchHit) -> dict:
+    return {
+        **hit.supplier.model_dump(),
+        "claimed": hit.supplier.organisation_id is not None,
+        "processes": hit.processes,
+        "certifications": hit.certificates,
+        "score": hit.score,
+    }
+
+
+# -- bulk import -------------------------------------------------------------------------------
+
+# Rows in one upload; a file of the 20 MB upload limit holds about 60,000.
+IMPORT_MAX_ROWS = 100_000
+
+
+def import_cluster_for(session: Session, actor: Actor, cluster_slug: str | None) -> int | None:
+    """The cluster new suppliers of an import join: a coordinator's own, or an admin's pick."""
+    if actor.kind == ActorKind.COORDINATOR:
+        if cluster_slug and cluster_id_for_slug(session, cluster_slug) != actor.cluster_id:
+            raise ValidationFailed("You can import into your own cluster only.", field="cluster")
+        return actor.cluster_id
+    if not actor.is_admin:
+        raise Forbidden("Only cluster coordinators and admins import suppliers.")
+    return cluster_id_for_slug(session, cluster_slug) if cluster_slug else None
+
+
+def cluster_id_for_slug(session: Session, slug: str) -> int:
+    cluster = session.exec(select(Cluster).where(Cluster.slug == slug)).first()
+    if cluster is None:
+        raise ValidationFailed(f"No cluster with the slug '{slug}'.", field="cluster")
+    return cluster.id
+
+
+def import_upload(
+    session: Session,
+    actor: Actor,
+    *,
+    stream: BinaryIO,
+    filename: str,
+    cluster_slug: str | None,
+    mode: ImportMode,
+    max_bytes: int,
+) -> SupplierImport:
+    """Read an uploaded spreadsheet and import it; a file that cannot be read raises
+    ValidationFailed on ``file`` and stores nothing."""
+    cluster_id = import_cluster_for(session, actor, cluster_slug)
+    try:
+        table = read_rows(stream, filename or "", max_bytes=max_bytes, max_rows=IMPORT_MAX_ROWS)
+    except TableError as error:
+        raise ValidationFailed(
+            f"The file cannot be imported: {error.message}.", field="file"
+        ) from None
+    return import_suppliers(
+        session,
+        table,
+        filename=filename or "upload",
+        cluster_id=cluster_id,
+        mode=mode,
+        uploaded_by_id=actor.user_id,
+        only_within_cluster=not actor.is_admin,
+    )
+
+
+def imports_statement(actor: Actor):
+    """The import records an actor may reread: their cluster's, or all for admins."""
+    statement = select(SupplierImport).order_by(SupplierImport.created_at.desc())
+    if actor.is_admin:
+        return statement
+    if actor.kind != ActorKind.COORDINATOR:
+        raise Forbidden("Only cluster coordinators and admins see imports.")
+    return statement.where(SupplierImport.cluster_id == actor.cluster_id)
+
+
+def get_import_for(session: Session, actor: Actor, import_id: int) -> SupplierImport:
+    record = session.exec(imports_statement(actor).where(SupplierImport.id == import_id)).first()
+    if record is None:
+        raise NotFound("No such import.")
+    return record

@@ -1,0 +1,80 @@
+"""``flask suppliers``: import a spreadsheet of suppliers, look for duplicates."""
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from suppliermatch.errors import DomainError
+from suppliermatch.extensions import db
+from suppliermatch.suppliers import dedup_service
+from suppliermatch.suppliers.importer import ImportMode, ImportOutcome, import_suppliers
+from suppliermatch.suppliers.service import cluster_id_for_slug
+from suppliermatch.suppliers.tabular import TableError, read_rows
+
+# A file on the server's disk is trusted more than an upload, but not without bound.
+CLI_MAX_BYTES = 1 << 30
+CLI_MAX_ROWS = 1_000_000
+
+
+@click.group("suppliers", help="Bulk-import suppliers and review duplicates.")
+def suppliers_cli():
+    pass
+
+
+@suppliers_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--good-rows-only", is_flag=True, help="Import good rows, skip bad ones.")
+@click.option("--cluster", "cluster_slug", help="Cluster slug new suppliers join.")
+@with_appcontext
+def import_command(file: Path, good_rows_only: bool, cluster_slug: str | None):
+    """Import FILE (.csv or .xlsx); all rows or none unless --good-rows-only."""
+    try:
+        cluster_id = cluster_id_for_slug(db.session, cluster_slug) if cluster_slug else None
+        with file.open("rb") as handle:
+            table = read_rows(handle, file.name, max_bytes=CLI_MAX_BYTES, max_rows=CLI_MAX_ROWS)
+    except (TableError, DomainError) as error:
+        raise click.ClickException(f"{error.field}: {error.message}") from error
+    mode = ImportMode.GOOD_ROWS_ONLY if good_rows_only else ImportMode.ALL_OR_NOTHING
+    # Each row is counted twice: once checked, once written.
+    with click.progressbar(length=2 * len(table.rows), label=f"Importing {file.name}") as bar:
+        record = import_suppliers(
+            db.session,
+            table,
+            filename=file.name,
+            cluster_id=cluster_id,
+            mode=mode,
+            only_within_cluster=False,
+            progress=bar.update,
+        )
+    db.session.commit()
+    click.echo(
+        f"{record.outcome}: {record.rows_total} rows, {record.rows_created} new suppliers, "
+        f"{record.rows_updated} updated, {record.rows_rejected} rows with problems "
+        f"(report: import {record.id})."
+    )
+    for problem in record.problems[:20]:
+        click.echo(f"  row {problem['row']} {problem['field']}: {problem['problem']}", err=True)
+    if record.problems_total > 20:
+        click.echo(f"  ... and {record.problems_total - 20} more", err=True)
+    if record.notices:
+        click.echo(f"{len(record.notices)} notices (e.g. two rows for one enterprise).")
+    if record.outcome == ImportOutcome.REJECTED:
+        raise click.exceptions.Exit(1)
+
+
+@suppliers_cli.command("dedup")
+@click.option("--cluster", "cluster_slug", help="Only this cluster (default: all suppliers).")
+@with_appcontext
+def dedup_command(cluster_slug: str | None):
+    """Look for suppliers registered twice and list them for coordinators to review."""
+    try:
+        cluster_id = cluster_id_for_slug(db.session, cluster_slug) if cluster_slug else None
+    except DomainError as error:
+        raise click.ClickException(f"{error.field}: {error.message}") from error
+    result = dedup_service.scan_for_duplicates(db.session, cluster_id=cluster_id)
+    db.session.commit()
+    click.echo(
+        f"Checked {result.suppliers} suppliers in {result.seconds} s: {result.pairs} possible "
+        f"duplicate pairs, {result.new} new for review."
+    )

@@ -1,0 +1,460 @@
+"""Pages: my profile, a profile with its capabilities and equipment, editing them, the
+public directory, search, bulk import with its report, and duplicate review.
+
+Thin: the rules are in ``service`` and ``dedup_service``; a refused change re-renders the
+form with the reasons next to the fields (409 for a stale version, with what to do).
+"""
+
+import csv
+import io
+
+import marshmallow as ma
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.datastructures import MultiDict
+
+from suppliermatch.access import ActorKind, current_actor, require, require_login
+from suppliermatch.api_common import paginate
+from suppliermatch.errors import Conflict, DomainError, ValidationFailed
+from suppliermatch.extensions import db
+from suppliermatch.forms import FORM_ONLY_FIELDS, domain_errors
+from suppliermatch.reference.certificates import default_catalogue
+from suppliermatch.reference.enterprise_class import AmountError, parse_inr
+from suppliermatch.reference.taxonomy import default_taxonomy
+from suppliermatch.suppliers import dedup_service, schemas, service
+from suppliermatch.suppliers.importer import ImportMode
+
+bp = Blueprint("suppliers", __name__)
+
+EDITORS = (ActorKind.MSME, ActorKind.COORDINATOR)
+PER_PAGE = 25
+_RUPEE_FIELDS = ("investment_inr", "turnover_inr")
+
+
+@bp.app_context_processor
+def supplier_helpers():
+    taxonomy = default_taxonomy()
+    return {
+        "taxonomy": taxonomy,
+        "category_choices": [(c.slug, c.name) for c in taxonomy.categories],
+        "certificate_name": default_catalogue().display_name,
+        "certificate_codes": default_catalogue().codes,
+    }
+
+
+# -- reading form posts ------------------------------------------------------------------------
+
+
+def _form_values(schema: ma.Schema, form: MultiDict, *, clearing: bool) -> tuple[dict, dict]:
+    """A posted form through ``schema``: numbers from text, lakh/crore amounts, lists.
+
+    Empty inputs count as absent; with ``clearing`` (an edit form) a field left empty is
+    cleared instead, and a list whose ``<name>__shown`` marker was posted may become empty.
+    """
+    lists = {name for name, field in schema.fields.items() if isinstance(field, ma.fields.List)}
+    values: dict = {}
+    errors: dict = {}
+    for name in form:
+        if name in FORM_ONLY_FIELDS or name.endswith("__shown"):
+            continue
+        if name == "materials":
+            values[name] = [m.strip() for m in form[name].split(",") if m.strip()]
+        elif name in lists:
+            values[name] = [v.strip() for v in form.getlist(name) if v.strip()]
+        elif form[name].strip():
+            values[name] = _typed(schema.fields.get(name), name, form[name].strip(), errors)
+        elif clearing:
+            values[name] = None
+    if clearing:
+        for name in lists:
+            if f"{name}__shown" in form:
+                values.setdefault(name, [])
+        if "is_public__shown" in form:
+            values["is_public"] = "is_public" in form
+    try:
+        data = schema.load({k: v for k, v in values.items() if k not in errors})
+    except ma.ValidationError as error:
+        messages = error.messages if isinstance(error.messages, dict) else {"_form": error.messages}
+        errors.update({k: v if isinstance(v, list) else [str(v)] for k, v in messages.items()})
+        return {}, errors
+    return data, errors
+
+
+def _typed(field: ma.fields.Field | None, name: str, text: str, errors: dict):
+    """Form text as the number a JSON client would send."""
+    try:
+        if name in _RUPEE_FIELDS:
+            return parse_inr(text, field=name)
+        if isinstance(field, ma.fields.Integer):
+            return int(text.replace(",", ""))
+        if isinstance(field, ma.fields.Float):
+            return float(text.replace(",", ""))
+    except AmountError as error:
+        errors[name] = [error.message]
+    except ValueError:
+        errors[name] = ["must be a number"]
+    return text
+
+
+def _attempt(change) -> tuple[dict, int]:
+    """Run a change and commit it; or roll it back and return its field errors and status
+    (409 for a stale version, 422 for invalid values). Not-found and forbidden propagate."""
+    try:
+        change()
+    except (Conflict, ValidationFailed) as error:
+        db.session.rollback()
+        return domain_errors(error), error.status_code
+    db.session.commit()
+    return {}, 200
+
+
+# -- my profile, a profile, the directory -------------------------------------------------------
+
+
+@bp.route("/suppliers/me", methods=["GET"])
+@require(ActorKind.MSME)
+def my_profile():
+    supplier = service.own_supplier(db.session, current_actor())
+    return _render_profile(supplier)
+
+
+@bp.route("/suppliers/<int:supplier_id>", methods=["GET"])
+@require_login
+def detail(supplier_id):
+    supplier = service.get_supplier_for(db.session, current_actor(), supplier_id)
+    return _render_profile(supplier)
+
+
+def _render_profile(supplier, *, errors=None, forms=None, status=200):
+    actor = current_actor()
+    return (
+        render_template(
+            "suppliers/profile.html",
+            profile=service.profile_view(db.session, supplier),
+            can_edit=service.can_edit(actor, supplier) and supplier.merged_into_id is None,
+            errors=errors or {},
+            forms=forms or {},
+        ),
+        status,
+    )
+
+
+@bp.route("/directory", methods=["GET"])
+def directory():
+    return _render_search("suppliers/directory.html", actor=None)
+
+
+@bp.route("/directory/<int:supplier_id>", methods=["GET"])
+def public_profile(supplier_id):
+    supplier = service.get_public_supplier(db.session, supplier_id)
+    return render_template(
+        "suppliers/public_profile.html", profile=service.profile_view(db.session, supplier)
+    )
+
+
+@bp.route("/suppliers", methods=["GET"])
+@require(ActorKind.ANCHOR, ActorKind.COORDINATOR)
+def search_page():
+    return _render_search("suppliers/search.html", actor=current_actor())
+
+
+def _render_search(template: str, *, actor):
+    args = schemas.SupplierSearchArgs().load({k: v for k, v in request.args.items() if v.strip()})
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    found, errors = None, {}
+    try:
+        found = service.search_for(db.session, actor, args, page=page, per_page=PER_PAGE)
+    except DomainError as error:
+        errors = domain_errors(error)
+    hits = [service.hit_view(hit) for hit in found.hits] if found else []
+    return render_template(
+        template,
+        args=args,
+        found=found,
+        hits=hits,
+        errors=errors,
+        page=page,
+        pages=max(1, -(-found.total // PER_PAGE)) if found else 1,
+        can_manage=actor is not None and (actor.is_admin or actor.kind == ActorKind.COORDINATOR),
+    ), (200 if not errors else 422)
+
+
+# -- creating and editing a profile ----------------------------------------------------------
+
+
+@bp.route("/suppliers/new", methods=["GET", "POST"])
+@require(ActorKind.COORDINATOR)
+def new():
+    errors: dict = {}
+    if request.method == "POST":
+        data, errors = _form_values(schemas.SupplierCreateSchema(), request.form, clearing=False)
+        if not errors:
+            cluster_slug = data.pop("cluster", None)
+            created = []
+            errors, _ = _attempt(
+                lambda: created.append(
+                    service.create_supplier(
+                        db.session, current_actor(), values=data, cluster_slug=cluster_slug
+                    )
+                )
+            )
+            if not errors:
+                flash("Supplier added.")
+                return redirect(url_for("suppliers.detail", supplier_id=created[0].id))
+    return render_template(
+        "suppliers/edit.html", supplier=None, form=request.form, errors=errors
+    ), (200 if not errors else 422)
+
+
+@bp.route("/suppliers/<int:supplier_id>/edit", methods=["GET", "POST"])
+@require(*EDITORS)
+def edit(supplier_id):
+    actor = current_actor()
+    supplier = service.get_supplier_to_edit(db.session, actor, supplier_id)
+    if request.method == "GET":
+        return render_template("suppliers/edit.html", supplier=supplier, form=None, errors={})
+    data, errors = _form_values(schemas.SupplierUpdateSchema(), request.form, clearing=True)
+    status = 422
+    if not errors:
+        version = data.pop("version")
+        errors, status = _attempt(
+            lambda: service.update_supplier(
+                db.session, actor, supplier_id, version=version, values=data
+            )
+        )
+        if not errors:
+            flash("Profile saved.")
+            return redirect(url_for("suppliers.detail", supplier_id=supplier_id))
+    db.session.refresh(supplier)
+    return render_template(
+        "suppliers/edit.html", supplier=supplier, form=request.form, errors=errors
+    ), status
+
+
+# -- capabilities and equipment: add, edit, delete for each list -----------------------------
+
+
+def _register_child_pages(path: str, kind, create_schema, update_schema) -> None:
+    @bp.route(f"/suppliers/<int:supplier_id>/{path}", methods=["POST"], endpoint=f"add_{path}")
+    @require(*EDITORS)
+    def add(supplier_id):
+        actor = current_actor()
+        data, errors = _form_values(create_schema(), request.form, clearing=False)
+        if not errors:
+            errors, _ = _attempt(
+                lambda: service.add_child(db.session, actor, kind, supplier_id, values=data)
+            )
+            if not errors:
+                flash(f"{kind.label.capitalize()} added.")
+                return redirect(url_for("suppliers.detail", supplier_id=supplier_id))
+        supplier = service.get_supplier_to_edit(db.session, actor, supplier_id)
+        return _render_profile(
+            supplier, errors={path: errors}, forms={path: request.form}, status=422
+        )
+
+    @bp.route(
+        f"/suppliers/<int:supplier_id>/{path}/<int:child_id>/edit",
+        methods=["GET", "POST"],
+        endpoint=f"edit_{path}",
+    )
+    @require(*EDITORS)
+    def edit_child(supplier_id, child_id):
+        actor = current_actor()
+        _, row = service.child_to_edit(db.session, actor, kind, supplier_id, child_id)
+        errors: dict = {}
+        status = 200
+        if request.method == "POST":
+            data, errors = _form_values(update_schema(), request.form, clearing=True)
+            status = 422
+            if not errors:
+                version = data.pop("version")
+                errors, status = _attempt(
+                    lambda: service.update_child(
+                        db.session, actor, kind, supplier_id, child_id, version=version, values=data
+                    )
+                )
+                if not errors:
+                    flash(f"{kind.label.capitalize()} saved.")
+                    return redirect(url_for("suppliers.detail", supplier_id=supplier_id))
+            db.session.refresh(row)
+        return render_template(
+            "suppliers/child_form.html",
+            kind=path,
+            row=row,
+            supplier_id=supplier_id,
+            form=request.form if request.method == "POST" else None,
+            errors=errors,
+        ), status
+
+    @bp.route(
+        f"/suppliers/<int:supplier_id>/{path}/<int:child_id>/delete",
+        methods=["POST"],
+        endpoint=f"delete_{path}",
+    )
+    @require(*EDITORS)
+    def delete(supplier_id, child_id):
+        version = request.form.get("version", type=int)
+        try:
+            service.delete_child(
+                db.session, current_actor(), kind, supplier_id, child_id, version=version or 0
+            )
+        except Conflict as error:
+            db.session.rollback()
+            flash(error.message)
+        else:
+            db.session.commit()
+            flash(f"{kind.label.capitalize()} removed.")
+        return redirect(url_for("suppliers.detail", supplier_id=supplier_id))
+
+
+_register_child_pages(
+    "capabilities",
+    service.CAPABILITIES,
+    schemas.CapabilityInputSchema,
+    schemas.CapabilityUpdateSchema,
+)
+_register_child_pages(
+    "equipment", service.EQUIPMENT, schemas.EquipmentInputSchema, schemas.EquipmentUpdateSchema
+)
+
+
+# -- bulk import ---------------------------------------------------------------------------
+
+
+@bp.route("/suppliers/import", methods=["GET", "POST"])
+@require(ActorKind.COORDINATOR)
+def import_page():
+    actor = current_actor()
+    errors: dict = {}
+    if request.method == "POST":
+        upload = request.files.get("file")
+        mode = (
+            ImportMode.GOOD_ROWS_ONLY
+            if request.form.get("good_rows_only")
+            else ImportMode.ALL_OR_NOTHING
+        )
+        if upload is None or not upload.filename:
+            errors = {"file": ["Choose a .csv or .xlsx file to upload."]}
+        else:
+            try:
+                record = service.import_upload(
+                    db.session,
+                    actor,
+                    stream=upload.stream,
+                    filename=upload.filename,
+                    cluster_slug=request.form.get("cluster") or None,
+                    mode=mode,
+                    max_bytes=current_app.config["IMPORT_MAX_BYTES"],
+                )
+            except DomainError as error:
+                db.session.rollback()
+                errors = domain_errors(error)
+            else:
+                db.session.commit()
+                return redirect(url_for("suppliers.import_report", import_id=record.id))
+    recent, _ = paginate(db.session, service.imports_statement(actor), 1, 10)
+    return render_template(
+        "suppliers/import.html",
+        errors=errors,
+        recent=recent,
+        max_mb=current_app.config["IMPORT_MAX_BYTES"] // (1024 * 1024),
+    ), (200 if not errors else 422)
+
+
+@bp.route("/suppliers/imports/<int:import_id>", methods=["GET"])
+@require(ActorKind.COORDINATOR)
+def import_report(import_id):
+    record = service.get_import_for(db.session, current_actor(), import_id)
+    status = 422 if record.outcome == "rejected" else 200
+    return render_template("suppliers/import_report.html", record=record), status
+
+
+@bp.route("/suppliers/imports/<int:import_id>/report.csv", methods=["GET"])
+@require(ActorKind.COORDINATOR)
+def import_report_csv(import_id):
+    record = service.get_import_for(db.session, current_actor(), import_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["row", "supplier_ref", "column", "problem", "kind"])
+    for kind, entries in (("error", record.problems), ("notice", record.notices)):
+        for entry in entries:
+            writer.writerow(
+                [entry["row"] or "", entry["ref"], entry["field"], entry["problem"], kind]
+            )
+    filename = f"import-{record.id}-report.csv"
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# -- duplicates ----------------------------------------------------------------------------
+
+
+@bp.route("/suppliers/duplicates", methods=["GET"])
+@require(ActorKind.COORDINATOR)
+def duplicates():
+    status = request.args.get("status", "open")
+    if status not in ("open", "merged", "dismissed"):
+        status = "open"
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    statement = dedup_service.candidates_statement(current_actor(), status=status)
+    rows, _ = paginate(db.session, statement, page, PER_PAGE)
+    pairs = [dedup_service.candidate_view(db.session, row) for row in rows]
+    return render_template("suppliers/duplicates.html", pairs=pairs, status=status, page=page)
+
+
+@bp.route("/suppliers/duplicates/scan", methods=["POST"])
+@require(ActorKind.COORDINATOR)
+def scan_duplicates():
+    actor = current_actor()
+    cluster_id = service.import_cluster_for(db.session, actor, request.form.get("cluster") or None)
+    result = dedup_service.scan_for_duplicates(db.session, cluster_id=cluster_id)
+    db.session.commit()
+    flash(
+        f"Checked {result.suppliers} suppliers: {result.pairs} possible duplicate pairs, "
+        f"{result.new} new."
+    )
+    return redirect(url_for("suppliers.duplicates"))
+
+
+@bp.route("/suppliers/duplicates/<int:candidate_id>/merge", methods=["POST"])
+@require(ActorKind.COORDINATOR)
+def merge_duplicates(candidate_id):
+    keep_id = request.form.get("keep_id", type=int)
+    try:
+        result = dedup_service.merge_candidate(
+            db.session, current_actor(), candidate_id, keep_id=keep_id or 0
+        )
+    except Conflict as error:
+        db.session.rollback()
+        flash(error.message)
+        return redirect(url_for("suppliers.duplicates"))
+    db.session.commit()
+    stayed = sum(result.stayed.values())
+    note = f" {stayed} records stayed with the merged profile (see its history)." if stayed else ""
+    flash(f"Merged supplier {result.retired.id} into {result.kept.id}.{note}")
+    return redirect(url_for("suppliers.duplicates"))
+
+
+@bp.route("/suppliers/duplicates/<int:candidate_id>/dismiss", methods=["POST"])
+@require(ActorKind.COORDINATOR)
+def dismiss_duplicates(candidate_id):
+    try:
+        dedup_service.dismiss_candidate(db.session, current_actor(), candidate_id)
+    except Conflict as error:
+        db.session.rollback()
+        flash(error.message)
+    else:
+        db.session.commit()
+        flash("Marked as two different enterprises.")
+    return redirect(url_for("suppliers.duplicates"))
