@@ -50,6 +50,7 @@ LEVEL_LABELS = (
     (0.0001, "First steps"),
     (0.0, "Not started"),
 )
+LAPSABLE_STATES = frozenset({CertState.CERTIFIED, CertState.EXPIRED, CertState.SUSPENDED})
 # A held certificate this close to its end appears on the checklist for renewal.
 RENEWAL_WINDOW = timedelta(days=90)
 
@@ -340,7 +341,8 @@ def _step_progress(code: str, records: list[SupplierCertificate], *, today: date
             target_on=best.target_on,
             audit_on=best.audit_on,
         )
-    lapsed = [r for r in satisfying if r.state != CertState.WITHDRAWN and r.issued_on is not None]
+    # Held once but not counting now: expired, suspended, past its date, or rejected.
+    lapsed = [r for r in satisfying if r.state in LAPSABLE_STATES]
     if lapsed:
         latest = max(lapsed, key=lambda r: (r.expires_on or date.min, r.id))
         return StepProgress(
@@ -432,12 +434,7 @@ def next_steps(
                         )
                     )
                 else:
-                    new.append(
-                        NextStep(
-                            step.code,
-                            f"Plan {step.name} ({track.name}): {certificate.signals.lower()}.",
-                        )
-                    )
+                    new.append(NextStep(step.code, f"Plan {step.name}: {certificate.signals}."))
     renewals.sort(key=lambda s: s.due)
     active.sort(key=lambda s: (s.due is None, s.due or date.max))
     return tuple(renewals + active + new)

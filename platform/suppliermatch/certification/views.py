@@ -16,7 +16,11 @@ from suppliermatch.certification.permissions import (
     cluster_for,
     supplier_for,
 )
-from suppliermatch.certification.readiness import readiness_levels, supplier_readiness
+from suppliermatch.certification.readiness import (
+    RENEWAL_WINDOW,
+    readiness_levels,
+    supplier_readiness,
+)
 from suppliermatch.certification.roadmap import (
     cluster_roadmap as build_cluster_roadmap,
 )
@@ -45,6 +49,8 @@ def certification_helpers():
         "cert_name": catalogue.display_name,
         "state_label": service.state_label,
         "volume_phrase": volume_phrase,
+        # For other features' pages (the supplier profile): the level and its label.
+        "supplier_readiness_of": lambda supplier_id: supplier_readiness(db.session, supplier_id),
     }
 
 
@@ -161,6 +167,8 @@ def _render_detail(certificate_id, *, errors=None, form_name=None, status=200):
             can_manage=can_manage,
             can_verify=Purpose.VERIFY in purposes,
             renewable=service.CertState(certificate.state) in service.RENEWABLE_STATES,
+            renewal_due=certificate.expires_on is not None
+            and certificate.expires_on - service.local_today() <= RENEWAL_WINDOW,
             closed=certificate.state in service.CLOSED_STATES,
             cap_megabytes=evidence_cap_bytes() / (1024 * 1024),
             errors=errors or {},
