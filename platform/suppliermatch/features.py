@@ -7,21 +7,30 @@ Adding a feature means adding it here, once.
 def html_blueprints():
     from suppliermatch import home
     from suppliermatch.accounts import views as accounts_views
+    from suppliermatch.certification import views as certification_views
     from suppliermatch.suppliers import views as suppliers_views
 
-    return [home.bp, accounts_views.bp, suppliers_views.bp]
+    return [home.bp, accounts_views.bp, suppliers_views.bp, certification_views.bp]
 
 
 def api_blueprints():
     from suppliermatch.accounts import api as accounts_api
+    from suppliermatch.certification import api as certification_api
     from suppliermatch.suppliers import api as suppliers_api
 
-    return [accounts_api.blp, accounts_api.tokens_blp, suppliers_api.blp]
+    return [
+        accounts_api.blp,
+        accounts_api.tokens_blp,
+        suppliers_api.blp,
+        certification_api.blp,
+        certification_api.readiness_blp,
+    ]
 
 
 def cli_groups():
     from suppliermatch import dbcli
     from suppliermatch.accounts import cli as accounts_cli
+    from suppliermatch.certification import cli as certification_cli
     from suppliermatch.seeding import cli as seeding_cli
     from suppliermatch.suppliers import cli as suppliers_cli
 
@@ -30,6 +39,7 @@ def cli_groups():
         accounts_cli.users_cli,
         seeding_cli.seed_cli,
         suppliers_cli.suppliers_cli,
+        certification_cli.certs_cli,
     ]
 
 
@@ -44,6 +54,8 @@ NAV_LINKS = [
     (("coordinator", "admin"), "Suppliers", "suppliers.search_page"),
     (("coordinator", "admin"), "Import", "suppliers.import_page"),
     (("coordinator", "admin"), "Requirements", "requirements.coordinator_list"),
+    (("coordinator", "admin"), "Verification", "certification.verification_queue"),
+    (("coordinator", "admin"), "Cluster roadmap", "certification.cluster_roadmap"),
     (("anonymous", "msme", "anchor", "coordinator", "admin"), "Directory", "suppliers.directory"),
 ]
 
