@@ -126,3 +126,63 @@ def make_supplier(
     session.flush()
     session.refresh(supplier)
     return supplier
+
+
+# -- requirements (RFQs) ------------------------------------------------------------------------
+
+
+def supplier_profile_for(session: Session, user: User):
+    """The MSME user's supplier profile, created when the user has none yet."""
+    from sqlmodel import select
+
+    from suppliermatch.suppliers.models import Supplier
+
+    organisation = session.get(Organisation, user.organisation_id)
+    supplier = session.exec(
+        select(Supplier).where(Supplier.organisation_id == organisation.id)
+    ).first()
+    if supplier is None:
+        supplier = Supplier(
+            organisation_id=organisation.id,
+            cluster_id=organisation.cluster_id,
+            legal_name=organisation.name,
+        )
+        session.add(supplier)
+        session.flush()
+    return supplier
+
+
+def make_requirement(
+    session: Session,
+    *,
+    anchor_user: User,
+    publish: bool = True,
+    deadline_in_days: float = 7,
+    line_items: list[dict] | None = None,
+    **fields,
+):
+    """A requirement posted by ``anchor_user``'s firm through the service, published by default."""
+    from datetime import timedelta
+
+    from suppliermatch.access import actor_for_user
+    from suppliermatch.models_base import utcnow
+    from suppliermatch.requirements import service
+
+    actor = actor_for_user(session, anchor_user)
+    data = {
+        "title": unique("Graphite boats for sintering, batch "),
+        "category": "furnace_parts",
+        "quantity_per_month": 400,
+        "quote_deadline": utcnow() + timedelta(days=deadline_in_days),
+        "line_items": line_items
+        or [
+            {"item": "Graphite boat 300x200", "quantity": 300, "unit": "pcs"},
+            {"item": "Graphite tray lid", "quantity": 100, "unit": "pcs"},
+        ],
+        **fields,
+    }
+    requirement = service.create_requirement(session, actor=actor, data=data)
+    if publish:
+        service.publish(session, actor=actor, requirement_id=requirement.id)
+    session.flush()
+    return requirement

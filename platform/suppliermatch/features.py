@@ -8,14 +8,25 @@ def html_blueprints():
     from suppliermatch import home
     from suppliermatch.accounts import views as accounts_views
     from suppliermatch.certification import views as certification_views
+    from suppliermatch.notifications import views as notifications_views
+    from suppliermatch.requirements import views as requirements_views
     from suppliermatch.suppliers import views as suppliers_views
 
-    return [home.bp, accounts_views.bp, suppliers_views.bp, certification_views.bp]
+    return [
+        home.bp,
+        accounts_views.bp,
+        suppliers_views.bp,
+        certification_views.bp,
+        requirements_views.bp,
+        notifications_views.bp,
+    ]
 
 
 def api_blueprints():
     from suppliermatch.accounts import api as accounts_api
     from suppliermatch.certification import api as certification_api
+    from suppliermatch.notifications import api as notifications_api
+    from suppliermatch.requirements import api as requirements_api
     from suppliermatch.suppliers import api as suppliers_api
 
     return [
@@ -24,6 +35,9 @@ def api_blueprints():
         suppliers_api.blp,
         certification_api.blp,
         certification_api.readiness_blp,
+        requirements_api.blp,
+        requirements_api.scorecards_blp,
+        notifications_api.blp,
     ]
 
 
@@ -31,6 +45,8 @@ def cli_groups():
     from suppliermatch import dbcli
     from suppliermatch.accounts import cli as accounts_cli
     from suppliermatch.certification import cli as certification_cli
+    from suppliermatch.notifications import cli as notifications_cli
+    from suppliermatch.requirements import cli as requirements_cli
     from suppliermatch.seeding import cli as seeding_cli
     from suppliermatch.suppliers import cli as suppliers_cli
 
@@ -40,6 +56,8 @@ def cli_groups():
         seeding_cli.seed_cli,
         suppliers_cli.suppliers_cli,
         certification_cli.certs_cli,
+        requirements_cli.requirements_cli,
+        notifications_cli.notifications_cli,
     ]
 
 
@@ -57,6 +75,7 @@ NAV_LINKS = [
     (("coordinator", "admin"), "Verification", "certification.verification_queue"),
     (("coordinator", "admin"), "Cluster roadmap", "certification.cluster_roadmap"),
     (("anonymous", "msme", "anchor", "coordinator", "admin"), "Directory", "suppliers.directory"),
+    (("msme", "anchor", "coordinator", "admin"), "Notifications", "notifications.inbox"),
 ]
 
 

@@ -31,6 +31,9 @@ class Requirement(SQLModel, table=True):
     max_distance_km: float | None = None
     needed_by: date | None = None
     quote_deadline: datetime | None = optional_timestamp_field()
+    # When bidding ended: the quote deadline, or the moment the anchor closed early.
+    # Quotes are unsealed for the anchor from then on (never while this is empty).
+    closed_at: datetime | None = optional_timestamp_field()
     # Seen only by the anchor's own users and the cluster coordinator.
     budget_min_inr: int | None = Field(default=None, sa_type=sa.BigInteger)
     budget_max_inr: int | None = Field(default=None, sa_type=sa.BigInteger)
@@ -100,6 +103,8 @@ class IdempotencyRecord(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id")
     key: str = Field(max_length=100)
     endpoint: str = Field(max_length=120)
+    # SHA-256 of the request body: the same key with another body is refused, not replayed.
+    request_fingerprint: str = Field(max_length=64)
     status_code: int
     response_body: dict = Field(sa_type=sa.JSON)
     created_at: datetime = timestamp_field()
@@ -126,5 +131,7 @@ class Rating(SQLModel, table=True):
     on_time: int
     communication: int
     comment: str | None = Field(default=None, max_length=2000)
+    # Ratings are given after delivery: the date the anchor received the work.
+    delivered_on: date
     rated_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = timestamp_field()

@@ -1,0 +1,29 @@
+"""What crosses HTTP for notifications."""
+
+import marshmallow as ma
+
+
+class NotificationSchema(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String(
+        metadata={
+            "description": "invited, amended, deadline_approaching, quotes_ready, awarded, "
+            "not_awarded or cancelled"
+        }
+    )
+    subject = ma.fields.String()
+    body = ma.fields.String()
+    link = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
+    read_at = ma.fields.DateTime(allow_none=True)
+
+
+class NotificationListArgs(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    unread = ma.fields.Boolean(load_default=False, metadata={"description": "Only unread ones"})
+
+
+class MarkedReadSchema(ma.Schema):
+    marked = ma.fields.Integer(metadata={"description": "How many were marked read"})

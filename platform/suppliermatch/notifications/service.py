@@ -1,0 +1,115 @@
+"""The outbox: notifications are rows written with the event they report, read in the app,
+and e-mailed later by ``flask notifications send`` (see ``delivery``).
+
+Functions take the session first and never commit.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Session, func, select
+
+from suppliermatch.accounts.models import User
+from suppliermatch.errors import NotFound
+from suppliermatch.models_base import utcnow
+from suppliermatch.notifications.models import Notification
+
+
+class Kind(StrEnum):
+    INVITED = "invited"
+    AMENDED = "amended"
+    DEADLINE_APPROACHING = "deadline_approaching"
+    QUOTES_READY = "quotes_ready"
+    AWARDED = "awarded"
+    NOT_AWARDED = "not_awarded"
+    CANCELLED = "cancelled"
+
+
+def enqueue(
+    session: Session,
+    *,
+    user_ids: Iterable[int],
+    kind: str,
+    subject: str,
+    body: str,
+    link: str | None = None,
+    dedup_key: str | None = None,
+) -> list[Notification]:
+    """One notification for each user. With ``dedup_key``, a user already sent that key
+    gets nothing new (the key is stored per user as ``<dedup_key>:u<user_id>``)."""
+    user_ids = sorted(set(user_ids))
+    already: set[str] = set()
+    if dedup_key is not None and user_ids:
+        keys = [_user_key(dedup_key, uid) for uid in user_ids]
+        already = set(
+            session.exec(select(Notification.dedup_key).where(Notification.dedup_key.in_(keys)))
+        )
+    created = []
+    for user_id in user_ids:
+        key = _user_key(dedup_key, user_id) if dedup_key is not None else None
+        if key in already:
+            continue
+        notification = Notification(
+            user_id=user_id,
+            kind=kind,
+            subject=subject[:200],
+            body=body[:4000],
+            link=link,
+            dedup_key=key,
+        )
+        session.add(notification)
+        created.append(notification)
+    return created
+
+
+def _user_key(dedup_key: str, user_id: int) -> str:
+    return f"{dedup_key}:u{user_id}"[:200]
+
+
+def active_users_of(session: Session, organisation_ids: Iterable[int]) -> list[int]:
+    """The people who receive an organisation's notifications: its active users."""
+    ids = [i for i in set(organisation_ids) if i is not None]
+    if not ids:
+        return []
+    statement = select(User.id).where(User.organisation_id.in_(ids), User.is_active)
+    return list(session.exec(statement))
+
+
+def for_user(session: Session, user_id: int, *, unread_only: bool = False):
+    """A statement for a user's notifications, newest first (paginate it)."""
+    statement = select(Notification).where(Notification.user_id == user_id)
+    if unread_only:
+        statement = statement.where(Notification.read_at.is_(None))
+    return statement.order_by(Notification.created_at.desc(), Notification.id.desc())
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    statement = (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    )
+    return session.exec(statement).one()
+
+
+def mark_read(
+    session: Session, *, user_id: int, notification_id: int, now: datetime | None = None
+) -> Notification:
+    notification = session.get(Notification, notification_id)
+    # Someone else's notification does not exist, as far as this user can tell.
+    if notification is None or notification.user_id != user_id:
+        raise NotFound("No such notification.")
+    if notification.read_at is None:
+        notification.read_at = now or utcnow()
+    return notification
+
+
+def mark_all_read(session: Session, *, user_id: int, now: datetime | None = None) -> int:
+    unread = session.exec(
+        select(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    ).all()
+    moment = now or utcnow()
+    for notification in unread:
+        notification.read_at = moment
+    return len(unread)

@@ -1,0 +1,196 @@
+"""What the people involved in a requirement are told, written to the outbox in the same
+transaction as the event. Messages to suppliers never carry budgets, prices or the names
+of other suppliers.
+"""
+
+from collections.abc import Iterable
+
+from sqlmodel import Session, select
+
+from suppliermatch.notifications.service import Kind, active_users_of, enqueue
+from suppliermatch.requirements.lifecycle import in_india_time
+from suppliermatch.requirements.models import Invitation, Quote, Requirement
+from suppliermatch.suppliers.models import Supplier
+
+FIELD_LABELS = {
+    "title": "title",
+    "description": "description",
+    "category": "category",
+    "process": "process",
+    "quantity_per_month": "quantity per month",
+    "quantity_unit": "quantity unit",
+    "tolerance_mm": "tolerance",
+    "materials": "materials",
+    "required_certs": "required certificates",
+    "preferred_certs": "preferred certificates",
+    "plant_name": "plant",
+    "plant_pincode": "plant PIN code",
+    "plant_lat": "plant location",
+    "plant_lon": "plant location",
+    "max_distance_km": "maximum distance",
+    "needed_by": "needed-by date",
+    "quote_deadline": "quote deadline",
+    "visibility": "visibility",
+    "line_items": "line items",
+}
+
+
+def requirement_path(requirement_id: int) -> str:
+    return f"/requirements/{requirement_id}"
+
+
+def _deadline_text(requirement: Requirement) -> str:
+    deadline = in_india_time(requirement.quote_deadline)
+    return deadline.strftime("%d %b %Y, %H:%M IST") if deadline else "not set"
+
+
+def supplier_users(session: Session, supplier_ids: Iterable[int]) -> list[int]:
+    """Users of the suppliers' MSME organisations (imported, unclaimed profiles have none)."""
+    ids = set(supplier_ids)
+    if not ids:
+        return []
+    organisations = session.exec(
+        select(Supplier.organisation_id).where(
+            Supplier.id.in_(ids), Supplier.organisation_id.is_not(None)
+        )
+    ).all()
+    return active_users_of(session, organisations)
+
+
+def _engaged_suppliers(session: Session, requirement_id: int) -> set[int]:
+    """Suppliers with a stake: invited and not declined, or quoted."""
+    invited = session.exec(
+        select(Invitation.supplier_id).where(
+            Invitation.requirement_id == requirement_id, Invitation.status != "declined"
+        )
+    ).all()
+    quoted = session.exec(select(Quote.supplier_id).where(Quote.requirement_id == requirement_id))
+    return set(invited) | set(quoted.all())
+
+
+def _tell(
+    session: Session,
+    requirement: Requirement,
+    user_ids: list[int],
+    kind: Kind,
+    subject: str,
+    body: str,
+    dedup_key: str | None = None,
+) -> int:
+    """Queue one notification per user, linking to the requirement. Returns how many."""
+    return len(
+        enqueue(
+            session,
+            user_ids=user_ids,
+            kind=kind,
+            subject=f"{subject}: {requirement.title}",
+            body=body,
+            link=requirement_path(requirement.id),
+            dedup_key=dedup_key,
+        )
+    )
+
+
+def invited(session: Session, requirement: Requirement, invitations: Iterable[Invitation]) -> None:
+    """Tell invited suppliers about a published requirement (once per invitation)."""
+    if requirement.status != "published":
+        return  # a draft's invitations are announced when it is published
+    for invitation in invitations:
+        if invitation.status == "declined":
+            continue
+        _tell(
+            session,
+            requirement,
+            supplier_users(session, [invitation.supplier_id]),
+            Kind.INVITED,
+            "Invitation to quote",
+            f'You are invited to quote for "{requirement.title}". '
+            f"Quotes are sealed and due by {_deadline_text(requirement)}.",
+            dedup_key=f"invited:{invitation.id}",
+        )
+
+
+def amended(session: Session, requirement: Requirement, fields: list[str]) -> None:
+    labels = sorted({FIELD_LABELS.get(f, f) for f in fields})
+    _tell(
+        session,
+        requirement,
+        supplier_users(session, _engaged_suppliers(session, requirement.id)),
+        Kind.AMENDED,
+        "Requirement amended",
+        f'The buyer changed the {", ".join(labels)} of "{requirement.title}". '
+        f"Check your quote before the deadline ({_deadline_text(requirement)}).",
+    )
+
+
+def cancelled(session: Session, requirement: Requirement, reason: str) -> None:
+    _tell(
+        session,
+        requirement,
+        supplier_users(session, _engaged_suppliers(session, requirement.id)),
+        Kind.CANCELLED,
+        "Requirement cancelled",
+        f'The buyer cancelled "{requirement.title}". Reason given: {reason}',
+    )
+
+
+def quotes_ready(session: Session, requirement: Requirement, quote_count: int) -> None:
+    _tell(
+        session,
+        requirement,
+        active_users_of(session, [requirement.anchor_id]),
+        Kind.QUOTES_READY,
+        "Bidding closed",
+        f'The quote deadline for "{requirement.title}" has passed. '
+        f"{quote_count} quote(s) can now be compared.",
+        dedup_key=f"quotes_ready:{requirement.id}",
+    )
+
+
+def deadline_approaching(
+    session: Session, requirement: Requirement, invitations: Iterable[Invitation]
+) -> int:
+    return sum(
+        _tell(
+            session,
+            requirement,
+            supplier_users(session, [invitation.supplier_id]),
+            Kind.DEADLINE_APPROACHING,
+            "Quote deadline approaching",
+            f'Quotes for "{requirement.title}" close at {_deadline_text(requirement)}. '
+            "You have not quoted yet.",
+            dedup_key=f"deadline:{invitation.id}",
+        )
+        for invitation in invitations
+    )
+
+
+def award_outcome(
+    session: Session,
+    requirement: Requirement,
+    *,
+    awarded: dict[int, float | None],
+    others: set[int],
+) -> None:
+    """Tell winners their allocation, and every other quoting supplier that it lost."""
+    for supplier_id, quantity in awarded.items():
+        share = f" for {quantity:g} per month" if quantity is not None else ""
+        _tell(
+            session,
+            requirement,
+            supplier_users(session, [supplier_id]),
+            Kind.AWARDED,
+            "Awarded",
+            f'Your quote for "{requirement.title}" was accepted{share}.',
+            dedup_key=f"awarded:{requirement.id}:{supplier_id}",
+        )
+    _tell(
+        session,
+        requirement,
+        supplier_users(session, others),
+        Kind.NOT_AWARDED,
+        "Not awarded",
+        f'Thank you for quoting for "{requirement.title}". '
+        "The buyer has placed this requirement elsewhere.",
+        dedup_key=f"not_awarded:{requirement.id}",
+    )

@@ -1,0 +1,581 @@
+"""Pages for requirements: anchors post, invite, compare, award and rate; suppliers quote or
+decline; coordinators follow their cluster's requirements and import spreadsheets.
+
+Thin: forms are read by ``requirements.forms`` into the API's schemas, rules are in the
+services, and each POST commits once or re-renders the form with its errors.
+"""
+
+import csv
+import io
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlmodel import select
+
+from suppliermatch.access import ActorKind, current_actor, require, require_login
+from suppliermatch.accounts.models import User
+from suppliermatch.api_common import PAGINATION_HEADER, paginate
+from suppliermatch.errors import DomainError, NotFound
+from suppliermatch.extensions import db
+from suppliermatch.forms import domain_errors
+from suppliermatch.reference.certificates import default_catalogue
+from suppliermatch.reference.taxonomy import default_taxonomy
+from suppliermatch.requirements import (
+    awards,
+    forms,
+    importer,
+    invitations,
+    quotes,
+    service,
+)
+from suppliermatch.requirements.lifecycle import Status, in_india_time
+from suppliermatch.requirements.scorecard import scorecard_for
+from suppliermatch.requirements.visibility import (
+    check_can_post,
+    get_managed,
+    get_visible,
+    visible_requirements,
+)
+
+bp = Blueprint("requirements", __name__)
+PER_PAGE = 50
+MAX_PAGE = 10_000
+# Spreadsheet programs run a cell starting with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# The matching feature adds a "ranked suppliers" page for a requirement under this name.
+MATCHES_ENDPOINT = "matching.requirement_matches"
+
+
+@bp.app_template_filter("ist")
+def format_ist(moment, pattern: str = "%d %b %Y, %H:%M IST") -> str:
+    moment = in_india_time(moment)
+    return moment.strftime(pattern) if moment else "–"
+
+
+@bp.app_template_filter("inr")
+def format_inr(amount) -> str:
+    """Rupees with Indian digit grouping: 12,34,567.50."""
+    if amount is None:
+        return "–"
+    whole, _, paise = f"{float(amount):.2f}".partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    whole = whole.lstrip("-")
+    head, tail = whole[:-3], whole[-3:]
+    groups = []
+    while len(head) > 2:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    if head:
+        groups.insert(0, head)
+    grouped = ",".join([*groups, tail]) if groups else tail
+    return f"₹{sign}{grouped}.{paise}"
+
+
+def _attempt(action, done_message: str):
+    """One unit of work from a form: commit and flash on success, or roll back a refused
+    rule. Returns (result, None, None) or (None, field errors, HTTP status)."""
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        return None, domain_errors(error), error.status_code
+    db.session.commit()
+    flash(done_message)
+    return result, None, None
+
+
+def _detail_url(requirement_id: int) -> str:
+    return url_for("requirements.detail", requirement_id=requirement_id)
+
+
+def _page() -> int:
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+
+
+def _list_page(template: str, statement, **context):
+    actor = current_actor()
+    page = _page()
+    rows, header = paginate(db.session, statement, page, PER_PAGE)
+    total = json.loads(header[PAGINATION_HEADER])["total"]
+    views = service.requirement_views(db.session, actor=actor, requirements=rows)
+    return render_template(
+        template,
+        requirements=views,
+        page=page,
+        has_next=page * PER_PAGE < total,
+        total=total,
+        **context,
+    )
+
+
+def _choices() -> dict:
+    return {
+        "taxonomy": default_taxonomy(),
+        "catalogue": default_catalogue(),
+    }
+
+
+def _form_values(view: dict) -> dict:
+    """A requirement view as the inputs of the edit form expect them."""
+    values = {k: ("" if v is None else v) for k, v in view.items()}
+    deadline = in_india_time(view.get("quote_deadline"))
+    values["quote_deadline"] = deadline.strftime("%Y-%m-%dT%H:%M") if deadline else ""
+    values["materials"] = ", ".join(view.get("materials") or [])
+    values["line_items"] = [
+        {f: (getattr(li, f) or "") for f in forms.LINE_INPUTS} for li in view["line_items"]
+    ]
+    return values
+
+
+def _values_from_form(form) -> dict:
+    values = {k: form.get(k, "") for k in form}
+    values["required_certs"] = form.getlist("required_certs")
+    values["preferred_certs"] = form.getlist("preferred_certs")
+    columns = [form.getlist(f) for f in forms.LINE_INPUTS]
+    values["line_items"] = [
+        dict(zip(forms.LINE_INPUTS, row, strict=True)) for row in zip(*columns, strict=False)
+    ]
+    return values
+
+
+# -- lists --------------------------------------------------------------------------------------
+
+
+@bp.route("/requirements", methods=["GET"])
+@require(ActorKind.ANCHOR)
+def anchor_list():
+    status = request.args.get("status")
+    status = status if status in {s.value for s in Status} else None
+    return _list_page(
+        "requirements/anchor_list.html",
+        visible_requirements(current_actor(), status=status),
+        status=status,
+        statuses=[s.value for s in Status],
+    )
+
+
+@bp.route("/rfqs", methods=["GET"])
+@require(ActorKind.MSME)
+def supplier_list():
+    actor = current_actor()
+    return _list_page(
+        "requirements/supplier_list.html",
+        visible_requirements(actor),
+        has_profile=actor.supplier_id is not None or actor.is_admin,
+    )
+
+
+@bp.route("/requirements/cluster", methods=["GET"])
+@require(ActorKind.COORDINATOR)
+def coordinator_list():
+    return _list_page("requirements/coordinator_list.html", visible_requirements(current_actor()))
+
+
+# -- create and edit ----------------------------------------------------------------------------
+
+
+@bp.route("/requirements/new", methods=["GET", "POST"])
+@require(ActorKind.ANCHOR)
+def new():
+    check_can_post(current_actor())
+    errors: dict = {}
+    status = 200
+    values: dict = {"visibility": "cluster", "line_items": []}
+    if request.method == "POST":
+        values = _values_from_form(request.form)
+        data, errors = forms.load_requirement(request.form)
+        status = 422
+        if data is not None:
+            requirement, errors, status = _attempt(
+                lambda: service.create_requirement(db.session, actor=current_actor(), data=data),
+                "Draft saved. Invite suppliers and publish it when it is ready.",
+            )
+            if requirement is not None:
+                return redirect(_detail_url(requirement.id))
+    page = render_template(
+        "requirements/form.html", values=values, errors=errors, editing=None, **_choices()
+    )
+    return page, status
+
+
+@bp.route("/requirements/<int:requirement_id>/edit", methods=["GET", "POST"])
+@require(ActorKind.ANCHOR)
+def edit(requirement_id):
+    actor = current_actor()
+    requirement = get_managed(db.session, actor, requirement_id)
+    view = service.requirement_view(db.session, actor=actor, requirement=requirement)
+    errors: dict = {}
+    status = 200
+    values = _form_values(view)
+    if request.method == "POST":
+        values = _values_from_form(request.form)
+        data, errors = forms.load_requirement_update(request.form)
+        status = 422
+        if data is not None:
+            version = data.pop("version")
+            saved, errors, status = _attempt(
+                lambda: service.update_requirement(
+                    db.session,
+                    actor=actor,
+                    requirement_id=requirement.id,
+                    data=data,
+                    version=version,
+                ),
+                "Requirement saved.",
+            )
+            if saved is not None:
+                return redirect(_detail_url(requirement.id))
+    page = render_template(
+        "requirements/form.html", values=values, errors=errors, editing=view, **_choices()
+    )
+    return page, status
+
+
+# -- detail -------------------------------------------------------------------------------------
+
+
+@bp.route("/requirements/<int:requirement_id>", methods=["GET"])
+@require_login
+def detail(requirement_id):
+    actor = current_actor()
+    requirement = get_visible(db.session, actor, requirement_id)
+    if actor.kind == ActorKind.MSME:
+        return _supplier_detail(requirement)
+    return _overseer_detail(requirement)
+
+
+def _overseer_detail(requirement, *, errors=None, status=200):
+    """The anchor's, coordinator's and admin's page: budget, invitations, awards, history."""
+    actor = current_actor()
+    view = service.requirement_view(db.session, actor=actor, requirement=requirement)
+    invited = invitations.invitations_for(db.session, actor=actor, requirement_id=requirement.id)
+    awarded = awards.awards_for(db.session, actor=actor, requirement_id=requirement.id)
+    trail = service.history(db.session, actor=actor, requirement_id=requirement.id)
+    user_ids = {e.actor_user_id for e in trail if e.actor_user_id}
+    names = {u.id: u.full_name for u in db.session.exec(select(User).where(User.id.in_(user_ids)))}
+    matches_url = None
+    if MATCHES_ENDPOINT in current_app.view_functions:
+        matches_url = url_for(MATCHES_ENDPOINT, requirement_id=requirement.id)
+    page = render_template(
+        "requirements/detail.html",
+        r=view,
+        invitations=invited,
+        awards=awarded,
+        history=trail,
+        names=names,
+        matches_url=matches_url,
+        catalogue=default_catalogue(),
+        errors=errors or {},
+    )
+    return page, status
+
+
+def _supplier_detail(requirement, *, errors=None, form=None, status=200):
+    """The supplier's page: the requirement, its own invitation and its own quote only."""
+    actor = current_actor()
+    view = service.requirement_view(db.session, actor=actor, requirement=requirement)
+    mine = None
+    if view.get("my_quote_id"):
+        own = quotes.own_quote(db.session, actor=actor, requirement_id=requirement.id)
+        mine = quotes.quote_views(db.session, [own])[0]
+    invitation = invitations.own_invitation(db.session, actor=actor, requirement_id=requirement.id)
+    page = render_template(
+        "requirements/supplier_detail.html",
+        r=view,
+        mine=mine,
+        invitation=invitation,
+        has_profile=actor.supplier_id is not None,
+        catalogue=default_catalogue(),
+        errors=errors or {},
+        form=form or {},
+    )
+    return page, status
+
+
+# -- lifecycle ----------------------------------------------------------------------------------
+
+
+def _move(requirement_id, move, done_message):
+    version = request.form.get("version", type=int)
+    reason = request.form.get("reason", "").strip()[:500] or None
+    moved, errors, status = _attempt(
+        lambda: move(
+            db.session,
+            actor=current_actor(),
+            requirement_id=requirement_id,
+            version=version,
+            reason=reason,
+        ),
+        done_message,
+    )
+    if moved is None:
+        return _refused(requirement_id, errors, status)
+    return redirect(_detail_url(requirement_id))
+
+
+def _refused(requirement_id, errors, status=422):
+    requirement = get_managed(db.session, current_actor(), requirement_id)
+    return _overseer_detail(requirement, errors=errors, status=status)
+
+
+@bp.route("/requirements/<int:requirement_id>/publish", methods=["POST"])
+@require(ActorKind.ANCHOR)
+def publish(requirement_id):
+    return _move(requirement_id, service.publish, "Published: suppliers can now quote.")
+
+
+@bp.route("/requirements/<int:requirement_id>/close", methods=["POST"])
+@require(ActorKind.ANCHOR)
+def close(requirement_id):
+    return _move(requirement_id, service.close, "Bidding closed: the quotes are open to you.")
+
+
+@bp.route("/requirements/<int:requirement_id>/cancel", methods=["POST"])
+@require(ActorKind.ANCHOR)
+def cancel(requirement_id):
+    if not request.form.get("reason", "").strip():
+        get_managed(db.session, current_actor(), requirement_id)
+        return _refused(requirement_id, {"reason": ["Say why you cancel it."]})
+    return _move(requirement_id, service.cancel, "Requirement cancelled.")
+
+
+@bp.route("/requirements/<int:requirement_id>/invite", methods=["POST"])
+@require(ActorKind.ANCHOR)
+def invite(requirement_id):
+    """Invite by id: from this page's box, or checkboxes on the matching and search pages."""
+    actor = current_actor()
+    get_managed(db.session, actor, requirement_id)
+    data, errors = forms.supplier_ids_from(request.form)
+    if data is None:
+        return _refused(requirement_id, errors)
+    wanted = data["supplier_ids"]
+    invited, errors, status = _attempt(
+        lambda: invitations.invite_suppliers(
+            db.session, actor=actor, requirement_id=requirement_id, supplier_ids=wanted
+        ),
+        f"{len(wanted)} supplier(s) invited.",
+    )
+    if invited is None:
+        return _refused(requirement_id, errors, status)
+    return redirect(_detail_url(requirement_id))
+
+
+# -- quotes and invitations (suppliers) ---------------------------------------------------------
+
+
+@bp.route("/requirements/<int:requirement_id>/quote", methods=["POST"])
+@require(ActorKind.MSME)
+def submit_quote(requirement_id):
+    """Submit or revise one's quote (a ``version`` field marks a revision)."""
+    actor = current_actor()
+    requirement = get_visible(db.session, actor, requirement_id)
+    item_ids = [li.id for li in service.line_items(db.session, requirement.id)]
+    revising = bool(request.form.get("version"))
+    data, errors = forms.load_quote(request.form, item_ids, with_version=revising)
+    status = 422
+    if data is not None:
+        version = data.pop("version", None)
+
+        def save():
+            if revising:
+                return quotes.update_quote(
+                    db.session,
+                    actor=actor,
+                    requirement_id=requirement.id,
+                    data=data,
+                    version=version,
+                )
+            return quotes.submit_quote(
+                db.session, actor=actor, requirement_id=requirement.id, data=data
+            )
+
+        saved, errors, status = _attempt(save, "Quote saved. It stays sealed until the deadline.")
+        if saved is not None:
+            return redirect(_detail_url(requirement.id))
+    return _supplier_detail(requirement, errors=errors, form=request.form, status=status)
+
+
+@bp.route("/requirements/<int:requirement_id>/decline", methods=["POST"])
+@require(ActorKind.MSME)
+def decline(requirement_id):
+    actor = current_actor()
+    requirement = get_visible(db.session, actor, requirement_id)
+    declined, errors, status = _attempt(
+        lambda: invitations.decline(
+            db.session,
+            actor=actor,
+            requirement_id=requirement.id,
+            reason=request.form.get("reason", "")[:500],
+        ),
+        "Invitation declined. The buyer will see your reason.",
+    )
+    if declined is not None:
+        return redirect(url_for("requirements.supplier_list"))
+    return _supplier_detail(requirement, errors=errors, form=request.form, status=status)
+
+
+# -- comparison, award, rating (anchors) -----------------------------------------------------------
+
+
+@bp.route("/requirements/<int:requirement_id>/comparison", methods=["GET"])
+@require(ActorKind.ANCHOR)
+def comparison(requirement_id):
+    result = quotes.compare_quotes(db.session, actor=current_actor(), requirement_id=requirement_id)
+    db.session.commit()  # the security log records who opened the prices
+    return render_template("requirements/comparison.html", c=result, r=result.requirement)
+
+
+@bp.route("/requirements/<int:requirement_id>/comparison.csv", methods=["GET"])
+@require(ActorKind.ANCHOR)
+def comparison_csv(requirement_id):
+    result = quotes.compare_quotes(db.session, actor=current_actor(), requirement_id=requirement_id)
+    db.session.commit()
+    if result.sealed:
+        flash("Quotes are sealed until the deadline.")
+        return redirect(url_for("requirements.comparison", requirement_id=requirement_id))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    items = result.line_items
+    writer.writerow(
+        ["supplier_id", "supplier", "total_inr", "lead_time_days", "valid_until", "notes"]
+        + [f"unit_price_inr: {li.item} ({li.quantity:g} {li.unit})" for li in items]
+    )
+    for quote in result.quotes:
+        prices = {line["line_item_id"]: line["unit_price_inr"] for line in quote["lines"]}
+        writer.writerow(
+            [
+                quote["supplier_id"],
+                _safe_cell(quote["supplier_name"]),
+                f"{quote['total_inr']:.2f}",
+                quote["lead_time_days"],
+                quote["valid_until"].isoformat(),
+                _safe_cell(quote["notes"]),
+            ]
+            + [f"{prices[li.id]:.2f}" if li.id in prices else "" for li in items]
+        )
+    filename = f"quotes-requirement-{requirement_id}.csv"
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _safe_cell(value: str | None) -> str:
+    value = value or ""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+@bp.route("/requirements/<int:requirement_id>/award", methods=["GET", "POST"])
+@require(ActorKind.ANCHOR)
+def award(requirement_id):
+    actor = current_actor()
+    result = quotes.compare_quotes(db.session, actor=actor, requirement_id=requirement_id)
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        data, errors = forms.load_award(request.form, [q["supplier_id"] for q in result.quotes])
+        status = 422
+        if data is not None:
+            awarded, errors, status = _attempt(
+                lambda: awards.award(
+                    db.session,
+                    actor=actor,
+                    requirement_id=requirement_id,
+                    allocations=data["allocations"],
+                    note=data.get("note"),
+                ),
+                "Awarded. The suppliers have been told the outcome.",
+            )
+            if awarded is not None:
+                return redirect(_detail_url(requirement_id))
+    else:
+        db.session.commit()  # the security log records who opened the prices
+    page = render_template(
+        "requirements/award.html", c=result, r=result.requirement, errors=errors, form=request.form
+    )
+    return page, status
+
+
+@bp.route("/requirements/<int:requirement_id>/awards/<int:award_id>/rate", methods=["GET", "POST"])
+@require(ActorKind.ANCHOR)
+def rate(requirement_id, award_id):
+    actor = current_actor()
+    requirement = get_managed(db.session, actor, requirement_id)
+    listed = awards.awards_for(db.session, actor=actor, requirement_id=requirement.id)
+    the_award = next((a for a in listed if a["id"] == award_id), None)
+    if the_award is None:
+        raise NotFound("No such award for this requirement.")
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        data, errors = forms.load_rating(request.form)
+        status = 422
+        if data is not None:
+            rating, errors, status = _attempt(
+                lambda: awards.rate_award(
+                    db.session,
+                    actor=actor,
+                    requirement_id=requirement.id,
+                    award_id=award_id,
+                    data=data,
+                ),
+                "Thank you: the rating is on the supplier's scorecard.",
+            )
+            if rating is not None:
+                return redirect(_detail_url(requirement.id))
+    page = render_template(
+        "requirements/rate.html", r=requirement, award=the_award, errors=errors, form=request.form
+    )
+    return page, status
+
+
+# -- import and scorecard ------------------------------------------------------------------------
+
+
+@bp.route("/requirements/import", methods=["GET", "POST"])
+@require(ActorKind.COORDINATOR)
+def import_page():
+    report, errors = None, {}
+    if request.method == "POST":
+        upload = request.files.get("file")
+        limit = current_app.config["IMPORT_MAX_BYTES"]
+        try:
+            if upload is None or not upload.filename:
+                errors = {"file": ["Choose a CSV file."]}
+            else:
+                raw = upload.read(limit + 1)
+                if len(raw) > limit:
+                    errors = {"file": ["The file is too large."]}
+                else:
+                    rows = importer.read_requirements_csv(raw.decode("utf-8"))
+                    report = importer.import_requirements(db.session, rows, actor=current_actor())
+        except UnicodeDecodeError:
+            errors = {"file": ["Save the file as UTF-8 CSV."]}
+        except DomainError as error:
+            errors = domain_errors(error)
+        if report is not None and report.ok:
+            db.session.commit()
+        else:
+            db.session.rollback()
+    status = 422 if errors or (report is not None and not report.ok) else 200
+    page = render_template(
+        "requirements/import.html", report=report, errors=errors, columns=importer.CSV_COLUMNS
+    )
+    return page, status
+
+
+@bp.route("/suppliers/<int:supplier_id>/scorecard", methods=["GET"])
+@require(ActorKind.ANCHOR, ActorKind.COORDINATOR)
+def scorecard(supplier_id):
+    supplier, card = scorecard_for(db.session, actor=current_actor(), supplier_id=supplier_id)
+    return render_template("requirements/scorecard.html", supplier=supplier, card=card)
