@@ -49,8 +49,12 @@ def certificate_failure(
     required_code: str,
     needed_by: date,
     catalogue: CertificateCatalogue,
+    role: str = "required",
 ) -> Failure | None:
-    """Why ``held`` does not meet ``required_code`` on ``needed_by``, or None if it does."""
+    """Why ``held`` does not meet ``required_code`` on ``needed_by``, or None if it does.
+
+    ``role`` names the certificate in the message ("required", "preferred").
+    """
     held = list(held)
     if catalogue.matching_certificate(held, required_code, needed_by) is not None:
         return None
@@ -72,7 +76,7 @@ def certificate_failure(
         else:
             status = str(cert.status).replace("_", " ")
             message = f"{catalogue.display_name(cert.code)} is {status}, not certified"
-        return Failure(Constraint.CERTIFICATE, f"required {name}: {message}")
+        return Failure(Constraint.CERTIFICATE, f"{role} {name}: {message}")
     lower = [
         c
         for c in held
@@ -82,9 +86,9 @@ def certificate_failure(
     if lower:
         return Failure(
             Constraint.CERTIFICATE,
-            f"holds {catalogue.display_name(lower[0].code)}, below the required {name}",
+            f"holds {catalogue.display_name(lower[0].code)}, below the {role} {name}",
         )
-    return Failure(Constraint.CERTIFICATE, f"does not hold the required {name}")
+    return Failure(Constraint.CERTIFICATE, f"does not hold the {role} {name}")
 
 
 def tolerance_failure(best_tolerance_mm: float | None, required_mm: float | None) -> Failure | None:

@@ -109,9 +109,9 @@ def _certificate_reasons(item: Explained) -> list[str]:
                 prefix = "also holds preferred " if kind else "holds "
                 out.append(f"{prefix}{what}, valid to {_month(cert.valid_until)}{verified}")
             else:
-                failure = certificate_failure(held, code, item.needed_by, item.catalogue)
-                message = failure.message if failure else f"does not hold {name}"
-                out.append(f"preferred certificate missing: {message}" if kind else message)
+                role = "preferred" if kind else "required"
+                failure = certificate_failure(held, code, item.needed_by, item.catalogue, role)
+                out.append(failure.message if failure else f"does not hold the {role} {name}")
     return out
 
 

@@ -15,6 +15,7 @@ until more than half the rows are retired, when the index compacts itself.
 
 from __future__ import annotations
 
+import threading
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -94,6 +95,9 @@ class MatchIndex:
             raise ValueError("the category bitmask holds at most 64 categories")
         self.category_bits = {c.slug: 1 << i for i, c in enumerate(self.taxonomy.categories)}
 
+        # Updates and rankings take turns: an update may grow the columns and the inverted
+        # lists that a ranking is reading.
+        self._lock = threading.RLock()
         self._rows = 0
         self._dead = 0
         self._allocate(_INITIAL_ROWS)
@@ -131,17 +135,19 @@ class MatchIndex:
 
     def upsert(self, supplier: SupplierDoc) -> None:
         """Add a supplier, or replace the indexed version of one with the same id."""
-        self._append([supplier])
-        self._maybe_compact()
+        with self._lock:
+            self._append([supplier])
+            self._maybe_compact()
 
     def remove(self, supplier_id: int | str) -> bool:
         """Take a supplier out of the index; False if it was not there."""
-        row = self._row_of.pop(supplier_id, None)
-        if row is None:
-            return False
-        self._retire(row, forget=False)
-        self._maybe_compact()
-        return True
+        with self._lock:
+            row = self._row_of.pop(supplier_id, None)
+            if row is None:
+                return False
+            self._retire(row, forget=False)
+            self._maybe_compact()
+            return True
 
     def __len__(self) -> int:
         return len(self._row_of)
@@ -160,14 +166,15 @@ class MatchIndex:
         """Suppliers for ``query``, best first, with reasons; see ``engine.rank``."""
         from suppliermatch.matching.engine import rank  # the engine builds on this module
 
-        return rank(
-            self,
-            query,
-            limit=limit,
-            explain_top=explain_top,
-            include_excluded=include_excluded,
-            today=today,
-        )
+        with self._lock:
+            return rank(
+                self,
+                query,
+                limit=limit,
+                explain_top=explain_top,
+                include_excluded=include_excluded,
+                today=today,
+            )
 
     # -- reading (for the engine) ---------------------------------------------------------
 
@@ -277,9 +284,6 @@ class MatchIndex:
         )
         found = self.matcher.analyse_supplier_text(self.texts[row]).mentions
         return declared + tuple(m for m in found if m.process not in self._declared.get(row, ()))
-
-    def live_rows(self) -> Iterator[int]:
-        return (row for row in self._row_of.values())
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -449,28 +453,35 @@ class MatchIndex:
 
     def compact(self) -> None:
         """Rebuild without retired rows (row numbers change; supplier ids do not)."""
-        live = sorted(self._row_of.values())
-        rows = [self.supplier_row(row) for row in live]
-        fresh = MatchIndex(self.taxonomy, self.catalogue, self.matcher)
-        for item in rows:
-            fresh.upsert(
-                SupplierDoc(
-                    id=item.id,
-                    name=item.name,
-                    ref=item.ref,
-                    categories=item.categories,
-                    capabilities=item.capabilities,
-                    process_slugs=item.declared_processes,
-                    certificates=item.certificates,
-                    capacity_per_month=item.capacity_per_month,
-                    best_tolerance_mm=item.best_tolerance_mm,
-                    lat=item.lat,
-                    lon=item.lon,
-                    readiness=item.readiness,
-                    scorecard=item.scorecard,
-                )
+        with self._lock:
+            live = sorted(self._row_of.values())
+            fresh = MatchIndex.build(
+                (self._document(row) for row in live),
+                taxonomy=self.taxonomy,
+                catalogue=self.catalogue,
+                matcher=self.matcher,
             )
-        self.__dict__.update(fresh.__dict__)
+            lock = self._lock
+            self.__dict__.update(fresh.__dict__)
+            self._lock = lock
+
+    def _document(self, row: int) -> SupplierDoc:
+        item = self.supplier_row(row)
+        return SupplierDoc(
+            id=item.id,
+            name=item.name,
+            ref=item.ref,
+            categories=item.categories,
+            capabilities=item.capabilities,
+            process_slugs=item.declared_processes,
+            certificates=item.certificates,
+            capacity_per_month=item.capacity_per_month,
+            best_tolerance_mm=item.best_tolerance_mm,
+            lat=item.lat,
+            lon=item.lon,
+            readiness=item.readiness,
+            scorecard=item.scorecard,
+        )
 
 
 def _number(value: float | None) -> float:
