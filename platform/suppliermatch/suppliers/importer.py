@@ -494,6 +494,10 @@ class _Resolver:
                     "both rows were combined into one supplier",
                 }
             )
+        # A ref still held by a merged-away supplier stays with it (refs are unique).
+        ref_owner = self.by_key.get(("ref", row.ref)) if row.ref else None
+        if ref_owner is None or ref_owner == target_key:
+            target.external_ref = target.external_ref or row.ref
         for kind, _, value in keys:
             if value:
                 self.by_key.setdefault((kind, value), target_key)
@@ -501,7 +505,6 @@ class _Resolver:
         target.profile.update(row.profile)
         target.capabilities.update(row.capabilities)
         target.certificates.update(row.certificates)
-        target.external_ref = target.external_ref or row.ref
 
 
 _FIELD = {"udyam": "udyam_number"}

@@ -1,0 +1,307 @@
+"""Bulk onboarding: the benchmark's suppliers.csv end to end, with its report; bad rows
+never half-land; importing again changes nothing; bad files are refused by name."""
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+from sqlmodel import func, select
+
+from suppliermatch.certification.models import SupplierCertificate
+from suppliermatch.suppliers.models import Capability, Supplier, SupplierImport
+from tests import factories
+from tests.suppliers.conftest import ODISHA_GSTIN, ODISHA_UDYAM
+
+BENCH_SUPPLIERS = Path("/work/shared/bench/matching/suppliers.csv")
+HEADER = (
+    "supplier_ref,name,gstin,udyam,state,district,pincode,lat,lon,categories,capabilities,"
+    "certifications,capacity_per_month,best_tolerance_mm,employees,email,phone"
+)
+GOOD_ROW = (
+    f"K001,Kalinga Surface Coatings,{ODISHA_GSTIN},{ODISHA_UDYAM},Odisha,Ganjam,761008,,,"
+    'coatings,"NiCuNi plating, salt spray 96 h",ISO9001|certified|2027-07-28;'
+    "ZED_BRONZE|applied|,5000,,40,info@kalinga.example,+91 9437012345"
+)
+
+
+def _upload(client, content: bytes | str, name="suppliers.csv", **query):
+    if isinstance(content, str):
+        content = content.encode()
+    return client.post(
+        "/api/suppliers/import",
+        query_string=query,
+        data={"file": (io.BytesIO(content), name)},
+    )
+
+
+def _count(session, model=Supplier, *where):
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+@pytest.fixture
+def coordinator(make_client, world):
+    return make_client(world["coordinator_1"])
+
+
+@pytest.fixture
+def bench_csv() -> bytes:
+    if not BENCH_SUPPLIERS.exists():
+        pytest.skip("the shared matching benchmark is not on this machine")
+    return BENCH_SUPPLIERS.read_bytes()
+
+
+def test_bench_suppliers_import_end_to_end_with_its_report(session, coordinator, world, bench_csv):
+    response = _upload(coordinator, bench_csv)
+    assert response.status_code == 201, response.get_json()
+    report = response.get_json()
+    assert report["outcome"] == "imported" and report["rows_total"] == 620
+    # The 20 rows of duplicates.csv repeat a GSTIN or Udyam number of another row: one
+    # supplier each, and a notice naming both rows.
+    assert (report["rows_created"], report["rows_rejected"]) == (600, 0)
+    assert len(report["notices"]) == 20
+    assert "both rows were combined" in report["notices"][0]["problem"]
+
+    imported = (Supplier.cluster_id == world["cluster_1"].id, Supplier.external_ref.is_not(None))
+    assert _count(session, Supplier, *imported) == 600
+    first = session.exec(select(Supplier).where(Supplier.external_ref == "S00001")).one()
+    assert first.legal_name == "Rao Metal Finishers (P) Ltd" and first.pan == "YOWFY2968C"
+    assert (first.lat, first.lon) == (19.7412, 75.3399)
+    assert first.categories == ["recycling", "testing"]
+    processes = set(
+        session.exec(select(Capability.process).where(Capability.supplier_id == first.id))
+    )
+    assert {"magnet_scrap_collection", "dimensional_inspection"} <= processes
+    certificates = {
+        c.code: (c.state, c.expires_on)
+        for c in session.exec(
+            select(SupplierCertificate).where(SupplierCertificate.supplier_id == first.id)
+        )
+    }
+    assert certificates["ISO14001"] == ("applied", date(2027, 3, 12))
+    assert certificates["NADCAP_HT"] == ("certified", date(2026, 3, 28))
+
+    again = coordinator.get(f"/api/suppliers/imports/{report['id']}").get_json()
+    assert again["rows_created"] == 600
+    page = coordinator.get(f"/suppliers/imports/{report['id']}").get_data(as_text=True)
+    assert "Every row was imported." in page and "both rows were combined" in page
+
+
+def test_reimporting_the_same_file_changes_nothing(session, coordinator, bench_csv):
+    _upload(coordinator, bench_csv)
+    versions = dict(session.exec(select(Supplier.external_ref, Supplier.version)).all())
+    counts = (_count(session), _count(session, Capability), _count(session, SupplierCertificate))
+    second = _upload(coordinator, bench_csv).get_json()
+    assert (second["rows_created"], second["rows_updated"]) == (0, 0)
+    assert (
+        _count(session),
+        _count(session, Capability),
+        _count(session, SupplierCertificate),
+    ) == counts
+    assert dict(session.exec(select(Supplier.external_ref, Supplier.version)).all()) == versions
+
+
+def test_reimport_with_a_changed_row_updates_that_supplier(session, coordinator):
+    _upload(coordinator, f"{HEADER}\n{GOOD_ROW}\n")
+    changed = GOOD_ROW.replace(",40,", ",55,").replace("2027-07-28", "2028-07-28")
+    report = _upload(coordinator, f"{HEADER}\n{changed}\n").get_json()
+    assert (report["rows_created"], report["rows_updated"]) == (0, 1)
+    supplier = session.exec(select(Supplier).where(Supplier.gstin == ODISHA_GSTIN)).one()
+    assert (supplier.employees, supplier.version) == (55, 2)
+    iso = session.exec(
+        select(SupplierCertificate).where(
+            SupplierCertificate.supplier_id == supplier.id, SupplierCertificate.code == "ISO9001"
+        )
+    ).one()
+    assert iso.expires_on == date(2028, 7, 28)
+
+
+def test_one_bad_row_rejects_the_whole_file_and_the_report_says_where(session, coordinator):
+    bad = GOOD_ROW.replace("K001", "K002").replace(ODISHA_GSTIN, "21AABCK1234F1ZX")
+    bad = bad.replace(ODISHA_UDYAM, "UDYAM-OD-07-0099999").replace(",5000,", ",-10,")
+    content = f"{HEADER}\n{GOOD_ROW.replace(ODISHA_GSTIN, '')}\n{bad}\n"
+    response = _upload(coordinator, content)
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["message"] == "1 of 2 rows have problems; nothing was imported."
+    assert "check character should be B" in body["errors"]["row 3: gstin"][0]
+    assert "must be at least 0" in body["errors"]["row 3: capacity_per_month"][0]
+    assert body["report"]["outcome"] == "rejected"
+    assert _count(session) == 2  # the world's two MSME profiles only
+    assert _count(session, SupplierCertificate) == 0
+
+    download = coordinator.get(body["report"]["report_csv_url"])
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
+    assert {(r["row"], r["column"]) for r in rows if r["kind"] == "error"} == {
+        ("3", "gstin"),
+        ("3", "capacity_per_month"),
+    }
+
+
+def test_good_rows_only_imports_the_good_rows_and_says_so(session, coordinator):
+    bad = "K009,Broken Row Works,,UDYAM-ZZ-01-0000001,Odisha,Ganjam,761008"
+    report = _upload(coordinator, f"{HEADER}\n{GOOD_ROW}\n{bad}\n", good_rows_only="true")
+    body = report.get_json()
+    assert report.status_code == 201
+    assert (body["outcome"], body["rows_created"], body["rows_rejected"]) == ("partial", 1, 1)
+    assert body["problems"] == [
+        {
+            "row": 3,
+            "ref": "K009",
+            "field": "udyam",
+            "problem": "ZZ is not a Udyam state code (e.g. MH, KR, TN, OD)",
+        }
+    ]
+    page = coordinator.get(f"/suppliers/imports/{body['id']}").get_data(as_text=True)
+    assert "were skipped" in page
+
+
+def test_headers_in_any_case_and_extra_columns_are_accepted(session, coordinator):
+    content = "Supplier Ref,NAME,Udyam Number,PIN Code,Notes\nR1,Utkal Forge,,760001,call later\n"
+    body = _upload(coordinator, content).get_json()
+    assert body["rows_created"] == 1
+    assert body["notices"] == [
+        {"row": None, "ref": "", "field": "notes", "problem": "column not used by the import"}
+    ]
+    supplier = session.exec(select(Supplier).where(Supplier.external_ref == "R1")).one()
+    assert supplier.pincode == "760001" and supplier.lat is not None
+
+
+def test_an_excel_workbook_imports_like_a_csv(session, coordinator):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    sheet.append(next(csv.reader([GOOD_ROW])))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = _upload(coordinator, buffer.getvalue(), name="cluster.xlsx")
+    assert response.status_code == 201 and response.get_json()["rows_created"] == 1
+
+
+@pytest.mark.parametrize(
+    "content,name,message",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "photo.png", "upload a .csv or .xlsx file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "sneaky.csv", "not a CSV file"),
+        (b"", "empty.csv", "the file is empty"),
+        (b"ref,notes\nR1,x\n", "noname.csv", "no name column"),
+    ],
+)
+def test_unreadable_files_are_refused_naming_the_file(session, coordinator, content, name, message):
+    response = _upload(coordinator, content, name=name)
+    assert response.status_code == 422
+    assert message in response.get_json()["errors"]["file"][0]
+    assert _count(session, SupplierImport) == 0 and _count(session) == 2
+
+
+def test_an_oversize_upload_is_refused(app, session, coordinator):
+    limit = app.config["IMPORT_MAX_BYTES"]
+    app.config["IMPORT_MAX_BYTES"] = 100
+    try:
+        response = _upload(coordinator, f"{HEADER}\n{GOOD_ROW}\n")
+    finally:
+        app.config["IMPORT_MAX_BYTES"] = limit
+    assert response.status_code == 422
+    assert "larger than" in response.get_json()["errors"]["file"][0]
+    assert _count(session) == 2
+
+
+def test_a_row_without_any_identifier_is_refused(coordinator):
+    response = _upload(coordinator, "name,district\nNameless Works,Ganjam\n")
+    assert response.status_code == 422
+    assert "importing the file again" in response.get_json()["errors"]["row 2: supplier_ref"][0]
+
+
+def test_a_coordinator_cannot_update_another_clusters_supplier_by_import(
+    session, make_client, world
+):
+    theirs = factories.make_supplier(session, cluster=world["cluster_2"], gstin=ODISHA_GSTIN)
+    session.commit()
+    response = _upload(make_client(world["coordinator_1"]), f"{HEADER}\n{GOOD_ROW}\n")
+    assert response.status_code == 422
+    assert "outside this cluster" in response.get_json()["errors"]["row 2: gstin"][0]
+    session.expire_all()
+    assert session.get(Supplier, theirs.id).legal_name != "Kalinga Surface Coatings"
+
+
+def test_rows_matching_a_merged_supplier_update_the_one_it_was_merged_into(
+    session, coordinator, world
+):
+    _upload(coordinator, f"{HEADER}\nK001,Old Name Works,,,Odisha,Ganjam,761008\n")
+    retired = session.exec(select(Supplier).where(Supplier.external_ref == "K001")).one()
+    kept = factories.make_supplier(session, cluster=world["cluster_1"])
+    retired.merged_into_id = kept.id
+    session.commit()
+    report = _upload(
+        coordinator, f"{HEADER}\nK001,Old Name Works,,,Odisha,Ganjam,761008,,,,,,,,77\n"
+    )
+    assert report.get_json()["rows_updated"] == 1
+    session.expire_all()
+    assert session.get(Supplier, kept.id).employees == 77
+
+
+def test_the_import_page_uploads_and_shows_the_report(session, make_client, world):
+    client = make_client(world["coordinator_1"])
+    response = client.post(
+        "/suppliers/import",
+        data={"file": (io.BytesIO(f"{HEADER}\n{GOOD_ROW}\n".encode()), "s.csv")},
+    )
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Every row was imported." in page and "Download this report (CSV)" in page
+    refused = client.post("/suppliers/import", data={"file": (io.BytesIO(b"%PDF-1.4"), "s.pdf")})
+    assert refused.status_code == 422
+    assert "upload a .csv or .xlsx file" in refused.get_data(as_text=True)
+
+
+def test_cli_imports_the_bench_file_with_a_summary(app, session, world, bench_csv, tmp_path):
+    path = tmp_path / "suppliers.csv"
+    path.write_bytes(bench_csv)
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["suppliers", "import", str(path), "--cluster", world["cluster_1"].slug]
+    )
+    assert result.exit_code == 0, result.output
+    assert "imported: 620 rows, 600 new suppliers, 0 updated, 0 rows with problems" in result.output
+    imported = (Supplier.cluster_id == world["cluster_1"].id, Supplier.external_ref.is_not(None))
+    assert _count(session, Supplier, *imported) == 600
+
+
+def test_cli_reports_a_rejected_file_and_fails(app, session, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(f"{HEADER}\nK1,Bad Works,21AABCK1234F1ZX\n")
+    result = app.test_cli_runner().invoke(args=["suppliers", "import", str(path)])
+    assert result.exit_code == 1
+    assert "rejected: 1 rows" in result.output
+    assert "row 2 gstin: GSTIN check character should be B, got X" in result.output
+
+
+cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    header=st.lists(st.sampled_from(HEADER.split(",") + ["junk"]), min_size=1, max_size=8),
+    rows=st.lists(st.lists(cells, max_size=8), max_size=4),
+    good_rows_only=st.booleans(),
+)
+def test_arbitrary_spreadsheets_get_an_answer_with_reasons_never_a_crash(
+    coordinator, header, rows, good_rows_only
+):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    response = _upload(coordinator, out.getvalue(), good_rows_only=str(good_rows_only).lower())
+    assert response.status_code in (201, 422), response.get_data(as_text=True)
+    body = response.get_json()
+    if response.status_code == 422:
+        assert body["errors"] and all(body["errors"].values())
