@@ -177,3 +177,21 @@ def test_forms_without_csrf_token_are_refused(make_client, scene):
         json={"version": 1, "to": "suspended"},
     )
     assert response.status_code == 400
+
+
+def test_an_id_no_row_can_have_is_simply_not_found(make_client, scene):
+    client = make_client(scene["coordinator_1"])
+    too_big = 2**65
+    for path in (
+        f"/api/certificates/{too_big}",
+        f"/api/certificates/{too_big}/history",
+        f"/api/certificates/{scene['certificate'].id}/evidence/{too_big}",
+        f"/api/readiness/suppliers/{too_big}",
+        f"/api/readiness/clusters/{too_big}/roadmap",
+    ):
+        assert client.get(path).status_code == 404, path
+
+
+def test_timestamps_carry_their_utc_offset(make_client, scene):
+    body = make_client(scene["msme_a"]).get(f"/api/certificates/{scene['certificate'].id}")
+    assert body.get_json()["created_at"].endswith("+00:00")

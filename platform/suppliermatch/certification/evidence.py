@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from suppliermatch.access import Actor
 from suppliermatch.certification.models import CertificateEvidence
-from suppliermatch.certification.permissions import Purpose, certificate_for
+from suppliermatch.certification.permissions import Purpose, certificate_for, get_row
 from suppliermatch.certification.service import CertState, audit
 from suppliermatch.errors import Conflict, DomainError, NotFound, ValidationFailed
 
@@ -148,7 +148,7 @@ def open_evidence(
 ) -> tuple[CertificateEvidence, Path]:
     """The evidence row and its file, for someone allowed to download it."""
     certificate, _ = certificate_for(session, actor, certificate_id, Purpose.READ)
-    evidence = session.get(CertificateEvidence, evidence_id)
+    evidence = get_row(session, CertificateEvidence, evidence_id)
     if evidence is None or evidence.certificate_id != certificate.id:
         raise NotFound("No such evidence document.")
     path = evidence_dir(upload_dir) / evidence.stored_name

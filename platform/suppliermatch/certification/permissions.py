@@ -26,6 +26,18 @@ from suppliermatch.suppliers.models import Supplier
 ISSUED_STATES = frozenset({"certified", "suspended", "expired"})
 
 
+# Row ids are 64-bit signed integers; a larger number in a URL names nothing (and would
+# make the database driver fail rather than find nothing).
+MAX_ROW_ID = 2**63 - 1
+
+
+def get_row(session: Session, model, row_id: int):
+    """``session.get`` that answers None for ids no row can have."""
+    if not 0 < row_id <= MAX_ROW_ID:
+        return None
+    return session.get(model, row_id)
+
+
 class Purpose(Enum):
     READ = "read"
     MANAGE = "manage"
@@ -90,7 +102,7 @@ def _refuse(granted: frozenset[Purpose], what: str):
 
 
 def supplier_for(session: Session, actor: Actor, supplier_id: int, purpose: Purpose) -> Supplier:
-    supplier = session.get(Supplier, supplier_id)
+    supplier = get_row(session, Supplier, supplier_id)
     if supplier is None:
         raise NotFound("No such supplier.")
     granted = supplier_purposes(session, actor, supplier)
@@ -101,7 +113,7 @@ def supplier_for(session: Session, actor: Actor, supplier_id: int, purpose: Purp
 
 def cluster_for(session: Session, actor: Actor, cluster_id: int) -> Cluster:
     """A cluster the actor oversees: its coordinator, or an admin."""
-    cluster = session.get(Cluster, cluster_id)
+    cluster = get_row(session, Cluster, cluster_id)
     if cluster is None or not actor.coordinates(cluster.id):
         raise NotFound("No such cluster.")
     return cluster
@@ -110,7 +122,7 @@ def cluster_for(session: Session, actor: Actor, cluster_id: int) -> Cluster:
 def certificate_for(
     session: Session, actor: Actor, certificate_id: int, purpose: Purpose
 ) -> tuple[SupplierCertificate, Supplier]:
-    certificate = session.get(SupplierCertificate, certificate_id)
+    certificate = get_row(session, SupplierCertificate, certificate_id)
     if certificate is None:
         raise NotFound("No such certificate.")
     supplier = session.get(Supplier, certificate.supplier_id)

@@ -5,6 +5,8 @@ state changes only through a transition, verification only through a coordinator
 decision, and ``version`` is only the client's claim of what it last saw.
 """
 
+from datetime import UTC
+
 import marshmallow as ma
 
 from suppliermatch.api_common import PageArgs
@@ -16,6 +18,16 @@ from suppliermatch.certification.service import (
 from suppliermatch.reference.certificates import default_catalogue
 
 MAX_NOTE = 2000
+
+
+class UtcDateTime(ma.fields.DateTime):
+    """Timestamps are stored in UTC, but SQLite hands them back without their zone: say so,
+    so that every answer is an RFC 3339 date-time with its offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 def _codes() -> list[str]:
@@ -110,12 +122,12 @@ class CertificateSchema(ma.Schema):
     target_on = ma.fields.Date(allow_none=True)
     audit_on = ma.fields.Date(allow_none=True)
     verification = ma.fields.String()
-    verified_at = ma.fields.DateTime(allow_none=True)
+    verified_at = UtcDateTime(allow_none=True)
     rejection_reason = ma.fields.String(allow_none=True)
     renews_id = ma.fields.Integer(allow_none=True)
     version = ma.fields.Integer()
-    created_at = ma.fields.DateTime()
-    updated_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class CertificateEvidenceSchema(ma.Schema):
@@ -125,7 +137,7 @@ class CertificateEvidenceSchema(ma.Schema):
     content_type = ma.fields.String()
     size_bytes = ma.fields.Integer()
     sha256 = ma.fields.String()
-    created_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class CertificateEvidenceUploadSchema(ma.Schema):
@@ -141,7 +153,7 @@ class CertificateHistoryEventSchema(ma.Schema):
     to_state = ma.fields.String(allow_none=True)
     note = ma.fields.String(allow_none=True)
     actor_user_id = ma.fields.Integer(allow_none=True)
-    created_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class CertificateCatalogueEntrySchema(ma.Schema):
