@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from suppliermatch.access import ActorKind, current_actor, require, require_login
 from suppliermatch.api_common import PageArgs, paginate
-from suppliermatch.errors import Conflict, ValidationFailed
+from suppliermatch.errors import Conflict
 from suppliermatch.extensions import db
 from suppliermatch.requirements import (
     awards,
@@ -324,23 +324,12 @@ def rate(data, requirement_id, award_id):
 
 @blp.route("/import", methods=["POST"])
 @require(ActorKind.COORDINATOR)
-@blp.arguments(schemas.ImportOptionsSchema, location="form")
 @blp.arguments(schemas.ImportFileSchema, location="files")
 @blp.response(201, schemas.ImportReportSchema)
-def import_requirements(options, files):
+def import_requirements(files):
     """Import a CSV in the benchmark layout (coordinators and admins). All rows or none."""
-    upload = files["file"]
-    raw = upload.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
-    if len(raw) > current_app.config["IMPORT_MAX_BYTES"]:
-        raise ValidationFailed("The file is too large.", field="file")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ValidationFailed("Save the file as UTF-8 CSV.", field="file") from None
-    rows = importer.read_requirements_csv(text)
-    report = importer.import_requirements(
-        db.session, rows, actor=current_actor(), anchor_id=options.get("anchor_id")
-    )
+    rows = importer.read_upload(files["file"], max_bytes=current_app.config["IMPORT_MAX_BYTES"])
+    report = importer.import_requirements(db.session, rows, actor=current_actor())
     if not report.ok:
         db.session.rollback()
         body = schemas.ImportReportSchema().dump(report)

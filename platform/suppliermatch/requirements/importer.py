@@ -81,6 +81,24 @@ class ImportReport:
         return not self.errors
 
 
+def read_upload(stream, *, max_bytes: int) -> list[dict]:
+    """Rows of an uploaded CSV file (anything with ``read``), refused if too large or not UTF-8."""
+    if stream is None:
+        raise ValidationFailed("Choose a CSV file.", field="file")
+    raw = stream.read(max_bytes + 1)
+    if not raw.strip():
+        raise ValidationFailed("Choose a CSV file (this one is empty).", field="file")
+    if len(raw) > max_bytes:
+        raise ValidationFailed(
+            f"The file is larger than {max_bytes // (1024 * 1024)} MB.", field="file"
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValidationFailed("Save the file as UTF-8 CSV.", field="file") from None
+    return read_requirements_csv(text)
+
+
 def read_requirements_csv(text: str) -> list[dict]:
     """Rows of a CSV in the import layout; a wrong header is refused before any row is read."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))

@@ -402,12 +402,6 @@ class ImportFileSchema(ma.Schema):
     )
 
 
-class ImportOptionsSchema(ma.Schema):
-    anchor_id = ma.fields.Integer(
-        metadata={"description": "Import every row for this anchor (its name column is ignored)"}
-    )
-
-
 class ImportErrorSchema(ma.Schema):
     row = ma.fields.Integer(metadata={"description": "Line number in the file (header is 1)"})
     ref = ma.fields.String(allow_none=True)

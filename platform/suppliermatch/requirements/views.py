@@ -547,20 +547,11 @@ def rate(requirement_id, award_id):
 def import_page():
     report, errors = None, {}
     if request.method == "POST":
-        upload = request.files.get("file")
-        limit = current_app.config["IMPORT_MAX_BYTES"]
         try:
-            if upload is None or not upload.filename:
-                errors = {"file": ["Choose a CSV file."]}
-            else:
-                raw = upload.read(limit + 1)
-                if len(raw) > limit:
-                    errors = {"file": ["The file is too large."]}
-                else:
-                    rows = importer.read_requirements_csv(raw.decode("utf-8"))
-                    report = importer.import_requirements(db.session, rows, actor=current_actor())
-        except UnicodeDecodeError:
-            errors = {"file": ["Save the file as UTF-8 CSV."]}
+            rows = importer.read_upload(
+                request.files.get("file"), max_bytes=current_app.config["IMPORT_MAX_BYTES"]
+            )
+            report = importer.import_requirements(db.session, rows, actor=current_actor())
         except DomainError as error:
             errors = domain_errors(error)
         if report is not None and report.ok:

@@ -36,7 +36,11 @@ def load_demo(session: Session, progress: Callable[[str], None] = lambda _m: Non
 
 def extra_loaders() -> list[tuple[str, Callable]]:
     """Loaders contributed by features (suppliers, requirements, certificates)."""
-    return []
+    from suppliermatch.requirements.demo import load_demo_requirements
+
+    return [
+        ("requirements", load_demo_requirements),
+    ]
 
 
 def _load_clusters(session: Session) -> int:
