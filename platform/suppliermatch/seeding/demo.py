@@ -37,8 +37,10 @@ def load_demo(session: Session, progress: Callable[[str], None] = lambda _m: Non
 def extra_loaders() -> list[tuple[str, Callable]]:
     """Loaders contributed by features (suppliers, requirements, certificates)."""
     from suppliermatch.requirements.demo import load_demo_requirements
+    from suppliermatch.suppliers.seed import load_demo_suppliers
 
     return [
+        ("suppliers", load_demo_suppliers),
         ("requirements", load_demo_requirements),
     ]
 
