@@ -214,6 +214,7 @@ class ConceptMatcher:
                 if stems:
                     self._category_keywords.append((category.slug, stems))
         self._clause_cache: dict[tuple[str, bool], TextAnalysis] = {}
+        self._reading_cache: dict[tuple, tuple] = {}
 
     # -- words ---------------------------------------------------------------------------
 
@@ -247,6 +248,25 @@ class ConceptMatcher:
             stems.update(analysis.stems)
         mentions = sorted(best.values(), key=lambda m: (m.equipment, -m.confidence, m.process))
         return TextAnalysis(tuple(mentions), frozenset(categories), frozenset(stems))
+
+    def read_for_index(self, text: str) -> tuple[dict[str, float], set[str], set[str], set[str]]:
+        """What the index needs from a text: offered processes with confidence, processes
+        seen only in equipment lists, categories named, alphabetic stems."""
+        offered: dict[str, float] = {}
+        equipment: set[str] = set()
+        categories: set[str] = set()
+        stems: set[str] = set()
+        for clause in split_clauses(text):
+            analysis = self._analyse_clause(clause.text, clause.equipment)
+            for mention in analysis.mentions:
+                if mention.equipment:
+                    equipment.add(mention.process)
+                elif mention.confidence > offered.get(mention.process, 0.0):
+                    offered[mention.process] = mention.confidence
+            categories |= analysis.categories
+            stems |= analysis.stems
+        equipment.difference_update(offered)
+        return offered, equipment, categories, stems
 
     def find_in_supplier_text(self, text: str) -> list[ProcessMention]:
         """Processes a supplier's capability text names, the best mention of each."""
@@ -297,24 +317,28 @@ class ConceptMatcher:
         cached = self._clause_cache.get(key)
         if cached is not None:
             return cached
-        stems = self.tokens(clause)
+        stems = tuple(self.tokens(clause))
+        split = _OBJECT_PREPOSITION.search(clause)
+        head = tuple(self.tokens(clause[: split.start()])) if split else None
+        # Clauses differing only in case, spacing or a repaired typo share their reading.
+        reading_key = (stems, head, equipment)
+        reading = self._reading_cache.get(reading_key)
+        if reading is None:
+            reading = self._read_stems(stems, head, equipment)
+            if len(self._reading_cache) >= _CLAUSE_CACHE_LIMIT:
+                self._reading_cache.clear()
+            self._reading_cache[reading_key] = reading
+        found, categories, alpha_stems = reading
         phrase = " ".join(clause.split())
         mentions = tuple(
             ProcessMention(
-                process=m.process,
+                process=process,
                 phrase=phrase,
-                synonym=m.synonym,
-                confidence=1.0 if m.coverage >= 1.0 else PARTIAL_MATCH_DISCOUNT * m.coverage,
+                synonym=synonym,
+                confidence=confidence,
                 equipment=equipment,
             )
-            for m in self._without_objects(clause, self._match_stems(stems))
-        )
-        stem_set = frozenset(stems)
-        alpha_stems = frozenset(t for t in stem_set if t.isalpha())
-        categories = (
-            frozenset()
-            if equipment
-            else frozenset(slug for slug, keyword in self._category_keywords if keyword <= stem_set)
+            for process, synonym, confidence in found
         )
         analysis = TextAnalysis(mentions, categories, alpha_stems)
         if len(self._clause_cache) >= _CLAUSE_CACHE_LIMIT:
@@ -322,21 +346,28 @@ class ConceptMatcher:
         self._clause_cache[key] = analysis
         return analysis
 
-    def _without_objects(self, clause: str, matches: list[_ClauseMatch]) -> list[_ClauseMatch]:
-        """Drop processes named only as the object of another ("acid leaching of magnet scrap").
-
-        In "ACTIVITY of/from/for THING" the service offered is the activity; a process named
-        only after the preposition describes the material or purpose, unless nothing before
-        the preposition names a process at all ("supply of argon gas").
-        """
-        if len(matches) < 2:
-            return matches
-        split = _OBJECT_PREPOSITION.search(clause)
-        if split is None:
-            return matches
-        head = set(self.tokens(clause[: split.start()]))
-        touching = [m for m in matches if m.matched & head]
-        return touching or matches
+    def _read_stems(
+        self, stems: tuple[str, ...], head: tuple[str, ...] | None, equipment: bool
+    ) -> tuple[tuple[tuple[str, str, float], ...], frozenset[str], frozenset[str]]:
+        """(process, synonym, confidence) found, categories named and alphabetic stems."""
+        matches = self._match_stems(stems)
+        if head is not None:
+            matches = _without_objects(matches, set(head))
+        found = tuple(
+            (
+                m.process,
+                m.synonym,
+                1.0 if m.coverage >= 1.0 else PARTIAL_MATCH_DISCOUNT * m.coverage,
+            )
+            for m in matches
+        )
+        stem_set = frozenset(stems)
+        categories = (
+            frozenset()
+            if equipment
+            else frozenset(slug for slug, keyword in self._category_keywords if keyword <= stem_set)
+        )
+        return found, categories, frozenset(t for t in stem_set if t.isalpha())
 
     def _match_stems(self, stems: Sequence[str]) -> list[_ClauseMatch]:
         present = set(stems)
@@ -464,6 +495,20 @@ class ConceptMatcher:
             if not beaten:
                 kept.append(match)
         return kept
+
+
+def _without_objects(matches: list[_ClauseMatch], head: set[str]) -> list[_ClauseMatch]:
+    """Drop processes named only as the object of another ("acid leaching of magnet scrap").
+
+    In "ACTIVITY of/from/for THING" the service offered is the activity; a process named
+    only after the preposition (none of its words in ``head``, the part before) describes
+    the material or purpose, unless nothing before the preposition names a process at all
+    ("supply of argon gas").
+    """
+    if len(matches) < 2:
+        return matches
+    touching = [m for m in matches if m.matched & head]
+    return touching or matches
 
 
 def _match_key(match: _ClauseMatch) -> tuple[float, int, bool]:

@@ -94,6 +94,9 @@ class MatchIndex:
         if len(self.taxonomy.categories) > 64:
             raise ValueError("the category bitmask holds at most 64 categories")
         self.category_bits = {c.slug: 1 << i for i, c in enumerate(self.taxonomy.categories)}
+        self._process_category_bit = {
+            p.slug: self.category_bits[p.category] for p in self.taxonomy.processes
+        }
 
         # Updates and rankings take turns: an update may grow the columns and the inverted
         # lists that a ranking is reading.
@@ -364,46 +367,47 @@ class MatchIndex:
 
     def _index_text(self, row: int, supplier: SupplierDoc) -> int:
         """Add one supplier's words to the inverted lists; returns its category bitmask."""
-        analysis = self.matcher.analyse_supplier_text(supplier.capabilities or "")
+        text = supplier.capabilities or ""
+        offered, equipment, categories, stems = self.matcher.read_for_index(text)
         self.ids.append(supplier.id)
         self.refs.append(supplier.ref or str(supplier.id))
         self.names.append(supplier.name)
-        self.texts.append(supplier.capabilities or "")
+        self.texts.append(text)
 
-        declared = tuple(
-            slug
-            for slug in dict.fromkeys(supplier.process_slugs)
-            if self.taxonomy.has_process(slug)
-        )
-        if declared:
-            self._declared[row] = declared
-        offered: dict[str, float] = {slug: 1.0 for slug in declared}
-        for mention in analysis.mentions:
-            if not mention.equipment:
-                offered[mention.process] = max(
-                    offered.get(mention.process, 0.0), mention.confidence
-                )
+        if supplier.process_slugs:
+            declared = tuple(
+                slug
+                for slug in dict.fromkeys(supplier.process_slugs)
+                if self.taxonomy.has_process(slug)
+            )
+            if declared:
+                self._declared[row] = declared
+                offered.update(dict.fromkeys(declared, 1.0))
+                equipment.difference_update(declared)
+        offering = self._offering
         for slug, confidence in offered.items():
-            rows, confidences = self._offering.setdefault(slug, (array("i"), array("f")))
-            rows.append(row)
-            confidences.append(confidence)
-        for mention in analysis.mentions:
-            if mention.equipment and mention.process not in offered:
-                self._equipment.setdefault(mention.process, array("i")).append(row)
+            postings = offering.get(slug)
+            if postings is None:
+                postings = offering[slug] = (array("i"), array("f"))
+            postings[0].append(row)
+            postings[1].append(confidence)
+        for slug in equipment:
+            self._equipment.setdefault(slug, array("i")).append(row)
         stem_rows = self._stem_rows
-        for stem in analysis.stems:
+        for stem in stems:
             postings = stem_rows.get(stem)
             if postings is None:
                 postings = stem_rows[stem] = array("i")
             postings.append(row)
 
+        bits = self.category_bits
         mask = 0
         for slug in supplier.categories:
-            mask |= self.category_bits.get(slug, 0)
-        for slug in analysis.categories:
-            mask |= self.category_bits[slug]
+            mask |= bits.get(slug, 0)
+        for slug in categories:
+            mask |= bits[slug]
         for slug in offered:
-            mask |= self.category_bits[self.taxonomy.process(slug).category]
+            mask |= self._process_category_bit[slug]
         return mask
 
     def _certificate_cells(
