@@ -164,3 +164,9 @@ def test_the_readiness_api_gives_the_level_used_by_matching(session, make_client
         "code": "ZED_BRONZE",
         "status": "done",
     }
+
+
+def test_one_certificate_completing_several_steps_is_one_checklist_item(session, cast):
+    make_record(session, cast["supplier_a"], code="ZED_GOLD")
+    steps = supplier_readiness(session, cast["supplier_a"].id, today=TODAY).next_steps
+    assert sum("ZED" in s.text for s in steps) == 1

@@ -140,3 +140,17 @@ def test_verification_form_on_the_page(session, make_client, cast):
     )
     assert done.status_code == 302
     assert "Decision recorded." in coordinator.get(done.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_queue_puts_records_with_evidence_first_and_leaves_out_lapsed_ones(
+    session, make_client, cast
+):
+    bare = make_record(session, cast["supplier_a"], code="ISO45001")
+    lapsed = make_record(
+        session, cast["supplier_a"], code="ISO14001", expires_on=TODAY - timedelta(days=2)
+    )
+    with_evidence = _with_evidence(session, make_client, cast)
+    queue = make_client(cast["coordinator_1"]).get("/api/certificates/verification-queue")
+    ids = [entry["certificate"]["id"] for entry in queue.get_json()]
+    assert ids == [with_evidence.id, bare.id]
+    assert lapsed.id not in ids

@@ -1,10 +1,11 @@
 """Demo certificates: plans at every stage, held certificates with sample evidence, some
 verified by their cluster's coordinator. Read from seeds/demo/certificates.json.
 
-Dates in the file are days relative to the day the demo is loaded, so the demo always
-shows audits coming up and certificates close to expiry. Loading twice changes nothing: a
-supplier that already has a current record for a certificate keeps it, and evidence and
-verification are only added where they are missing.
+A row either adds evidence and a verification to a certificate the demo supplier already
+holds, or starts a new record (a plan, or a recertification after a lapse). Dates in the
+file are days relative to the day the demo is loaded, so the demo always shows audits
+coming up. Loading twice changes nothing: a supplier with a live record for the code keeps
+it, and evidence and verification are only added where they are missing.
 """
 
 import io
@@ -55,7 +56,7 @@ def load_demo_certificates(
         if supplier is None:
             missing += 1
             continue
-        record = _current_record(session, supplier.id, row["code"])
+        record = _live_record(session, supplier.id, row["code"])
         if record is None:
             record = service.create_certificate(
                 session,
@@ -87,10 +88,11 @@ def _details(row: dict, today: date) -> dict:
     return details
 
 
-def _current_record(session: Session, supplier_id: int, code: str) -> SupplierCertificate | None:
+def _live_record(session: Session, supplier_id: int, code: str) -> SupplierCertificate | None:
+    """The supplier's plan or certificate for ``code`` that is not history yet, if any."""
     records = [r for r in service.supplier_certificates(session, supplier_id) if r.code == code]
-    current = service.current_records(records)
-    return current[-1] if current else None
+    live = [r for r in service.current_records(records) if r.state not in service.CLOSED_STATES]
+    return live[-1] if live else None
 
 
 def _attach(

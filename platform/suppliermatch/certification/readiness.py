@@ -386,6 +386,7 @@ def next_steps(
     by_id = {r.id: r for r in records}
     renewals, active, new = [], [], []
     seen: set[str] = set()
+    acted_on: set[int] = set()
     for track in readiness.tracks:
         frontier_taken = False
         for step in track.steps:
@@ -396,6 +397,9 @@ def next_steps(
             seen.add(step.code)
             certificate = catalogue.get(step.code)
             if step.status == StepStatus.DONE:
+                if step.certificate_id in acted_on:
+                    continue  # one ZED Gold record completes three steps: one reminder
+                acted_on.add(step.certificate_id)
                 record = by_id[step.certificate_id]
                 if step.expires_on - today <= RENEWAL_WINDOW:
                     renewals.append(

@@ -3,9 +3,10 @@ with a reason. Changing the facts of a checked record sends it back (see service
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from suppliermatch.access import Actor, ActorKind
 from suppliermatch.certification.models import CertificateEvidence, SupplierCertificate
@@ -15,6 +16,7 @@ from suppliermatch.certification.service import (
     CertState,
     Verification,
     audit,
+    local_today,
     write_with_version,
 )
 from suppliermatch.errors import Conflict, Forbidden, ValidationFailed
@@ -63,9 +65,15 @@ class QueueEntry:
 
 
 def verification_queue(
-    session: Session, actor: Actor, *, verification: str = Verification.UNVERIFIED
+    session: Session,
+    actor: Actor,
+    *,
+    verification: str = Verification.UNVERIFIED,
+    today: date | None = None,
 ) -> list[QueueEntry]:
-    """Certified records awaiting a decision (or rejected ones) in the actor's cluster."""
+    """Certified, still valid records awaiting a decision (or rejected ones) in the actor's
+    cluster: those with evidence to check first, oldest first."""
+    today = today or local_today()
     if actor.kind != ActorKind.COORDINATOR and not actor.is_admin:
         raise Forbidden("Only cluster coordinators verify certificates.")
     evidence_count = (
@@ -79,8 +87,10 @@ def verification_queue(
         .where(
             SupplierCertificate.state == CertState.CERTIFIED,
             SupplierCertificate.verification == verification,
+            # Past its validity it is the expiry tick's, not the coordinator's.
+            col(SupplierCertificate.expires_on) >= today,
         )
-        .order_by(SupplierCertificate.updated_at, SupplierCertificate.id)
+        .order_by((evidence_count == 0), SupplierCertificate.updated_at, SupplierCertificate.id)
     )
     if not actor.is_admin:
         statement = statement.where(Supplier.cluster_id == actor.cluster_id)
