@@ -36,12 +36,14 @@ def load_demo(session: Session, progress: Callable[[str], None] = lambda _m: Non
 
 def extra_loaders() -> list[tuple[str, Callable]]:
     """Loaders contributed by features (suppliers, requirements, certificates)."""
+    from suppliermatch.certification.demo import demo_loader as load_demo_certificates
     from suppliermatch.requirements.demo import load_demo_requirements
     from suppliermatch.suppliers.seed import load_demo_suppliers
 
     return [
         ("suppliers", load_demo_suppliers),
         ("requirements", load_demo_requirements),
+        ("certificates", load_demo_certificates),
     ]
 
 
