@@ -1,9 +1,11 @@
 """Who gets what on every certification route: 2xx, 403 (wrong kind of user), 404 (another
 tenant's record), and anonymous 401 (API) or a redirect to sign in (pages)."""
 
+from datetime import timedelta
+
 import pytest
 
-from tests.certification.builders import make_quote, make_record, make_requirement
+from tests.certification.builders import TODAY, make_quote, make_record, make_requirement
 
 ROLES = (
     "anonymous",
@@ -93,6 +95,24 @@ API_TABLE = [
     ("GET", "/api/readiness/suppliers/{supplier}/roadmap", None, OWNER_AND_COORDINATOR),
     ("GET", "/api/readiness/clusters/{cluster}/roadmap", None, CLUSTER_1_COORDINATOR),
     ("GET", "/api/certificates/catalogue", None, {"*": 200}),
+    (
+        "POST",
+        "/api/certificates",
+        {"code": "ISO14001", "supplier_id": "{supplier}"},
+        {**OWNER_AND_COORDINATOR, "msme_a": 201, "coordinator_1": 201, "admin": 201},
+    ),
+    (
+        "POST",
+        "/api/certificates/{id}/renewals",
+        {
+            "version": 1,
+            "certificate_number": "QMS-RENEWED-1",
+            "issuing_body": "TUV India",
+            "issued_on": str(TODAY),
+            "expires_on": str(TODAY + timedelta(days=1095)),
+        },
+        {**OWNER_AND_COORDINATOR, "msme_a": 201, "coordinator_1": 201, "admin": 201},
+    ),
 ]
 
 
@@ -104,6 +124,8 @@ def test_api_route_access(make_client, scene, who, method, template, body, table
         supplier=scene["supplier_a"].id,
         cluster=scene["cluster_1"].id,
     )
+    if body and body.get("supplier_id") == "{supplier}":
+        body = {**body, "supplier_id": scene["supplier_a"].id}
     response = _client(make_client, scene, who).open(path, method=method, json=body)
     assert response.status_code == _expect(table, who), response.get_json()
 
@@ -138,22 +160,52 @@ def test_page_access(make_client, scene, who, template, table):
         assert response.status_code == _expect(table, who)
 
 
+# Forms posted by people who may not use them: refused before anything is read.
+NOT_THEIRS = {"msme_b": 404, "coordinator_2": 404, "anchor_x": 403, "anchor_y": 403}
 PAGE_POSTS = [
-    "/certificates/{id}/edit",
-    "/certificates/{id}/transition",
-    "/certificates/{id}/renew",
-    "/certificates/{id}/evidence",
+    ("/certificates/{id}/edit", NOT_THEIRS),
+    ("/certificates/{id}/transition", NOT_THEIRS),
+    ("/certificates/{id}/renew", NOT_THEIRS),
+    ("/certificates/{id}/evidence", NOT_THEIRS),
+    ("/certificates?supplier_id={supplier}", NOT_THEIRS),
+    ("/certificates/{id}/verification", {**NOT_THEIRS, "msme_a": 403, "msme_b": 403}),
 ]
 
 
-@pytest.mark.parametrize("template", PAGE_POSTS)
-def test_page_forms_refuse_other_tenants_and_anchors(make_client, scene, template):
-    path = template.format(id=scene["certificate"].id)
-    expected = {"msme_b": 404, "coordinator_2": 404, "anchor_x": 403, "anchor_y": 403}
+@pytest.mark.parametrize(("template", "expected"), PAGE_POSTS)
+def test_page_forms_refuse_other_tenants_and_anchors(make_client, scene, template, expected):
+    path = template.format(id=scene["certificate"].id, supplier=scene["supplier_a"].id)
     for who, status in expected.items():
         assert _client(make_client, scene, who).post(path, data={}).status_code == status, who
     anonymous = _client(make_client, scene, "anonymous").post(path, data={})
     assert anonymous.status_code == 302
+
+
+# Uploads and downloads have their own table in test_evidence.py.
+ROUTES_TESTED_ELSEWHERE = {
+    ("certificates_api.upload_evidence", "POST"),
+    ("certificates_api.download_evidence", "GET"),
+    ("certification.download_evidence", "GET"),
+}
+
+
+def test_every_certification_route_is_in_an_access_table(app, scene):
+    adapter = app.url_map.bind("localhost")
+
+    def endpoint(template: str, method: str) -> tuple[str, str]:
+        path = template.format(id=1, supplier=1, cluster=1).split("?")[0]
+        return adapter.match(path, method=method)[0], method
+
+    listed = {endpoint(template, method) for method, template, _, _ in API_TABLE}
+    listed |= {endpoint(template, "GET") for template, _ in PAGE_TABLE}
+    listed |= {endpoint(template, "POST") for template, _ in PAGE_POSTS}
+    present = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.split(".")[0] in ("certification", "certificates_api", "readiness_api")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert present - listed - ROUTES_TESTED_ELSEWHERE == set()
 
 
 def test_lists_never_include_another_tenants_records(session, make_client, scene):
