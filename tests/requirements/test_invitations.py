@@ -4,7 +4,7 @@ from sqlmodel import select
 
 from suppliermatch.notifications.models import Notification
 from tests import factories
-from tests.requirements.helpers import SENTINEL_BUDGET, quote_body
+from tests.requirements.helpers import SENTINEL_BUDGET, pass_deadline, quote_body
 
 
 def _ids(client) -> set[int]:
@@ -17,6 +17,18 @@ def test_cluster_requirement_is_open_to_the_clusters_suppliers_only(session, mak
     assert requirement.id in _ids(make_client(cast["msme_a"]))
     assert requirement.id not in _ids(make_client(cast["msme_b"]))
     assert make_client(cast["msme_b"]).get(f"/api/requirements/{requirement.id}").status_code == 404
+
+
+def test_cluster_requirement_leaves_uninvolved_suppliers_at_the_deadline(
+    session, make_client, cast
+):
+    requirement = factories.make_requirement(session, anchor_user=cast["anchor_x"])
+    session.commit()
+    supplier = make_client(cast["msme_a"])
+    assert supplier.get(f"/api/requirements/{requirement.id}").status_code == 200
+    pass_deadline(session, requirement)
+    assert supplier.get(f"/api/requirements/{requirement.id}").status_code == 404
+    assert requirement.id not in _ids(supplier)
 
 
 def test_invite_only_requirement_is_seen_only_once_invited(session, make_client, cast):

@@ -23,7 +23,7 @@ from suppliermatch.requirements.lifecycle import (
 from suppliermatch.requirements.locking import claim
 from suppliermatch.requirements.models import Quote, QuoteLine, Requirement, RequirementLineItem
 from suppliermatch.requirements.service import close_if_expired, line_items
-from suppliermatch.requirements.visibility import can_manage, get_managed, get_visible
+from suppliermatch.requirements.visibility import get_managed, get_visible
 from suppliermatch.suppliers.models import Supplier
 
 SUBMITTED = "submitted"
@@ -269,12 +269,3 @@ def compare_quotes(
         line_items=line_items(session, requirement.id),
         quotes=views,
     )
-
-
-def quotes_of(session: Session, requirement_id: int) -> list[Quote]:
-    """All quotes of a requirement, for award decisions (callers check access)."""
-    return list(session.exec(select(Quote).where(Quote.requirement_id == requirement_id)))
-
-
-def manager_may_see_prices(actor: Actor, requirement: Requirement, now=None) -> bool:
-    return can_manage(actor, requirement) and quotes_unsealed(requirement, now)

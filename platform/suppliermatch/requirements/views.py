@@ -273,8 +273,8 @@ def _overseer_detail(requirement, *, errors=None, status=200):
         history=trail,
         names=names,
         matches_url=matches_url,
-        catalogue=default_catalogue(),
         errors=errors or {},
+        **_choices(),
     )
     return page, status
 
@@ -294,8 +294,8 @@ def _supplier_detail(requirement, *, errors=None, form=None, status=200):
         mine=mine,
         invitation=invitation,
         has_profile=actor.supplier_id is not None,
-        catalogue=default_catalogue(),
         errors=errors or {},
+        **_choices(),
         form=form or {},
     )
     return page, status

@@ -4,8 +4,8 @@
 - The coordinator of the requirement's cluster sees all of that cluster's requirements,
   budgets included, but does not manage them and never sees quote prices.
 - A supplier (MSME) sees a requirement once it is out of draft if it was invited to it or
-  has quoted on it, and, while it is open, any ``cluster``-visibility requirement of its
-  own cluster. It never sees budgets, other invitations or other quotes.
+  has quoted on it, and any ``cluster``-visibility requirement of its own cluster while
+  that is open for quotes. It never sees budgets, other invitations or other quotes.
 - Other anchors, other clusters' coordinators and everyone else: the requirement does not
   exist for them (404, never 403, so that its existence is not revealed).
 """
@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from suppliermatch.access import Actor, ActorKind
 from suppliermatch.errors import Forbidden, NotFound
+from suppliermatch.models_base import utcnow
 from suppliermatch.requirements.lifecycle import Status, Visibility
 from suppliermatch.requirements.models import Invitation, Quote, Requirement
 
@@ -46,6 +47,7 @@ def _supplier_condition(actor: Actor):
     """SQL condition: the requirements a supplier actor may see."""
     open_to_cluster = sa.and_(
         Requirement.status == Status.PUBLISHED,
+        Requirement.quote_deadline > utcnow(),
         Requirement.visibility == Visibility.CLUSTER,
         Requirement.cluster_id.is_not(None),
         Requirement.cluster_id == actor.cluster_id,
