@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes  # noqa: F401  (autogenerate renders SQLModel's AutoString)
+import suppliermatch.models_base  # noqa: F401  (autogenerate renders UtcDateTime)
 from alembic import op
 ${imports if imports else ""}
 

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from suppliermatch import config as config_module
 from suppliermatch import tables  # noqa: F401  (the whole schema, before engines exist)
@@ -61,8 +62,18 @@ def register_extensions(app: Flask) -> None:
     api.init_app(app)
 
 
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` limited to what a BIGINT holds: a larger id is a 404, not a driver error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
     from suppliermatch import features
+
+    app.url_map.converters["int"] = BoundedIntConverter
 
     for blueprint in features.html_blueprints():
         app.register_blueprint(blueprint)

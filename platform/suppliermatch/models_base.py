@@ -23,15 +23,31 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UtcDateTime(sa.types.TypeDecorator):
+    """A timestamp that is always read back timezone-aware, in UTC.
+
+    PostgreSQL keeps the offset; SQLite stores text and returns naive datetimes, which would
+    then be serialised without an offset (not RFC 3339). Values are stored as UTC.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
 def timestamp_field(**kwargs) -> datetime:
     """A timezone-aware timestamp column defaulting to now (UTC)."""
-    return Field(
-        default_factory=utcnow,
-        sa_type=sa.DateTime(timezone=True),
-        nullable=False,
-        **kwargs,
-    )
+    return Field(default_factory=utcnow, sa_type=UtcDateTime, nullable=False, **kwargs)
 
 
 def optional_timestamp_field(**kwargs) -> datetime | None:
-    return Field(default=None, sa_type=sa.DateTime(timezone=True), nullable=True, **kwargs)
+    return Field(default=None, sa_type=UtcDateTime, nullable=True, **kwargs)
