@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 9e046023600f
+Revision ID: f0b53e9a2330
 Revises:
-Create Date: 2026-11-26 01:37:03.186556
+Create Date: 2026-11-26 02:28:15.275305
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,9 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes  # noqa: F401  (autogenerate renders SQLModel's AutoString)
 from alembic import op
 
-revision: str = "9e046023600f"
+import suppliermatch.models_base  # noqa: F401  (autogenerate renders UtcDateTime)
+
+revision: str = "f0b53e9a2330"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -25,7 +27,9 @@ def upgrade() -> None:
         sa.Column("slug", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=160), nullable=False),
         sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "created_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cluster")),
     )
     with op.batch_alter_table("cluster", schema=None) as batch_op:
@@ -37,7 +41,9 @@ def upgrade() -> None:
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("cluster_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "created_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
         sa.ForeignKeyConstraint(
             ["cluster_id"], ["cluster.id"], name=op.f("fk_organisation_cluster_id_cluster")
         ),
@@ -76,11 +82,16 @@ def upgrade() -> None:
         sa.Column("lon", sa.Float(), nullable=True),
         sa.Column("about", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=True),
         sa.Column("categories", sa.JSON(), nullable=False),
+        sa.Column("search_text", sqlmodel.sql.sqltypes.AutoString(length=8000), nullable=False),
         sa.Column("is_public", sa.Boolean(), nullable=False),
         sa.Column("merged_into_id", sa.Integer(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "created_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "updated_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
         sa.ForeignKeyConstraint(
             ["cluster_id"], ["cluster.id"], name=op.f("fk_supplier_cluster_id_cluster")
         ),
@@ -118,8 +129,12 @@ def upgrade() -> None:
         sa.Column("is_admin", sa.Boolean(), nullable=False),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column("session_token", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("last_login_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column(
+            "created_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "last_login_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=True
+        ),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisation.id"],
@@ -140,9 +155,15 @@ def upgrade() -> None:
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
         sa.Column("prefix", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("token_digest", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column(
+            "created_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "last_used_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=True
+        ),
+        sa.Column(
+            "revoked_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=True
+        ),
         sa.ForeignKeyConstraint(["user_id"], ["user.id"], name=op.f("fk_apitoken_user_id_user")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_apitoken")),
     )
@@ -161,7 +182,9 @@ def upgrade() -> None:
         sa.Column("to_state", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
         sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
         sa.Column("details", sa.JSON(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "created_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
         sa.ForeignKeyConstraint(
             ["actor_user_id"], ["user.id"], name=op.f("fk_auditevent_actor_user_id_user")
         ),
@@ -187,6 +210,8 @@ def upgrade() -> None:
         sa.Column("materials", sa.JSON(), nullable=False),
         sa.Column("capacity_per_month", sa.Float(), nullable=True),
         sa.Column("capacity_unit", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+        sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["supplier_id"], ["supplier.id"], name=op.f("fk_capability_supplier_id_supplier")
         ),
@@ -208,7 +233,12 @@ def upgrade() -> None:
         sa.Column("evidence", sa.JSON(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
         sa.Column("decided_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "decided_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=True
+        ),
+        sa.Column(
+            "created_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
         sa.ForeignKeyConstraint(
             ["decided_by_id"], ["user.id"], name=op.f("fk_duplicatecandidate_decided_by_id_user")
         ),
@@ -244,6 +274,7 @@ def upgrade() -> None:
         sa.Column("machine", sqlmodel.sql.sqltypes.AutoString(length=160), nullable=False),
         sa.Column("make", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
         sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["supplier_id"], ["supplier.id"], name=op.f("fk_equipment_supplier_id_supplier")
         ),
@@ -258,9 +289,14 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
         sa.Column("endpoint", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+        sa.Column(
+            "request_fingerprint", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
+        ),
         sa.Column("status_code", sa.Integer(), nullable=False),
         sa.Column("response_body", sa.JSON(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "created_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
         sa.ForeignKeyConstraint(
             ["user_id"], ["user.id"], name=op.f("fk_idempotencyrecord_user_id_user")
         ),
@@ -278,9 +314,13 @@ def upgrade() -> None:
         sa.Column("body", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
         sa.Column("link", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
         sa.Column("dedup_key", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("emailed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column(
+            "created_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
+        sa.Column("read_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "emailed_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=True
+        ),
         sa.Column("email_attempts", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"], ["user.id"], name=op.f("fk_notification_user_id_user")
@@ -318,15 +358,22 @@ def upgrade() -> None:
         sa.Column("plant_lon", sa.Float(), nullable=True),
         sa.Column("max_distance_km", sa.Float(), nullable=True),
         sa.Column("needed_by", sa.Date(), nullable=True),
-        sa.Column("quote_deadline", sa.DateTime(timezone=True), nullable=True),
+        sa.Column(
+            "quote_deadline", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("closed_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=True),
         sa.Column("budget_min_inr", sa.BigInteger(), nullable=True),
         sa.Column("budget_max_inr", sa.BigInteger(), nullable=True),
         sa.Column("visibility", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
         sa.Column("match_weights", sa.JSON(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "created_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "updated_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
         sa.ForeignKeyConstraint(
             ["anchor_id"], ["organisation.id"], name=op.f("fk_requirement_anchor_id_organisation")
         ),
@@ -358,14 +405,22 @@ def upgrade() -> None:
         sa.Column("issuing_body", sqlmodel.sql.sqltypes.AutoString(length=160), nullable=True),
         sa.Column("issued_on", sa.Date(), nullable=True),
         sa.Column("expires_on", sa.Date(), nullable=True),
+        sa.Column("target_on", sa.Date(), nullable=True),
+        sa.Column("audit_on", sa.Date(), nullable=True),
         sa.Column("verification", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
         sa.Column("verified_by_id", sa.Integer(), nullable=True),
-        sa.Column("verified_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column(
+            "verified_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=True
+        ),
         sa.Column("rejection_reason", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
         sa.Column("renews_id", sa.Integer(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "created_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "updated_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
         sa.ForeignKeyConstraint(
             ["renews_id"],
             ["suppliercertificate.id"],
@@ -392,6 +447,37 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "supplierimport",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("cluster_id", sa.Integer(), nullable=True),
+        sa.Column("uploaded_by_id", sa.Integer(), nullable=True),
+        sa.Column("filename", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+        sa.Column("mode", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("outcome", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+        sa.Column("rows_total", sa.Integer(), nullable=False),
+        sa.Column("rows_created", sa.Integer(), nullable=False),
+        sa.Column("rows_updated", sa.Integer(), nullable=False),
+        sa.Column("rows_rejected", sa.Integer(), nullable=False),
+        sa.Column("problems_total", sa.Integer(), nullable=False),
+        sa.Column("problems", sa.JSON(), nullable=False),
+        sa.Column("notices", sa.JSON(), nullable=False),
+        sa.Column(
+            "created_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
+        sa.ForeignKeyConstraint(
+            ["cluster_id"], ["cluster.id"], name=op.f("fk_supplierimport_cluster_id_cluster")
+        ),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by_id"], ["user.id"], name=op.f("fk_supplierimport_uploaded_by_id_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_supplierimport")),
+    )
+    with op.batch_alter_table("supplierimport", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_supplierimport_cluster_id"), ["cluster_id"], unique=False
+        )
+
+    op.create_table(
         "certificateevidence",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("certificate_id", sa.Integer(), nullable=False),
@@ -403,7 +489,9 @@ def upgrade() -> None:
         sa.Column("size_bytes", sa.Integer(), nullable=False),
         sa.Column("sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("uploaded_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "created_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
         sa.ForeignKeyConstraint(
             ["certificate_id"],
             ["suppliercertificate.id"],
@@ -421,6 +509,38 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "coordinatornote",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("requirement_id", sa.Integer(), nullable=False),
+        sa.Column("supplier_id", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=True),
+        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+        sa.Column("recommendation", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+        sa.Column(
+            "created_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
+        sa.ForeignKeyConstraint(
+            ["author_id"], ["user.id"], name=op.f("fk_coordinatornote_author_id_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["requirement_id"],
+            ["requirement.id"],
+            name=op.f("fk_coordinatornote_requirement_id_requirement"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["supplier_id"], ["supplier.id"], name=op.f("fk_coordinatornote_supplier_id_supplier")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_coordinatornote")),
+    )
+    with op.batch_alter_table("coordinatornote", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_coordinatornote_requirement_id"), ["requirement_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_coordinatornote_supplier_id"), ["supplier_id"], unique=False
+        )
+
+    op.create_table(
         "invitation",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("requirement_id", sa.Integer(), nullable=False),
@@ -428,8 +548,12 @@ def upgrade() -> None:
         sa.Column("invited_by_id", sa.Integer(), nullable=True),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
         sa.Column("decline_reason", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("responded_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column(
+            "created_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "responded_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=True
+        ),
         sa.ForeignKeyConstraint(
             ["invited_by_id"], ["user.id"], name=op.f("fk_invitation_invited_by_id_user")
         ),
@@ -465,8 +589,12 @@ def upgrade() -> None:
         sa.Column("notes", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "created_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "updated_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
         sa.ForeignKeyConstraint(
             ["requirement_id"], ["requirement.id"], name=op.f("fk_quote_requirement_id_requirement")
         ),
@@ -513,7 +641,9 @@ def upgrade() -> None:
         sa.Column("quote_id", sa.Integer(), nullable=False),
         sa.Column("quantity_per_month", sa.Float(), nullable=True),
         sa.Column("awarded_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "created_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
         sa.ForeignKeyConstraint(
             ["awarded_by_id"], ["user.id"], name=op.f("fk_award_awarded_by_id_user")
         ),
@@ -561,8 +691,11 @@ def upgrade() -> None:
         sa.Column("on_time", sa.Integer(), nullable=False),
         sa.Column("communication", sa.Integer(), nullable=False),
         sa.Column("comment", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
+        sa.Column("delivered_on", sa.Date(), nullable=False),
         sa.Column("rated_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "created_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
         sa.ForeignKeyConstraint(["award_id"], ["award.id"], name=op.f("fk_rating_award_id_award")),
         sa.ForeignKeyConstraint(
             ["rated_by_id"], ["user.id"], name=op.f("fk_rating_rated_by_id_user")
@@ -599,10 +732,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_invitation_requirement_id"))
 
     op.drop_table("invitation")
+    with op.batch_alter_table("coordinatornote", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_coordinatornote_supplier_id"))
+        batch_op.drop_index(batch_op.f("ix_coordinatornote_requirement_id"))
+
+    op.drop_table("coordinatornote")
     with op.batch_alter_table("certificateevidence", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_certificateevidence_certificate_id"))
 
     op.drop_table("certificateevidence")
+    with op.batch_alter_table("supplierimport", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_supplierimport_cluster_id"))
+
+    op.drop_table("supplierimport")
     with op.batch_alter_table("suppliercertificate", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_suppliercertificate_supplier_id"))
         batch_op.drop_index(batch_op.f("ix_suppliercertificate_state"))
