@@ -71,6 +71,7 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
 REQUIRED_COLUMNS = ("name",)
 # Profile field -> the import column it comes from, where the names differ.
 _FIELD_COLUMNS = {"legal_name": "name", "udyam_number": "udyam", "about": "capabilities"}
+_PROFILE_FIELD_OF = {column: field for field, column in _FIELD_COLUMNS.items()}
 _TEXT_PROFILE_COLUMNS = (
     "name",
     "trade_name",
@@ -238,16 +239,17 @@ def import_suppliers(
 
 
 def _parse_row(number: int, values: dict[str, str], mapping: dict[str, str]) -> _Row:
+    cells = {column: values.get(header, "") for column, header in mapping.items()}
+
     def cell(column: str) -> str:
-        header = mapping.get(column)
-        return values.get(header, "") if header else ""
+        return cells.get(column, "")
 
     problems: dict[str, str] = {}
     raw: dict = {}
     for column in _TEXT_PROFILE_COLUMNS:
         text = cell(column)
         if text:
-            raw[_profile_field(column)] = text
+            raw[_PROFILE_FIELD_OF.get(column, column)] = text
     for column, whole in _NUMBER_PROFILE_COLUMNS.items():
         text = cell(column)
         if text:
@@ -288,13 +290,6 @@ def _parse_row(number: int, values: dict[str, str], mapping: dict[str, str]) -> 
     )
     certificates = _certificates(cell("certifications"), problems)
     return _Row(number, ref, profile, capabilities, certificates, problems)
-
-
-def _profile_field(column: str) -> str:
-    for profile_field, name in _FIELD_COLUMNS.items():
-        if name == column:
-            return profile_field
-    return column
 
 
 def _column_of(profile_field: str) -> str:
@@ -757,8 +752,33 @@ class _Writer:
         self.session.connection().execute(statement, writes)
 
     def _insert_many(self, model: type[SQLModel], rows: list[dict]) -> None:
+        """INSERT rows (dicts with the same keys) with the driver's executemany.
+
+        The statement is compiled once and each value goes through its column type's
+        bind processor (JSON, dates) exactly as SQLAlchemy would do it, without the
+        per-row bookkeeping of a Core executemany, which dominated the import's time.
+        """
+        if not rows:
+            return
+        connection = self.session.connection()
+        table = model.__table__
+        columns = list(rows[0])
+        dialect = connection.dialect
+        compiled = insert(table).compile(dialect=dialect, column_keys=columns)
+        order = list(compiled.positiontup) if compiled.positional else columns
+        processors = {
+            name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            for name in columns
+        }
+        pipeline = [(name, processors[name]) for name in order]
+        sql = str(compiled)
         for start in range(0, len(rows), _BATCH):
-            self.session.connection().execute(insert(model.__table__), rows[start : start + _BATCH])
+            chunk = rows[start : start + _BATCH]
+            if compiled.positional:
+                params = [tuple(p(row[n]) if p else row[n] for n, p in pipeline) for row in chunk]
+            else:
+                params = [{n: p(row[n]) if p else row[n] for n, p in pipeline} for row in chunk]
+            connection.exec_driver_sql(sql, params)
 
 
 _KEY_COLUMNS = {

@@ -64,7 +64,8 @@ def search_text_for(
     for machine in equipment:
         parts.extend((_get(machine, "machine"), _get(machine, "make")))
     parts.append(_get(profile, "about"))
-    words.extend(word for part in parts for word in words_of(part))
+    # An import repeats the row's text in each capability: read each text once.
+    words.extend(word for part in dict.fromkeys(parts) for word in words_of(part))
     unique = dict.fromkeys(words)
     text = " ".join(unique)
     if len(text) > MAX_SEARCH_TEXT:
@@ -86,7 +87,10 @@ def _taxonomy_words(category: str | None, process_slug: str | None) -> tuple[str
 
 
 def _get(row, name: str):
-    return row.get(name) if isinstance(row, Mapping) else getattr(row, name, None)
+    # dict first: isinstance against the Mapping ABC is slow, and imports call this a lot.
+    if type(row) is dict or isinstance(row, Mapping):
+        return row.get(name)
+    return getattr(row, name, None)
 
 
 @dataclass
@@ -236,37 +240,37 @@ def _holds_certificate(code: str, today: date):
 def _rank(session: Session, conditions: list, words: list[str]) -> list[tuple[int, float]]:
     candidates = select(Supplier.id, Supplier.search_text, Supplier.legal_name).where(*conditions)
     rows = session.execute(candidates).all()
-    if not rows:
-        return []
-    ids = [row[0] for row in rows]
-    texts = [row[1] or "" for row in rows]
-    names = [" ".join(words_of(row[2])) for row in rows]
-    totals: dict[int, float] | None = None
-    for word in words:
-        found = _matches(word, texts)
+    alive = list(range(len(rows)))
+    totals = dict.fromkeys(alive, 0.0)
+    # Longest words first: they match the fewest profiles, and each later word is only
+    # looked for in the profiles every earlier word was found in.
+    for word in sorted(words, key=len, reverse=True):
+        found = _matches(word, [rows[i][1] or "" for i in alive])
+        alive = [alive[j] for j in found]
+        names = [" ".join(words_of(rows[i][2])) for i in alive]
         in_names = _matches(word, names)
-        scores = {i: s + (NAME_MATCH_BONUS if i in in_names else 0) for i, s in found.items()}
-        if totals is None:
-            totals = scores
-        else:
-            totals = {i: totals[i] + s for i, s in scores.items() if i in totals}
-        if not totals:
+        totals = {
+            i: totals[i] + score + (NAME_MATCH_BONUS if j in in_names else 0)
+            for j, (i, score) in enumerate(zip(alive, found.values(), strict=True))
+        }
+        if not alive:
             return []
-    ranked = [(ids[i], round(total / len(words), 1)) for i, total in totals.items()]
+    ranked = [(rows[i][0], round(total / len(words), 1)) for i, total in totals.items()]
     # Best first; among equals, alphabetical by name so that pages are stable.
-    name_of = {ids[i]: rows[i][2] for i in totals}
+    name_of = {rows[i][0]: rows[i][2] for i in totals}
     ranked.sort(key=lambda pair: (-pair[1], name_of[pair[0]].casefold(), pair[0]))
     return ranked
 
 
 def _matches(word: str, texts: list[str]) -> dict[int, float]:
-    """Index -> how well ``word`` matches some part of that text (only the matches)."""
+    """Index -> how well ``word`` matches some part of that text: only the matches, in
+    the order of ``texts``."""
     if len(word) <= SHORT_WORD:
         return {i: 100.0 for i, text in enumerate(texts) if f" {word}" in f" {text}"}
     found = process.extract(
         word, texts, scorer=fuzz.partial_ratio, score_cutoff=TYPO_TOLERANCE, limit=None
     )
-    return {index: score for _, score, index in found}
+    return {index: score for _, score, index in sorted(found, key=lambda hit: hit[2])}
 
 
 def _hits(session: Session, ids: list[int], scores: dict, today: date) -> list[SearchHit]:
