@@ -22,7 +22,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "platform"))
 
+import sqlalchemy as sa  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from suppliermatch.database import engine_settings  # noqa: E402
 from suppliermatch.reference.identifiers import gstin_check_character  # noqa: E402
+from suppliermatch.suppliers.importer import import_suppliers  # noqa: E402
+from suppliermatch.suppliers.tabular import read_rows  # noqa: E402
+from suppliermatch.tables import metadata  # noqa: E402
 
 # The columns of shared/bench/matching/suppliers.csv, in its order.
 COLUMNS = [
@@ -71,6 +78,10 @@ def pan_for(number: int, rng: random.Random) -> str:
     return f"{head}{rng.choice(PAN_HOLDER)}{LETTERS[number % 26]}{number % 10000:04d}{tail}"
 
 
+def _some_date(rng: random.Random) -> date:
+    return date(rng.randint(2025, 2029), rng.randint(1, 12), 1)
+
+
 def write_csv(path: Path, rows: int, seed: int = 20260101) -> None:
     rng = random.Random(seed)
     seen_pans: set[str] = set()
@@ -87,7 +98,7 @@ def write_csv(path: Path, rows: int, seed: int = 20260101) -> None:
             categories = rng.sample(sorted(CAPABILITY_TEXT), k=rng.choice((1, 1, 2)))
             text = "; ".join(CAPABILITY_TEXT[c] for c in categories)
             certs = ";".join(
-                f"{code}|{rng.choice(STATUSES)}|{date(rng.randint(2025, 2029), rng.randint(1, 12), 1)}"
+                f"{code}|{rng.choice(STATUSES)}|{_some_date(rng)}"
                 for code in rng.sample(CERTIFICATES, k=rng.randint(0, 3))
             )
             name = f"{rng.choice(PREFIXES)} {rng.choice(TRADES)} {number} {rng.choice(SUFFIXES)}"
@@ -124,12 +135,6 @@ def main() -> None:
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="import-speed-"))
-    import sqlalchemy as sa
-    from sqlmodel import Session
-    from suppliermatch.database import engine_settings
-    from suppliermatch.suppliers.importer import import_suppliers
-    from suppliermatch.suppliers.tabular import read_rows
-    from suppliermatch.tables import metadata
 
     csv_path = folder / "suppliers.csv"
     started = time.perf_counter()
