@@ -60,6 +60,13 @@ class Verification(StrEnum):
     REJECTED = "rejected"
 
 
+def record_counts_on(state: str, expires_on: date | None, verification: str, on: date) -> bool:
+    """Whether a certificate record counts on ``on``: the one rule that profiles, search and
+    matching share. Certified and valid that day (``reference.certificates.counts_on``), and
+    not rejected by a coordinator against its evidence."""
+    return verification != Verification.REJECTED and counts_on(state, expires_on, on)
+
+
 S = CertState
 # The only moves there are. Withdrawing ends a plan or a certificate at any live stage; an
 # audit that is postponed or failed sends the record back to "applied"; a suspended
@@ -241,7 +248,7 @@ def countable_certificates_by_supplier(
     )
     found: dict[int, list[HeldCertificate]] = {}
     for record in session.exec(statement):
-        if not counts_on(record.state, record.expires_on, on):
+        if not record_counts_on(record.state, record.expires_on, record.verification, on):
             continue
         found.setdefault(record.supplier_id, []).append(
             HeldCertificate(

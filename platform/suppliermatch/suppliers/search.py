@@ -22,8 +22,9 @@ from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
 from suppliermatch.certification.models import SupplierCertificate
+from suppliermatch.certification.service import Verification, record_counts_on
 from suppliermatch.errors import ValidationFailed
-from suppliermatch.reference.certificates import COUNTING_STATUS, counts_on, default_catalogue
+from suppliermatch.reference.certificates import COUNTING_STATUS, default_catalogue
 from suppliermatch.reference.taxonomy import default_taxonomy
 from suppliermatch.suppliers.models import Capability, Supplier
 
@@ -232,6 +233,8 @@ def _holds_certificate(code: str, today: date):
             SupplierCertificate.code.in_(default_catalogue().codes_satisfying(code)),
             SupplierCertificate.state == COUNTING_STATUS.value,
             SupplierCertificate.expires_on >= today,
+            # The same rule as certification.service.record_counts_on, as SQL.
+            SupplierCertificate.verification != Verification.REJECTED,
         )
         .exists()
     )
@@ -286,15 +289,16 @@ def _hits(session: Session, ids: list[int], scores: dict, today: date) -> list[S
     ):
         processes[supplier_id].append(slug)
     certificates: dict[int, set[str]] = {i: set() for i in ids}
-    for supplier_id, code, state, expires_on in session.execute(
+    for supplier_id, code, state, expires_on, verification in session.execute(
         select(
             SupplierCertificate.supplier_id,
             SupplierCertificate.code,
             SupplierCertificate.state,
             SupplierCertificate.expires_on,
+            SupplierCertificate.verification,
         ).where(SupplierCertificate.supplier_id.in_(ids))
     ):
-        if counts_on(state, expires_on, today):
+        if record_counts_on(state, expires_on, verification, today):
             certificates[supplier_id].add(code)
     return [
         SearchHit(

@@ -21,9 +21,9 @@ from sqlmodel import Session, SQLModel, select
 from suppliermatch.access import Actor, ActorKind
 from suppliermatch.accounts.models import Cluster, Organisation
 from suppliermatch.certification.models import SupplierCertificate
+from suppliermatch.certification.service import record_counts_on
 from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from suppliermatch.models_base import utcnow
-from suppliermatch.reference.certificates import counts_on
 from suppliermatch.suppliers import rules
 from suppliermatch.suppliers.importer import ImportMode, import_suppliers
 from suppliermatch.suppliers.models import Capability, Equipment, Supplier, SupplierImport
@@ -406,7 +406,13 @@ def profile_view(session: Session, supplier: Supplier) -> dict:
 def counting_certificate_codes(certificates: list, on: date | None = None) -> list[str]:
     """Codes of the certificates that count today (held, certified, not expired)."""
     today = on or date.today()
-    return sorted({c.code for c in certificates if counts_on(c.state, c.expires_on, today)})
+    return sorted(
+        {
+            c.code
+            for c in certificates
+            if record_counts_on(c.state, c.expires_on, c.verification, today)
+        }
+    )
 
 
 def count_suppliers(session: Session, actor: Actor) -> int:
