@@ -1,0 +1,321 @@
+"""The world the security tests look at: two clusters, each tenant owning something of each kind.
+
+Cluster 1: MSME A (its profile with a capability, equipment, an issued certificate with a
+PDF as evidence, a plan), MSME C (a competitor of A), anchor X and coordinator 1.
+Cluster 2: MSME B, anchor Y and coordinator 2. Plus an admin who belongs nowhere.
+
+Anchor X's requirements, one per stage of an RFQ's life (draft, open with A invited and
+quoted, open with A only invited, bidding ended, awarded to A), all with the sentinel
+budget; every quote A makes carries the sentinel price. Anchor Y has an open requirement in
+cluster 2 for MSME B. Names are distinctive, so a page or a list that shows another
+tenant's object can be caught by its name.
+
+Everything is built through the services users reach through the API, so that the rows
+look exactly like real ones.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from io import BytesIO
+
+from flask import current_app
+from sqlmodel import Session, select
+
+from suppliermatch.access import actor_for_user
+from suppliermatch.accounts import service as accounts
+from suppliermatch.accounts.models import User
+from suppliermatch.certification import evidence as evidence_service
+from suppliermatch.certification import service as certificates
+from suppliermatch.models_base import utcnow
+from suppliermatch.notifications.models import Notification
+from suppliermatch.requirements import awards, invitations, quotes
+from suppliermatch.requirements import service as requirements
+from suppliermatch.requirements.demo import SENTINEL_BUDGET_INR
+from suppliermatch.requirements.models import Award, Requirement
+from suppliermatch.suppliers import service as suppliers
+from suppliermatch.suppliers.models import DuplicateCandidate, Supplier, SupplierImport
+from tests import factories
+from tests.certification.documents import certificate_pdf
+
+# The users whose view of every route is tabled, in the order the table lists them.
+ROLES = (
+    "anonymous",
+    "msme_a",
+    "msme_b",
+    "anchor_x",
+    "anchor_y",
+    "coordinator_1",
+    "coordinator_2",
+    "admin",
+)
+SIGNED_IN_ROLES = ROLES[1:]
+
+# A's unit price on every quote line: no competing supplier may ever read it.
+SENTINEL_PRICE_INR = 987654.32
+# Anchor X's budget ceiling on every requirement: only X and its coordinator may read it.
+SENTINEL_BUDGET = SENTINEL_BUDGET_INR
+
+# Identifiers with correct check characters, in Odisha (state code 21 / OD).
+GSTIN_A = "21AABCK1234F1ZB"
+UDYAM_A = "UDYAM-OD-07-0012345"
+PINCODE_A = "761008"
+
+
+@dataclass
+class Scenario:
+    users: dict[str, User]
+    cluster_1: object
+    cluster_2: object
+    supplier_a: Supplier
+    supplier_b: Supplier
+    supplier_c: Supplier
+    # A cluster 1 profile kept out of the public directory.
+    unlisted_supplier: Supplier
+    ids: dict[str, int] = field(default_factory=dict)
+    # Bearer secrets, one per signed-in role (and MSME C).
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def user(self, role: str) -> User:
+        return self.users[role]
+
+
+def build_scenario(session: Session) -> Scenario:
+    """Build the whole world and commit it (the test's transaction still rolls it back)."""
+    cluster_1 = factories.make_cluster(session, slug=factories.unique("east"))
+    cluster_2 = factories.make_cluster(session, slug=factories.unique("west"))
+    users = {
+        "msme_a": factories.make_user(session, kind="msme", cluster=cluster_1),
+        "msme_b": factories.make_user(session, kind="msme", cluster=cluster_2),
+        "msme_c": factories.make_user(session, kind="msme", cluster=cluster_1),
+        "anchor_x": factories.make_user(session, kind="anchor", cluster=cluster_1),
+        "anchor_y": factories.make_user(session, kind="anchor", cluster=cluster_2),
+        "coordinator_1": factories.make_user(session, kind="coordinator", cluster=cluster_1),
+        "coordinator_2": factories.make_user(session, kind="coordinator", cluster=cluster_2),
+        "admin": factories.make_user(session, kind="admin"),
+    }
+    supplier_a = _profile(
+        session,
+        users["msme_a"],
+        legal_name="Asha Precision Works",
+        gstin=GSTIN_A,
+        udyam_number=UDYAM_A,
+        pincode=PINCODE_A,
+        phone="+91 680 222 3344",
+    )
+    supplier_b = _profile(session, users["msme_b"], legal_name="Bhavani Graphite Products")
+    supplier_c = _profile(session, users["msme_c"], legal_name="Chola Surface Coatings")
+    unlisted = suppliers.create_supplier(
+        session,
+        suppliers.SYSTEM_ACTOR,
+        values={"legal_name": "Dhruv Unlisted Foundry", "is_public": False},
+        cluster_slug=cluster_1.slug,
+    )
+    scenario = Scenario(
+        users=users,
+        cluster_1=cluster_1,
+        cluster_2=cluster_2,
+        supplier_a=supplier_a,
+        supplier_b=supplier_b,
+        supplier_c=supplier_c,
+        unlisted_supplier=unlisted,
+    )
+    ids = scenario.ids
+    ids.update(
+        cluster_1=cluster_1.id,
+        cluster_2=cluster_2.id,
+        supplier_a=supplier_a.id,
+        supplier_b=supplier_b.id,
+        supplier_c=supplier_c.id,
+        unlisted_supplier=unlisted.id,
+    )
+    _profile_details(session, scenario)
+    _certificates(session, scenario)
+    _requirements(session, scenario)
+    _cluster_office_work(session, scenario)
+    for role, user in users.items():
+        _, scenario.tokens[role] = accounts.issue_api_token(session, user, f"{role} tests")
+    ids["token_a"] = accounts.list_api_tokens(session, users["msme_a"])[0].id
+    ids["notification_a"] = session.exec(
+        select(Notification.id)
+        .where(Notification.user_id == users["msme_a"].id)
+        .order_by(Notification.id)
+    ).first()
+    session.commit()
+    return scenario
+
+
+def _profile(session: Session, user: User, **values) -> Supplier:
+    supplier = factories.supplier_profile_for(session, user)
+    actor = actor_for_user(session, user)
+    return suppliers.update_supplier(
+        session, actor, supplier.id, version=supplier.version, values=values
+    )
+
+
+def _profile_details(session: Session, scenario: Scenario) -> None:
+    system = suppliers.SYSTEM_ACTOR
+    for key, supplier in (("a", scenario.supplier_a), ("b", scenario.supplier_b)):
+        capability = suppliers.add_child(
+            session,
+            system,
+            suppliers.CAPABILITIES,
+            supplier.id,
+            values={
+                "category": "coatings",
+                "process": "nicuni_plating",
+                "description": "Barrel NiCuNi plating of sintered NdFeB blocks",
+            },
+        )
+        equipment = suppliers.add_child(
+            session, system, suppliers.EQUIPMENT, supplier.id, values={"machine": "Plating line"}
+        )
+        scenario.ids[f"capability_{key}"] = capability.id
+        scenario.ids[f"equipment_{key}"] = equipment.id
+
+
+def _certificates(session: Session, scenario: Scenario) -> None:
+    today = certificates.local_today()
+    for key, supplier, user in (
+        ("a", scenario.supplier_a, scenario.users["msme_a"]),
+        ("b", scenario.supplier_b, scenario.users["msme_b"]),
+    ):
+        actor = actor_for_user(session, user)
+        held = certificates.create_certificate(
+            session,
+            actor,
+            code="ISO9001",
+            state="certified",
+            certificate_number=f"QMS-{supplier.id}-2024",
+            issuing_body="TUV India",
+            issued_on=today - timedelta(days=400),
+            expires_on=today + timedelta(days=700),
+        )
+        plan = certificates.create_certificate(
+            session, actor, code="IATF16949", target_on=today + timedelta(days=200)
+        )
+        document = certificate_pdf([f"ISO 9001:2015 certificate for {supplier.legal_name}"])
+        evidence = evidence_service.add_evidence(
+            session,
+            actor,
+            held.id,
+            stream=BytesIO(document),
+            filename="iso9001.pdf",
+            upload_dir=current_app.config["UPLOAD_DIR"],
+            max_bytes=len(document),
+        )
+        scenario.ids[f"certificate_{key}"] = held.id
+        scenario.ids[f"plan_{key}"] = plan.id
+        scenario.ids[f"evidence_{key}"] = evidence.id
+
+
+def _requirement(session: Session, anchor: User, title: str, **fields) -> Requirement:
+    fields.setdefault("budget_min_inr", SENTINEL_BUDGET - 250_000)
+    fields.setdefault("budget_max_inr", SENTINEL_BUDGET)
+    fields.setdefault("required_certs", ["ISO9001"])
+    return factories.make_requirement(session, anchor_user=anchor, title=title, **fields)
+
+
+def quote_data(session: Session, requirement_id: int, price: float) -> dict:
+    return {
+        "lead_time_days": 21,
+        "valid_until": (utcnow() + timedelta(days=60)).date(),
+        "notes": "Isostatic graphite, ash below 50 ppm",
+        "lines": [
+            {"line_item_id": item.id, "unit_price_inr": price}
+            for item in requirements.line_items(session, requirement_id)
+        ],
+    }
+
+
+def _invite(session: Session, anchor: User, requirement: Requirement, *supplier_ids: int) -> None:
+    invitations.invite_suppliers(
+        session,
+        actor=actor_for_user(session, anchor),
+        requirement_id=requirement.id,
+        supplier_ids=list(supplier_ids),
+    )
+
+
+def _quote(session: Session, user: User, requirement: Requirement, price: float) -> None:
+    quotes.submit_quote(
+        session,
+        actor=actor_for_user(session, user),
+        requirement_id=requirement.id,
+        data=quote_data(session, requirement.id, price),
+    )
+
+
+def end_bidding(session: Session, requirement: Requirement) -> None:
+    """Move the quote deadline into the past, as if the clock had run on."""
+    session.refresh(requirement)
+    requirement.quote_deadline = utcnow() - timedelta(minutes=1)
+    session.add(requirement)
+    session.flush()
+
+
+def _requirements(session: Session, scenario: Scenario) -> None:
+    users, ids = scenario.users, scenario.ids
+    anchor_x = users["anchor_x"]
+    a, c = scenario.supplier_a.id, scenario.supplier_c.id
+
+    draft = _requirement(session, anchor_x, "X draft: graphite fixtures", publish=False)
+    open_quoted = _requirement(session, anchor_x, "X open: NiCuNi plating of arc segments")
+    _invite(session, anchor_x, open_quoted, a, c)
+    _quote(session, users["msme_a"], open_quoted, SENTINEL_PRICE_INR)
+    open_invited = _requirement(session, anchor_x, "X invitation: salt-spray testing")
+    _invite(session, anchor_x, open_invited, a)
+    ended = _requirement(session, anchor_x, "X ended: wire EDM of pole pieces")
+    _invite(session, anchor_x, ended, a, c)
+    _quote(session, users["msme_a"], ended, SENTINEL_PRICE_INR)
+    awarded = _requirement(session, anchor_x, "X awarded: hydrogen decrepitation furnace")
+    _invite(session, anchor_x, awarded, a, c)
+    _quote(session, users["msme_a"], awarded, SENTINEL_PRICE_INR)
+    end_bidding(session, ended)
+    end_bidding(session, awarded)
+    awards.award(
+        session,
+        actor=actor_for_user(session, anchor_x),
+        requirement_id=awarded.id,
+        allocations=[{"supplier_id": a}],
+    )
+    award_id = session.exec(select(Award.id).where(Award.requirement_id == awarded.id)).one()
+
+    theirs = _requirement(
+        session, users["anchor_y"], "Y open: jet milling of alloy flakes", budget_max_inr=None
+    )
+    _invite(session, users["anchor_y"], theirs, scenario.supplier_b.id)
+    ids.update(
+        rfq_draft=draft.id,
+        rfq_open=open_quoted.id,
+        rfq_invited=open_invited.id,
+        rfq_ended=ended.id,
+        rfq_awarded=awarded.id,
+        award=award_id,
+        rfq_y=theirs.id,
+    )
+
+
+def _cluster_office_work(session: Session, scenario: Scenario) -> None:
+    """A duplicate pair and an import report in each cluster, for the coordinators' pages."""
+    for key, cluster in (("1", scenario.cluster_1), ("2", scenario.cluster_2)):
+        first = factories.make_supplier(
+            session, cluster=cluster, legal_name=f"Sai Tools {key} Pvt Ltd"
+        )
+        second = factories.make_supplier(session, cluster=cluster, legal_name=f"Sai Tools {key}")
+        pair = DuplicateCandidate(
+            supplier_id=first.id,
+            other_supplier_id=second.id,
+            score=0.93,
+            evidence=["same phone number"],
+        )
+        record = SupplierImport(
+            cluster_id=cluster.id,
+            filename=f"cluster{key}.csv",
+            mode="all_or_nothing",
+            outcome="imported",
+        )
+        session.add_all([pair, record])
+        session.flush()
+        scenario.ids[f"duplicate_{key}"] = pair.id
+        scenario.ids[f"duplicate_{key}_keep"] = first.id
+        scenario.ids[f"import_{key}"] = record.id
