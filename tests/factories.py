@@ -186,3 +186,71 @@ def make_requirement(
         service.publish(session, actor=actor, requirement_id=requirement.id)
     session.flush()
     return requirement
+
+
+# -- matching -------------------------------------------------------------------------------------
+
+
+def make_matching_scene(session: Session, world: dict, *, needed_in_days: int = 60) -> dict:
+    """Anchor X's NiCuNi plating requirement and suppliers of cluster 1 around it.
+
+    - ``plater``: offers NiCuNi plating, holds ISO 9001, capacity for the whole quantity;
+    - ``lapsed_plater``: offers it too, but its ISO 9001 expired: fails a hard constraint;
+    - ``small_plater``: offers it, holds ISO 9001, capacity below half the quantity;
+    - ``zinc_plater``: offers only zinc plating (a related process) and holds ISO 9001;
+    - ``machinist``: CNC turning only: not a candidate.
+    Commits, so that pages and API calls see it.
+    """
+    from datetime import timedelta
+
+    from suppliermatch.certification.service import local_today
+
+    today = local_today()
+    cluster = world["cluster_1"]
+    valid = today + timedelta(days=900)
+
+    def supplier(
+        name,
+        text,
+        *,
+        category="coatings",
+        capacity=10_000,
+        certificates=(("ISO9001", "certified", valid),),
+    ):
+        return make_supplier(
+            session,
+            cluster=cluster,
+            legal_name=name,
+            pincode="635109",
+            about=text,
+            capabilities=[{"category": category, "capacity_per_month": capacity}],
+            certificates=certificates,
+        )
+
+    scene = {
+        "plater": supplier("Kaveri Platers Pvt Ltd", "Ni/Cu/Ni barrel plating of NdFeB magnets."),
+        "lapsed_plater": supplier(
+            "Hosur Electroplaters",
+            "Nickel copper nickel plating for magnets.",
+            certificates=(("ISO9001", "expired", today - timedelta(days=30)),),
+        ),
+        "small_plater": supplier("Tiny Finishers", "NiCuNi electroplating line.", capacity=1_000),
+        "zinc_plater": supplier("Deccan Zinc Coaters", "Zinc plating and passivation services."),
+        "machinist": supplier(
+            "Precision Turners", "CNC turning of fixtures.", category="cnc_machining"
+        ),
+    }
+    scene["requirement"] = make_requirement(
+        session,
+        anchor_user=world["anchor_x"],
+        title="Ni-Cu-Ni plating for sintered NdFeB magnets",
+        category="coatings",
+        description="Barrel plating of sintered blocks, 15-20 micron.",
+        required_certs=["ISO9001"],
+        quantity_per_month=5_000,
+        plant_pincode="635109",
+        max_distance_km=300,
+        needed_by=today + timedelta(days=needed_in_days),
+    )
+    session.commit()
+    return scene

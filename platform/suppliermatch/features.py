@@ -8,6 +8,7 @@ def html_blueprints():
     from suppliermatch import home
     from suppliermatch.accounts import views as accounts_views
     from suppliermatch.certification import views as certification_views
+    from suppliermatch.matching import views as matching_views
     from suppliermatch.notifications import views as notifications_views
     from suppliermatch.requirements import views as requirements_views
     from suppliermatch.suppliers import views as suppliers_views
@@ -19,12 +20,14 @@ def html_blueprints():
         certification_views.bp,
         requirements_views.bp,
         notifications_views.bp,
+        matching_views.bp,
     ]
 
 
 def api_blueprints():
     from suppliermatch.accounts import api as accounts_api
     from suppliermatch.certification import api as certification_api
+    from suppliermatch.matching import api as matching_api
     from suppliermatch.notifications import api as notifications_api
     from suppliermatch.requirements import api as requirements_api
     from suppliermatch.suppliers import api as suppliers_api
@@ -38,6 +41,7 @@ def api_blueprints():
         requirements_api.blp,
         requirements_api.scorecards_blp,
         notifications_api.blp,
+        matching_api.blp,
     ]
 
 
@@ -45,6 +49,7 @@ def cli_groups():
     from suppliermatch import dbcli
     from suppliermatch.accounts import cli as accounts_cli
     from suppliermatch.certification import cli as certification_cli
+    from suppliermatch.matching import cli as matching_cli
     from suppliermatch.notifications import cli as notifications_cli
     from suppliermatch.requirements import cli as requirements_cli
     from suppliermatch.seeding import cli as seeding_cli
@@ -58,6 +63,7 @@ def cli_groups():
         certification_cli.certs_cli,
         requirements_cli.requirements_cli,
         notifications_cli.notifications_cli,
+        matching_cli.bench_cli,
     ]
 
 

@@ -1,0 +1,190 @@
+"""Each process's supplier index, kept fresh against changes made by any process.
+
+Every gunicorn worker (on any machine) holds its own ``MatchIndex``. Before ranking, it
+asks the database what changed since its last look and re-reads just those suppliers:
+
+* suppliers whose profile row changed (``supplier.updated_at``: profile edits, capability
+  and equipment changes, imports, merges) and suppliers whose certificate records changed
+  (``suppliercertificate.updated_at``: every state move, edit, renewal and verification
+  decision); both columns are indexed for this (``matching.models``);
+* the look re-reads a safety window (``FRESHNESS_WINDOW``) before the previous look's
+  start, because a row's timestamp is taken when it is written, not when its transaction
+  commits: a long import or a clock a little behind on another machine would otherwise
+  slip through. Rows seen before with the same timestamp and version are skipped, so a
+  change is applied once; applying it twice would be harmless (an upsert replaces);
+* scorecards move with ratings, quotes and invitations, and with time (an invitation
+  counts once bidding closes): they are re-read every ``SCORECARD_REFRESH``;
+* a change of taxonomy version rebuilds the whole index (every text is read again).
+
+Requirements are not cached: each ranking reads its requirement afresh.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from suppliermatch.certification.models import SupplierCertificate
+from suppliermatch.certification.service import local_today
+from suppliermatch.matching.index import MatchIndex
+from suppliermatch.matching.loader import scorecard_levels, supplier_documents
+from suppliermatch.models_base import utcnow
+from suppliermatch.reference.taxonomy import Taxonomy, default_taxonomy
+from suppliermatch.requirements.lifecycle import as_utc
+from suppliermatch.suppliers.models import Supplier
+
+log = logging.getLogger(__name__)
+
+# How far before the previous look a look reaches back: longer than any transaction that
+# writes suppliers or certificates (a 100,000-row import takes well under a minute) plus
+# the clock difference between machines.
+FRESHNESS_WINDOW = timedelta(minutes=10)
+SCORECARD_REFRESH = timedelta(minutes=10)
+
+
+class MatchingCache:
+    """One process's index for one database, and what it has seen of the changes."""
+
+    def __init__(
+        self,
+        *,
+        taxonomy_provider: Callable[[], Taxonomy] = default_taxonomy,
+        window: timedelta = FRESHNESS_WINDOW,
+        scorecard_refresh: timedelta = SCORECARD_REFRESH,
+        clock: Callable[[], datetime] = utcnow,
+        today: Callable[[], date] = local_today,
+    ) -> None:
+        self.taxonomy_provider = taxonomy_provider
+        self.window = window
+        self.scorecard_refresh = scorecard_refresh
+        self.clock = clock
+        self.today = today
+        self.index: MatchIndex | None = None
+        self.builds = 0
+        self._lock = threading.Lock()
+        self._since: datetime | None = None
+        # (table, row id) -> (supplier id, updated_at, version) of rows in the window.
+        self._seen: dict[tuple[str, int], tuple] = {}
+        self._scorecards_read_at: datetime | None = None
+
+    def fresh_index(self, session: Session) -> MatchIndex:
+        """The index with every change committed before this call applied."""
+        with self._lock:
+            taxonomy = self.taxonomy_provider()
+            if self.index is None or self.index.taxonomy.version != taxonomy.version:
+                self._build(session, taxonomy)
+            else:
+                self._apply_changes(session)
+                self._refresh_scorecards(session)
+            return self.index
+
+    def forget(self) -> None:
+        """Drop the index: the next ranking builds it again."""
+        with self._lock:
+            self.index = None
+            self._seen = {}
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _build(self, session: Session, taxonomy: Taxonomy) -> None:
+        started = self.clock()
+        began = time.perf_counter()
+        # The recent stamps first: a change landing during the long read below is then
+        # either in what is read, or seen with a new stamp by the next look.
+        since = started - self.window
+        self._seen = self._changes(session, since)
+        index = MatchIndex.build(supplier_documents(session, today=self.today()), taxonomy=taxonomy)
+        self.index, self._since, self._scorecards_read_at = index, since, started
+        self.builds += 1
+        log.info(
+            "matching index built: %d suppliers in %.1f s (taxonomy version %s)",
+            len(index),
+            time.perf_counter() - began,
+            taxonomy.version,
+        )
+
+    def _apply_changes(self, session: Session) -> None:
+        started = self.clock()
+        found = self._changes(session, self._since)
+        changed = {mark[0] for key, mark in found.items() if self._seen.get(key) != mark}
+        since = started - self.window
+        self._seen = {
+            key: mark for key, mark in {**self._seen, **found}.items() if as_utc(mark[1]) >= since
+        }
+        self._since = since
+        if changed:
+            self._reload(session, changed)
+
+    def _refresh_scorecards(self, session: Session) -> None:
+        now = self.clock()
+        if now - self._scorecards_read_at < self.scorecard_refresh:
+            return
+        self._scorecards_read_at = now
+        index = self.index
+        levels = scorecard_levels(session, None)
+        known = index.scorecard
+        changed = set()
+        for supplier_id, level in levels.items():
+            row = index.row_of(supplier_id)
+            if row is not None and not np.isclose(known[row], level):
+                changed.add(supplier_id)
+        for row in np.flatnonzero(~np.isnan(known) & index.alive):
+            if index.ids[row] not in levels:
+                changed.add(index.ids[row])
+        if changed:
+            self._reload(session, changed)
+
+    def _reload(self, session: Session, supplier_ids: set[int]) -> None:
+        index = self.index
+        for document in supplier_documents(session, today=self.today(), supplier_ids=supplier_ids):
+            index.upsert(document)
+            supplier_ids.discard(document.id)
+        for gone in supplier_ids:  # merged, taken out of the directory, or never rankable
+            index.remove(gone)
+
+    @staticmethod
+    def _changes(session: Session, since: datetime) -> dict[tuple[str, int], tuple]:
+        """Stamps of supplier and certificate rows written at or after ``since``."""
+        found: dict[tuple[str, int], tuple] = {}
+        suppliers = sa.select(Supplier.id, Supplier.updated_at, Supplier.version).where(
+            Supplier.updated_at >= since
+        )
+        for supplier_id, stamp, version in session.execute(suppliers):
+            found[("supplier", supplier_id)] = (supplier_id, stamp, version)
+        certificates = sa.select(
+            SupplierCertificate.id,
+            SupplierCertificate.supplier_id,
+            SupplierCertificate.updated_at,
+            SupplierCertificate.version,
+        ).where(SupplierCertificate.updated_at >= since)
+        for certificate_id, supplier_id, stamp, version in session.execute(certificates):
+            found[("certificate", certificate_id)] = (supplier_id, stamp, version)
+        return found
+
+
+# One cache per database connection source: the engine in production (one per process),
+# the test's connection in tests (so a rolled-back test leaves nothing behind).
+_caches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
+
+
+def cache_for(session: Session) -> MatchingCache:
+    bind = session.get_bind()
+    with _caches_lock:
+        cache = _caches.get(bind)
+        if cache is None:
+            cache = _caches[bind] = MatchingCache()
+        return cache
+
+
+def fresh_index(session: Session) -> MatchIndex:
+    """The calling process's index for this database, up to date."""
+    return cache_for(session).fresh_index(session)

@@ -1,0 +1,464 @@
+"""Ranking suppliers for a requirement, in the product: who may see it, what they see.
+
+Access: the requirement's anchor users and admins rank, shortlist and set weights; the
+coordinator of its cluster sees the same ranking and shortlist, read-only. Other anchors
+and coordinators get 404 (the requirement does not exist for them); MSMEs get 403.
+
+The engine (``matching.index``/``engine``) does the ranking; this module reads the
+requirement afresh, takes the process's index up to date (``matching.cache``), and adds
+what the page and API show beside it: each supplier's place, invitation and shortlist.
+``why_not`` says for chosen suppliers what stands between them and a requirement; the
+certification roadmap can take it as its gap source (``roadmap_gaps``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from suppliermatch.access import Actor, ActorKind
+from suppliermatch.audit.service import record_transition
+from suppliermatch.certification.service import local_today
+from suppliermatch.errors import Forbidden, NotFound, ValidationFailed
+from suppliermatch.matching import scoring
+from suppliermatch.matching.cache import fresh_index
+from suppliermatch.matching.concepts import default_matcher
+from suppliermatch.matching.constraints import (
+    Constraint,
+    Failure,
+    capacity_failure,
+    certificate_failure,
+    tolerance_failure,
+)
+from suppliermatch.matching.explain import process_label
+from suppliermatch.matching.loader import RANKABLE, requirement_query, supplier_documents
+from suppliermatch.matching.models import Shortlist
+from suppliermatch.matching.types import FactorScore, ProcessMatch, RankedSupplier
+from suppliermatch.models_base import utcnow
+from suppliermatch.reference.certificates import CertStatus, default_catalogue
+from suppliermatch.reference.taxonomy import default_taxonomy
+from suppliermatch.requirements.lifecycle import as_utc
+from suppliermatch.requirements.locking import claim
+from suppliermatch.requirements.models import Invitation, Requirement
+from suppliermatch.requirements.visibility import get_managed, get_overseen
+from suppliermatch.suppliers.models import Supplier
+
+# The longest ranking shown (the API pages through it).
+MAX_RANKED = 200
+# The most a single weight may be set to; weights are relative (the score is their
+# weighted mean), so this only keeps typing slips out.
+MAX_WEIGHT = 1.0
+# A certificate held in one of these states, but not counting, is renewed rather than
+# obtained from scratch.
+RENEWABLE_STATUSES = frozenset({CertStatus.CERTIFIED, CertStatus.EXPIRED, CertStatus.SUSPENDED})
+
+
+# -- who may do what -----------------------------------------------------------------------------
+
+
+def overseen_requirement(session: Session, actor: Actor, requirement_id: int) -> Requirement:
+    """A requirement whose ranking the actor may see: 403 for MSMEs, 404 for outsiders."""
+    if actor.kind == ActorKind.MSME:
+        raise Forbidden("Supplier rankings are for the buyer and the cluster coordinator.")
+    if not actor.is_authenticated:
+        raise NotFound("No such requirement.")
+    return get_overseen(session, actor, requirement_id)
+
+
+def managed_requirement(session: Session, actor: Actor, requirement_id: int) -> Requirement:
+    """A requirement whose shortlist and weights the actor may change (the anchor's users)."""
+    overseen_requirement(session, actor, requirement_id)
+    return get_managed(session, actor, requirement_id)
+
+
+# -- ranking ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatchItem:
+    """One supplier in a ranking (or, with ``failures``, left out of it)."""
+
+    supplier_id: int
+    supplier_name: str
+    district: str | None
+    state: str | None
+    rank: int
+    score: float
+    match: str
+    matched_process: str | None
+    matched_process_name: str | None
+    matched_phrase: str
+    fully_qualified: bool
+    factors: tuple[FactorScore, ...]
+    reasons: tuple[str, ...]
+    failures: tuple[str, ...]
+    invitation_status: str | None
+    shortlisted: bool
+
+
+@dataclass(frozen=True)
+class RequirementMatches:
+    requirement: Requirement
+    process: str | None
+    process_name: str | None
+    process_phrase: str
+    related_processes: tuple[str, ...]
+    notes: tuple[str, ...]
+    weights: dict[str, float]
+    candidates: int
+    items: list[MatchItem]
+    excluded: list[MatchItem]
+
+
+def rank_requirement(
+    session: Session,
+    requirement_id: int,
+    *,
+    actor: Actor,
+    limit: int = 100,
+    explain_top: int = 50,
+    include_excluded: bool = False,
+    today: date | None = None,
+) -> RequirementMatches:
+    """Suppliers for a requirement, best first, with scores, factors and reasons.
+
+    Suppliers failing a hard constraint are never in ``items``; with ``include_excluded``
+    those offering the process (or a related one) are in ``excluded`` with what they fail.
+    Certificates must count on the needed-by date and on ``today`` (default: today in
+    India), so a certificate that lapsed since a past needed-by date does not count.
+    """
+    requirement = overseen_requirement(session, actor, requirement_id)
+    today = today or local_today()
+    index = fresh_index(session)
+    result = index.rank(
+        requirement_query(requirement, today=today),
+        limit=min(limit, MAX_RANKED),
+        explain_top=explain_top,
+        include_excluded=include_excluded,
+        today=today,
+    )
+    ranked = [*result.ranked, *result.excluded]
+    suppliers = _suppliers(session, [item.supplier_id for item in ranked])
+    invited = dict(
+        session.execute(
+            select(Invitation.supplier_id, Invitation.status).where(
+                Invitation.requirement_id == requirement.id
+            )
+        ).all()
+    )
+    shortlisted = set(
+        session.execute(
+            select(Shortlist.supplier_id).where(Shortlist.requirement_id == requirement.id)
+        ).scalars()
+    )
+
+    def items(found: Iterable[RankedSupplier]) -> list[MatchItem]:
+        return [
+            _item(entry, suppliers[entry.supplier_id], invited, shortlisted)
+            for entry in found
+            if entry.supplier_id in suppliers
+        ]
+
+    taxonomy = index.taxonomy
+    return RequirementMatches(
+        requirement=requirement,
+        process=result.process,
+        process_name=taxonomy.process(result.process).name if result.process else None,
+        process_phrase=result.process_phrase,
+        related_processes=tuple(taxonomy.process(p).name for p in result.related_processes),
+        notes=result.notes,
+        weights=scoring.resolve_weights(requirement.match_weights),
+        candidates=result.candidates,
+        items=items(result.ranked),
+        excluded=items(result.excluded),
+    )
+
+
+def _suppliers(session: Session, ids: list[int]) -> dict[int, Supplier]:
+    """The ranked suppliers' rows, for names and places (rankable ones only)."""
+    found: dict[int, Supplier] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        for supplier in session.exec(select(Supplier).where(Supplier.id.in_(chunk), RANKABLE)):
+            found[supplier.id] = supplier
+    return found
+
+
+def _item(
+    entry: RankedSupplier, supplier: Supplier, invited: Mapping[int, str], shortlisted: set[int]
+) -> MatchItem:
+    process = entry.matched_process
+    return MatchItem(
+        supplier_id=supplier.id,
+        supplier_name=supplier.legal_name,
+        district=supplier.district,
+        state=supplier.state,
+        rank=entry.rank,
+        score=entry.score,
+        match=entry.match.value,
+        matched_process=process,
+        matched_process_name=process_label(default_taxonomy(), process) if process else None,
+        matched_phrase=entry.matched_phrase,
+        fully_qualified=entry.qualifies and entry.match == ProcessMatch.EXACT,
+        factors=entry.factors,
+        reasons=entry.reasons,
+        failures=entry.failures,
+        invitation_status=invited.get(supplier.id),
+        shortlisted=supplier.id in shortlisted,
+    )
+
+
+# -- weights ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatchWeights:
+    defaults: dict[str, float]
+    overrides: dict[str, float]
+    effective: dict[str, float]
+    # With these weights, meeting one more of the buyer's main needs (preferred
+    # certificates, full quantity, distance) still always ranks a supplier higher.
+    more_met_always_wins: bool
+    version: int
+
+
+def match_weights(session: Session, requirement_id: int, *, actor: Actor) -> MatchWeights:
+    return _weights_of(overseen_requirement(session, actor, requirement_id))
+
+
+def set_match_weights(
+    session: Session,
+    requirement_id: int,
+    *,
+    actor: Actor,
+    weights: Mapping[str, float],
+    version: int,
+) -> MatchWeights:
+    """Replace the requirement's weight overrides (``{}`` goes back to the defaults)."""
+    requirement = managed_requirement(session, actor, requirement_id)
+    overrides = check_weights(weights)
+    claim(
+        session,
+        requirement,
+        what="requirement",
+        version=version,
+        values={"match_weights": overrides or None, "updated_at": utcnow()},
+    )
+    record_transition(
+        session,
+        actor_user_id=actor.user_id,
+        entity_type="requirement",
+        entity_id=requirement.id,
+        action="match_weights_changed",
+        details={"fields": sorted(overrides)},
+    )
+    return _weights_of(requirement)
+
+
+def check_weights(weights: Mapping[str, float]) -> dict[str, float]:
+    """Weight overrides as stored, or ValidationFailed naming each bad weight."""
+    errors = {}
+    for name, value in weights.items():
+        if name not in scoring.DEFAULT_WEIGHTS:
+            errors[name] = [f"unknown weight; known: {', '.join(scoring.DEFAULT_WEIGHTS)}"]
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            errors[name] = ["must be a number"]
+        elif not 0 <= value <= MAX_WEIGHT:
+            errors[name] = [f"must be between 0 and {MAX_WEIGHT:g}"]
+    if errors:
+        raise ValidationFailed("Some weights are not valid.", errors=errors)
+    overrides = {name: float(value) for name, value in weights.items()}
+    try:
+        scoring.resolve_weights(overrides)
+    except scoring.WeightError as error:
+        raise ValidationFailed(str(error), field="weights") from None
+    return overrides
+
+
+def _weights_of(requirement: Requirement) -> MatchWeights:
+    overrides = dict(requirement.match_weights or {})
+    effective = scoring.resolve_weights(overrides)
+    return MatchWeights(
+        defaults=dict(scoring.DEFAULT_WEIGHTS),
+        overrides=overrides,
+        effective=effective,
+        more_met_always_wins=scoring.more_met_always_wins(effective),
+        version=requirement.version,
+    )
+
+
+# -- shortlist ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShortlistEntry:
+    supplier_id: int
+    supplier_name: str
+    note: str | None
+    added_by_id: int | None
+    created_at: datetime
+
+
+def shortlist(session: Session, requirement_id: int, *, actor: Actor) -> list[ShortlistEntry]:
+    requirement = overseen_requirement(session, actor, requirement_id)
+    rows = session.execute(
+        select(Shortlist, Supplier.legal_name)
+        .join(Supplier, Supplier.id == Shortlist.supplier_id)
+        .where(Shortlist.requirement_id == requirement.id)
+        .order_by(Shortlist.created_at, Shortlist.id)
+    ).all()
+    return [
+        ShortlistEntry(
+            entry.supplier_id, name, entry.note, entry.added_by_id, as_utc(entry.created_at)
+        )
+        for entry, name in rows
+    ]
+
+
+def add_to_shortlist(
+    session: Session,
+    requirement_id: int,
+    *,
+    actor: Actor,
+    supplier_id: int,
+    note: str | None = None,
+) -> tuple[Shortlist, bool]:
+    """Put a supplier on the shortlist; returns (entry, created). Adding twice is harmless."""
+    requirement = managed_requirement(session, actor, requirement_id)
+    rankable = session.scalar(select(Supplier.id).where(Supplier.id == supplier_id, RANKABLE))
+    if rankable is None:
+        raise ValidationFailed(f"No supplier with id {supplier_id}.", field="supplier_id")
+    existing = session.exec(
+        select(Shortlist).where(
+            Shortlist.requirement_id == requirement.id, Shortlist.supplier_id == supplier_id
+        )
+    ).first()
+    if existing is not None:
+        return existing, False
+    entry = Shortlist(
+        requirement_id=requirement.id, supplier_id=supplier_id, added_by_id=actor.user_id, note=note
+    )
+    session.add(entry)
+    session.flush()
+    return entry, True
+
+
+def remove_from_shortlist(
+    session: Session, requirement_id: int, supplier_id: int, *, actor: Actor
+) -> None:
+    """Take a supplier off the shortlist (one not on it is already off: nothing to do)."""
+    requirement = managed_requirement(session, actor, requirement_id)
+    session.execute(
+        sa.delete(Shortlist)
+        .where(Shortlist.requirement_id == requirement.id, Shortlist.supplier_id == supplier_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# -- why not ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WhyNot:
+    """What stands between one supplier and one requirement.
+
+    ``offers``: the supplier offers the requested process (``exact``) or a closely related
+    one (``related``), or neither (None: not a candidate at all). ``failures``: the hard
+    constraints it fails, in words; ``missing_certificates``: the required codes behind
+    the certificate failures. A candidate with no failures would be ranked.
+    """
+
+    supplier_id: int
+    offers: ProcessMatch | None
+    failures: tuple[Failure, ...]
+    missing_certificates: tuple[str, ...]
+    renewable_certificates: tuple[str, ...]
+
+    @property
+    def eligible(self) -> bool:
+        return self.offers is not None and not self.failures
+
+
+def why_not(
+    session: Session,
+    requirement: Requirement,
+    supplier_ids: Iterable[int],
+    *,
+    today: date | None = None,
+) -> dict[int, WhyNot]:
+    """For each supplier (merged ones left out): does it offer the requirement's process,
+    and which hard constraints does it fail. Access is the caller's business."""
+    today = today or local_today()
+    query = requirement_query(requirement, today=today)
+    matcher, taxonomy, catalogue = default_matcher(), default_taxonomy(), default_catalogue()
+    process = (
+        query.process_slug
+        or matcher.find_in_requirement(query.title, query.description, query.category).process
+    )
+    related = taxonomy.related(process) if process else frozenset()
+    found: dict[int, WhyNot] = {}
+    for document in supplier_documents(
+        session, today=today, supplier_ids=supplier_ids, rankable_only=False
+    ):
+        offered = {*matcher.read_for_index(document.capabilities)[0], *document.process_slugs}
+        offers = None
+        if process in offered:
+            offers = ProcessMatch.EXACT
+        elif offered & related:
+            offers = ProcessMatch.RELATED
+        failures, missing, renewable = [], [], []
+        needed_by = query.needed_by or today
+        for code in query.required_certs:
+            failure = certificate_failure(document.certificates, code, needed_by, catalogue)
+            if failure is None:
+                continue
+            failures.append(failure)
+            missing.append(code)
+            if any(
+                catalogue.satisfies(c.code, code) and c.status in RENEWABLE_STATUSES
+                for c in document.certificates
+            ):
+                renewable.append(code)
+        for failure in (
+            tolerance_failure(document.best_tolerance_mm, query.tolerance_mm),
+            capacity_failure(document.capacity_per_month, query.quantity_per_month),
+        ):
+            if failure is not None:
+                failures.append(failure)
+        found[document.id] = WhyNot(
+            document.id, offers, tuple(failures), tuple(missing), tuple(renewable)
+        )
+    return found
+
+
+def roadmap_gaps(session: Session, suppliers: list, requirements: list, today: date) -> dict:
+    """The certification roadmap's gap source (``certification.roadmap.GapSource``), from
+    the matching engine: pairs where the supplier offers the process or a related one,
+    with each certificate to obtain or renew, and tolerance or capacity shortfalls."""
+    from suppliermatch.certification.roadmap import Gap
+
+    ids = [supplier.id for supplier in suppliers]
+    found: dict[tuple[int, int], tuple] = {}
+    for requirement in requirements:
+        for supplier_id, verdict in why_not(session, requirement, ids, today=today).items():
+            if verdict.offers is None:
+                continue
+            gaps = [
+                Gap(
+                    "certificate",
+                    code,
+                    "renew" if code in verdict.renewable_certificates else "obtain",
+                )
+                for code in verdict.missing_certificates
+            ]
+            gaps.extend(
+                Gap(failure.constraint.value, failure.message, "improve")
+                for failure in verdict.failures
+                if failure.constraint != Constraint.CERTIFICATE
+            )
+            found[(supplier_id, requirement.id)] = tuple(gaps)
+    return found

@@ -1,0 +1,157 @@
+"""The ranked-suppliers page of a requirement: reasons, shortlist, invite, weights.
+
+The anchor's users act on it; the cluster's coordinator sees the same page read-only.
+Thin: every rule is in ``matching.service`` (and invitations in the requirements feature).
+"""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from suppliermatch.access import ActorKind, current_actor, require
+from suppliermatch.errors import DomainError, ValidationFailed
+from suppliermatch.extensions import db
+from suppliermatch.forms import domain_errors
+from suppliermatch.matching import scoring, service
+from suppliermatch.requirements import invitations
+from suppliermatch.requirements.visibility import can_manage
+
+bp = Blueprint("matching", __name__)
+PER_PAGE = 25
+MAX_PAGE = service.MAX_RANKED // PER_PAGE + 1
+# Suppliers left out for a hard constraint, shown under the ranking.
+EXCLUDED_SHOWN = 25
+OVERSEERS = (ActorKind.ANCHOR, ActorKind.COORDINATOR)
+BADGES = {
+    "exact": ("good", "Fully qualified"),
+    "related": ("warn", "Related process"),
+    "text": ("warn", "Text match"),
+    "weak": ("bad", "Same category only"),
+}
+
+
+@bp.route("/requirements/<int:requirement_id>/matches", methods=["GET"])
+@require(*OVERSEERS)
+def requirement_matches(requirement_id):
+    return _render(requirement_id)
+
+
+def _render(requirement_id, *, errors=None, status=200):
+    actor = current_actor()
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    found = service.rank_requirement(
+        db.session,
+        requirement_id,
+        actor=actor,
+        limit=service.MAX_RANKED,
+        explain_top=min(page * PER_PAGE, service.MAX_RANKED),
+        include_excluded=True,
+    )
+    start = (page - 1) * PER_PAGE
+    weights = service.match_weights(db.session, requirement_id, actor=actor)
+    page_html = render_template(
+        "matching/requirement_matches.html",
+        found=found,
+        r=found.requirement,
+        items=found.items[start : start + PER_PAGE],
+        excluded=found.excluded[:EXCLUDED_SHOWN],
+        page=page,
+        has_next=start + PER_PAGE < len(found.items),
+        can_manage=can_manage(actor, found.requirement),
+        can_invite=found.requirement.status in invitations.INVITABLE_STATES,
+        weights=weights,
+        weight_names=list(scoring.DEFAULT_WEIGHTS),
+        badges=BADGES,
+        errors=errors or {},
+    )
+    return page_html, status
+
+
+def _back(requirement_id):
+    page = request.form.get("page", type=int)
+    return redirect(
+        url_for("matching.requirement_matches", requirement_id=requirement_id, page=page or None)
+    )
+
+
+def _attempt(requirement_id, change, done: str):
+    """Run a change; commit and go back to the page, or show the page with the error."""
+    try:
+        change()
+    except DomainError as error:
+        db.session.rollback()
+        if error.status_code in (403, 404):
+            raise
+        return _render(requirement_id, errors=domain_errors(error), status=error.status_code)
+    db.session.commit()
+    flash(done)
+    return _back(requirement_id)
+
+
+def _supplier_id() -> int:
+    supplier_id = request.form.get("supplier_id", type=int)
+    if supplier_id is None:
+        raise ValidationFailed("Choose a supplier.", field="supplier_id")
+    return supplier_id
+
+
+@bp.route("/requirements/<int:requirement_id>/matches/shortlist", methods=["POST"])
+@require(ActorKind.ANCHOR)
+def shortlist_add(requirement_id):
+    def change():
+        service.add_to_shortlist(
+            db.session, requirement_id, actor=current_actor(), supplier_id=_supplier_id()
+        )
+
+    return _attempt(requirement_id, change, "Added to the shortlist.")
+
+
+@bp.route(
+    "/requirements/<int:requirement_id>/matches/shortlist/<int:supplier_id>/remove",
+    methods=["POST"],
+)
+@require(ActorKind.ANCHOR)
+def shortlist_remove(requirement_id, supplier_id):
+    def change():
+        service.remove_from_shortlist(
+            db.session, requirement_id, supplier_id, actor=current_actor()
+        )
+
+    return _attempt(requirement_id, change, "Taken off the shortlist.")
+
+
+@bp.route("/requirements/<int:requirement_id>/matches/invite", methods=["POST"])
+@require(ActorKind.ANCHOR)
+def invite(requirement_id):
+    def change():
+        invitations.invite_suppliers(
+            db.session,
+            actor=current_actor(),
+            requirement_id=requirement_id,
+            supplier_ids=[_supplier_id()],
+        )
+
+    return _attempt(requirement_id, change, "Invitation sent.")
+
+
+@bp.route("/requirements/<int:requirement_id>/matches/weights", methods=["POST"])
+@require(ActorKind.ANCHOR)
+def weights(requirement_id):
+    def change():
+        version = request.form.get("version", type=int)
+        if version is None:
+            raise ValidationFailed("Reload the page and try again.", field="version")
+        values = {}
+        for name in scoring.DEFAULT_WEIGHTS:
+            text = request.form.get(name, "").strip()
+            if not text:
+                continue
+            try:
+                value = float(text)
+            except ValueError:
+                raise ValidationFailed(f"{text[:20]!r} is not a number.", field=name) from None
+            if value != scoring.DEFAULT_WEIGHTS[name]:
+                values[name] = value
+        service.set_match_weights(
+            db.session, requirement_id, actor=current_actor(), weights=values, version=version
+        )
+
+    return _attempt(requirement_id, change, "Weights saved; the ranking below uses them.")
