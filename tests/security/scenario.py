@@ -50,8 +50,10 @@ ROLES = (
 )
 SIGNED_IN_ROLES = ROLES[1:]
 
-# A's unit price on every quote line: no competing supplier may ever read it.
+# A's unit price on every quote line once bidding has ended: no competitor may ever read it.
 SENTINEL_PRICE_INR = 987654.32
+# A's unit price on the requirement still open for quotes: sealed, so only A may read it.
+SEALED_PRICE_INR = 876543.21
 # Anchor X's budget ceiling on every requirement: only X and its coordinator may read it.
 SENTINEL_BUDGET = SENTINEL_BUDGET_INR
 
@@ -79,8 +81,17 @@ class Scenario:
         return self.users[role]
 
 
-def build_scenario(session: Session) -> Scenario:
-    """Build the whole world and commit it (the test's transaction still rolls it back)."""
+# What a competing supplier quotes: an ordinary price, nothing like the sentinel.
+RIVAL_PRICE_INR = 1180.0
+
+
+def build_scenario(session: Session, *, rivals_quote: bool = False) -> Scenario:
+    """Build the whole world and commit it (the test's transaction still rolls it back).
+
+    With ``rivals_quote``, MSME B (cluster 2) and MSME C (cluster 1) are invited to each of
+    anchor X's requirements that A quotes on, and quote too: the sentinel tests' setting.
+    Without it MSME B has nothing to do with anchor X, as the authorisation table expects.
+    """
     cluster_1 = factories.make_cluster(session, slug=factories.unique("east"))
     cluster_2 = factories.make_cluster(session, slug=factories.unique("west"))
     users = {
@@ -130,7 +141,7 @@ def build_scenario(session: Session) -> Scenario:
     )
     _profile_details(session, scenario)
     _certificates(session, scenario)
-    _requirements(session, scenario)
+    _requirements(session, scenario, rivals_quote=rivals_quote)
     _cluster_office_work(session, scenario)
     for role, user in users.items():
         _, scenario.tokens[role] = accounts.issue_api_token(session, user, f"{role} tests")
@@ -253,23 +264,33 @@ def end_bidding(session: Session, requirement: Requirement) -> None:
     session.flush()
 
 
-def _requirements(session: Session, scenario: Scenario) -> None:
+def _requirements(session: Session, scenario: Scenario, *, rivals_quote: bool) -> None:
     users, ids = scenario.users, scenario.ids
     anchor_x = users["anchor_x"]
     a, c = scenario.supplier_a.id, scenario.supplier_c.id
 
+    def rivals(requirement: Requirement) -> None:
+        if not rivals_quote:
+            return
+        _invite(session, anchor_x, requirement, scenario.supplier_b.id)
+        for rival in ("msme_b", "msme_c"):
+            _quote(session, users[rival], requirement, RIVAL_PRICE_INR)
+
     draft = _requirement(session, anchor_x, "X draft: graphite fixtures", publish=False)
     open_quoted = _requirement(session, anchor_x, "X open: NiCuNi plating of arc segments")
     _invite(session, anchor_x, open_quoted, a, c)
-    _quote(session, users["msme_a"], open_quoted, SENTINEL_PRICE_INR)
+    _quote(session, users["msme_a"], open_quoted, SEALED_PRICE_INR)
+    rivals(open_quoted)
     open_invited = _requirement(session, anchor_x, "X invitation: salt-spray testing")
     _invite(session, anchor_x, open_invited, a)
     ended = _requirement(session, anchor_x, "X ended: wire EDM of pole pieces")
     _invite(session, anchor_x, ended, a, c)
     _quote(session, users["msme_a"], ended, SENTINEL_PRICE_INR)
+    rivals(ended)
     awarded = _requirement(session, anchor_x, "X awarded: hydrogen decrepitation furnace")
     _invite(session, anchor_x, awarded, a, c)
     _quote(session, users["msme_a"], awarded, SENTINEL_PRICE_INR)
+    rivals(awarded)
     end_bidding(session, ended)
     end_bidding(session, awarded)
     awards.award(
@@ -281,7 +302,11 @@ def _requirements(session: Session, scenario: Scenario) -> None:
     award_id = session.exec(select(Award.id).where(Award.requirement_id == awarded.id)).one()
 
     theirs = _requirement(
-        session, users["anchor_y"], "Y open: jet milling of alloy flakes", budget_max_inr=None
+        session,
+        users["anchor_y"],
+        "Y open: jet milling of alloy flakes",
+        budget_min_inr=None,
+        budget_max_inr=None,
     )
     _invite(session, users["anchor_y"], theirs, scenario.supplier_b.id)
     ids.update(

@@ -1,0 +1,200 @@
+"""A sentinel quote price and a sentinel budget reach only those entitled to them.
+
+MSME A quotes the sentinel unit price on every requirement of anchor X (open, bidding
+ended, awarded); every requirement of X carries the sentinel budget. MSME B (another
+cluster) and MSME C (A's own cluster) are invited to the same requirements and quote too.
+Every GET route of the app, with every object of the scenario in its URL, is requested as
+each role and the body scanned for the sentinels in the ways a page, a file or JSON could
+write them, and for the line and quote totals they make.
+
+Who may see what (docs/DOMAIN): a quote's prices are for its supplier, the buyer (once
+bidding has ended) and admins, never a competitor, another anchor or a coordinator; a
+budget is for the anchor's own users, its cluster coordinator and admins, never a supplier.
+"""
+
+import itertools
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from suppliermatch.extensions import db
+from suppliermatch.requirements.service import line_items
+from tests.security.clients import signed_in_client, undone_afterwards
+from tests.security.inventory import PUBLIC, ROUTES
+from tests.security.scenario import (
+    SEALED_PRICE_INR,
+    SENTINEL_BUDGET,
+    SENTINEL_PRICE_INR,
+    build_scenario,
+)
+
+# The roles that may read A's prices once bidding has ended, and those that may read X's
+# budget. While bidding is open, A's prices are A's alone.
+MAY_SEE_PRICE = {"msme_a", "anchor_x", "admin"}
+MAY_SEE_BUDGET = {"anchor_x", "coordinator_1", "admin"}
+SCANNED_ROLES = (
+    "anonymous",
+    "msme_a",
+    "msme_b",
+    "msme_c",
+    "anchor_x",
+    "anchor_y",
+    "coordinator_1",
+    "coordinator_2",
+    "admin",
+)
+# Endpoints whose parameters are file names, not objects: nothing of the scenario there.
+NOT_WALKED = {"static", "home.swagger_assets"}
+
+
+def spellings(amount: float) -> set[str]:
+    """How a page, a CSV file or JSON could write the amount.
+
+    Plain, Western and Indian digit grouping, with and without paise, in paise as an
+    integer, and in crore and lakh with two decimals (as people write them).
+    """
+    whole, _, paise = f"{amount:.2f}".partition(".")
+    western = f"{int(whole):,}"
+    head, tail = whole[:-3], whole[-3:]
+    indian = ",".join([*re.findall(r"\d{1,2}(?=(?:\d{2})*$)", head), tail]) if head else tail
+    forms = {f"{whole}.{paise}", f"{western}.{paise}", f"{indian}.{paise}", repr(amount)}
+    if paise == "00":
+        forms |= {whole, western, indian}
+    else:
+        forms.add(f"{whole}{paise}")  # paise as an integer
+    if amount >= 10**5:
+        forms |= {f"{amount / 10**7:.2f} crore", f"{amount / 10**7:.2f} cr"}
+        forms |= {f"{amount / 10**5:.2f} lakh", f"{amount / 10**5:.2f} L"}
+    return {form for form in forms if len(form) >= 6}
+
+
+def price_sentinels(price: float, requirement_id: int) -> set[str]:
+    """The unit price, and the line and quote totals it makes on the requirement."""
+    totals = [round(price * item.quantity, 2) for item in line_items(db.session, requirement_id)]
+    amounts = {price, *totals, round(sum(totals), 2)}
+    return set().union(*(spellings(amount) for amount in amounts))
+
+
+def budget_sentinels() -> set[str]:
+    return spellings(SENTINEL_BUDGET) | spellings(SENTINEL_BUDGET - 250_000)
+
+
+def candidate_values(scenario) -> dict[str, list[int]]:
+    """For each URL parameter, the scenario's objects it can name."""
+    ids = scenario.ids
+    return {
+        "requirement_id": [ids[k] for k in ("rfq_open", "rfq_ended", "rfq_awarded", "rfq_draft")],
+        "award_id": [ids["award"]],
+        "supplier_id": [ids["supplier_a"], ids["supplier_b"], ids["supplier_c"]],
+        "certificate_id": [ids["certificate_a"], ids["plan_a"], ids["certificate_b"]],
+        "evidence_id": [ids["evidence_a"], ids["evidence_b"]],
+        "child_id": [ids["capability_a"], ids["equipment_a"]],
+        "cluster_id": [ids["cluster_1"], ids["cluster_2"]],
+        "import_id": [ids["import_1"]],
+        "candidate_id": [ids["duplicate_1"]],
+        "notification_id": [ids["notification_a"]],
+        "token_id": [ids["token_a"]],
+        "name": dashboard_tables(),
+    }
+
+
+def dashboard_tables() -> list[str]:
+    """The cluster dashboard's CSV downloads, /dashboard/<name>.csv."""
+    try:
+        from suppliermatch.reports.exports import DASHBOARD_TABLES
+    except ImportError:  # the reports feature is not there: neither is the route
+        return []
+    return sorted(DASHBOARD_TABLES)
+
+
+def every_get_url(app, scenario) -> Iterator[str]:
+    """Each GET route with each object it can name, plus the table's own GET requests."""
+    values = candidate_values(scenario)
+    seen = set()
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint in NOT_WALKED:
+            continue
+        names = sorted(rule.arguments)
+        if any(name not in values for name in names):
+            raise AssertionError(f"no scenario objects for {rule.rule}: add them above")
+        for combination in itertools.product(*(values[name] for name in names)):
+            url = rule.rule
+            for name, value in zip(names, combination, strict=True):
+                url = re.sub(rf"<(?:\w+:)?{name}>", str(value), url)
+            seen.add(url)
+    for route in ROUTES:
+        if route.method == "GET":
+            seen.add(route.path.format(**scenario.ids))
+    for path in PUBLIC.values():
+        if path is not None and not path.startswith(("/static", "/api/docs/assets")):
+            seen.add(path.format(**scenario.ids))
+    for status in ("published", "closed", "awarded"):
+        seen.add(f"/api/requirements?status={status}&per_page=100")
+    return iter(sorted(seen))
+
+
+@pytest.fixture
+def contested(session):
+    return build_scenario(session, rivals_quote=True)
+
+
+def _leaks(text: str, sentinels: set[str]) -> list[str]:
+    return sorted(sentinel for sentinel in sentinels if sentinel in text)
+
+
+def _scan(app, scenario, role: str, sentinels: set[str]) -> tuple[list[str], int]:
+    client = app.test_client() if role == "anonymous" else signed_in_client(app, scenario, role)
+    leaks, scanned = [], 0
+    for url in every_get_url(app, scenario):
+        with undone_afterwards():
+            response = client.get(url)
+            text = response.get_data().decode(errors="replace")
+            response.close()
+        scanned += 1
+        found = _leaks(text, sentinels)
+        if found:
+            leaks.append(f"{url} (HTTP {response.status_code}): {found}")
+    return leaks, scanned
+
+
+@pytest.mark.parametrize("role", SCANNED_ROLES)
+def test_no_response_shows_a_role_the_prices_or_budget_it_may_not_see(app, contested, role):
+    ids = contested.ids
+    forbidden = set()
+    if role != "msme_a":
+        forbidden |= price_sentinels(SEALED_PRICE_INR, ids["rfq_open"])
+    if role not in MAY_SEE_PRICE:
+        forbidden |= price_sentinels(SENTINEL_PRICE_INR, ids["rfq_ended"])
+        forbidden |= price_sentinels(SENTINEL_PRICE_INR, ids["rfq_awarded"])
+    if role not in MAY_SEE_BUDGET:
+        forbidden |= budget_sentinels()
+    leaks, scanned = _scan(app, contested, role, forbidden)
+    assert scanned > 100
+    assert leaks == []
+
+
+def test_the_sentinels_are_found_where_they_belong(app, contested):
+    """The scan would see them: the buyer's comparison, in page, CSV and JSON, and its
+    requirement page show the price and budget in the spellings looked for."""
+    ids = contested.ids
+    price = price_sentinels(SENTINEL_PRICE_INR, ids["rfq_ended"])
+    budget = budget_sentinels()
+    buyer = signed_in_client(app, contested, "anchor_x")
+    for url in (
+        f"/requirements/{ids['rfq_ended']}/comparison",
+        f"/requirements/{ids['rfq_ended']}/comparison.csv",
+        f"/api/requirements/{ids['rfq_ended']}/quotes",
+    ):
+        assert _leaks(buyer.get(url).get_data(as_text=True), price), url
+    for url in (f"/requirements/{ids['rfq_open']}", f"/api/requirements/{ids['rfq_open']}"):
+        assert _leaks(buyer.get(url).get_data(as_text=True), budget), url
+    own = signed_in_client(app, contested, "msme_a").get(
+        f"/api/requirements/{ids['rfq_open']}/quotes/mine"
+    )
+    assert _leaks(own.get_data(as_text=True), price_sentinels(SEALED_PRICE_INR, ids["rfq_open"]))
+
+
+def test_the_spellings_cover_indian_and_western_grouping():
+    assert {"987654.32", "987,654.32", "9,87,654.32", "98765432"} <= spellings(987654.32)
+    assert {"86420975", "86,420,975", "8,64,20,975", "8.64 crore"} <= spellings(86420975)
