@@ -28,7 +28,7 @@ COLOURS = {
     "funnel": "#b9d3ef",
 }
 WIDTH = 480
-FONT = 14
+FONT = 16
 # A funnel sits in a narrow column: drawn narrower, so that its text comes out larger.
 FUNNEL_WIDTH = 300
 FUNNEL_FONT = 15

@@ -190,13 +190,17 @@ def match_report_page(requirement_id):
 @require(ActorKind.ANCHOR, ActorKind.COORDINATOR)
 def match_report_print(requirement_id):
     report = match_report.build_report(db.session, current_actor(), requirement_id)
-    return render_template("reports/match_report_print.html", report=report)
+    db.session.commit()  # opening quote totals is recorded in the security log
+    return render_template(
+        "reports/match_report_print.html", report=report, score_chart=score_chart(report)
+    )
 
 
 @bp.route("/requirements/<int:requirement_id>/report.csv", methods=["GET"])
 @require(ActorKind.ANCHOR, ActorKind.COORDINATOR)
 def match_report_csv(requirement_id):
     report = match_report.build_report(db.session, current_actor(), requirement_id)
+    db.session.commit()  # opening quote totals is recorded in the security log
     header, rows = match_report.report_rows(report)
     filename = f"match-report-requirement-{requirement_id}.csv"
     return csv_download(exports.to_csv(header, rows), filename)
@@ -222,11 +226,31 @@ def add_note(requirement_id):
     return _render_report(requirement_id, errors=errors, form=request.form, status=422)
 
 
+SCORE_CHART_SHOWN = 10
+
+
+def score_chart(report) -> Markup:
+    """The top of the ranking at a glance: each supplier's score and where it stands."""
+    bars = [
+        charts.Bar(
+            f"{line.rank}. {line.name}",
+            line.score,
+            f"{line.score:.2f} · {line.stage}",
+            "good" if line.qualifies else "warn",
+        )
+        for line in report.ranked[:SCORE_CHART_SHOWN]
+    ]
+    return charts.bar_chart(bars, title="Scores of the top-ranked suppliers", max_value=1.0)
+
+
 def _render_report(requirement_id, *, errors=None, form=None, status=200):
     report = match_report.build_report(db.session, current_actor(), requirement_id)
+    if status == 200:
+        db.session.commit()  # opening quote totals is recorded in the security log
     page = render_template(
         "reports/match_report.html",
         report=report,
+        score_chart=score_chart(report),
         errors=errors or {},
         form=form or {},
         recommendations=notes.RECOMMENDATION_LABELS,
