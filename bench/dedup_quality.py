@@ -1,6 +1,6 @@
 """How well duplicate detection finds the enterprises registered twice in a benchmark set.
 
-    .venv/bin/python bench/dedup_quality.py --data /work/shared/bench/matching
+    .venv/bin/python bench/dedup_quality.py --data ../shared/bench/matching
 
 Reads ``suppliers.csv`` and ``duplicates.csv`` (supplier_ref, duplicate_of_ref, group)
 from the folder; every two suppliers in one group are a true pair. Pairs the detector

@@ -21,10 +21,11 @@ from pathlib import Path
 from suppliermatch.matching.csv_adapter import read_folder
 from suppliermatch.matching.index import MatchIndex
 from suppliermatch.matching.metrics import evaluate, fails_hard_constraint
+from suppliermatch.paths import MATCHING_BENCH_DIR
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.reference.taxonomy import default_taxonomy, load_taxonomy
 
-DEFAULT_DATA = Path("/work/shared/bench/matching")
+DEFAULT_DATA = MATCHING_BENCH_DIR
 TOP_WRITTEN = 100
 
 

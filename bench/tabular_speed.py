@@ -1,6 +1,6 @@
 """How long reading a large supplier upload takes, as CSV and as an Excel workbook.
 
-    .venv/bin/python bench/tabular_speed.py --rows 100000 --data /work/shared/bench/matching
+    .venv/bin/python bench/tabular_speed.py --rows 100000 --data ../shared/bench/matching
 
 Repeats the benchmark suppliers to the requested number of rows, writes them once as
 CSV and once as .xlsx laid out the way Excel saves it (text in a shared-strings

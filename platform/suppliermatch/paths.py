@@ -11,3 +11,7 @@ TEMPLATES_DIR = REPO_ROOT / "templates"
 MIGRATIONS_DIR = REPO_ROOT / "migrations"
 SEEDS_DIR = Path(os.environ.get("SUPPLIERMATCH_SEEDS_DIR", REPO_ROOT / "seeds"))
 DEFAULT_INSTANCE_DIR = REPO_ROOT / "instance"
+# The graded matching benchmark lives beside the repository, in ../shared (CI lays it there).
+MATCHING_BENCH_DIR = Path(
+    os.environ.get("SUPPLIERMATCH_BENCH_DIR", REPO_ROOT.parent / "shared" / "bench" / "matching")
+)

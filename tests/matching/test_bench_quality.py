@@ -1,15 +1,14 @@
 """The development benchmark, end to end: the product's targets on the graded set."""
 
-from pathlib import Path
-
 import pytest
 
 from suppliermatch.matching.csv_adapter import read_folder
 from suppliermatch.matching.index import MatchIndex
 from suppliermatch.matching.metrics import evaluate, fails_hard_constraint
+from suppliermatch.paths import MATCHING_BENCH_DIR
 from suppliermatch.reference.certificates import default_catalogue
 
-BENCH = Path("/work/shared/bench/matching")
+BENCH = MATCHING_BENCH_DIR
 
 pytestmark = pytest.mark.skipif(not BENCH.exists(), reason="benchmark data not on this machine")
 

@@ -1,13 +1,13 @@
 """Importing requirements in the benchmark's requirements.csv layout."""
 
 import io
-from pathlib import Path
 
 import pytest
 from sqlmodel import func, select
 
 from suppliermatch.accounts.models import Organisation
 from suppliermatch.errors import ValidationFailed
+from suppliermatch.paths import MATCHING_BENCH_DIR
 from suppliermatch.requirements.importer import (
     CSV_COLUMNS,
     import_requirements,
@@ -15,7 +15,7 @@ from suppliermatch.requirements.importer import (
 )
 from suppliermatch.requirements.models import Requirement, RequirementLineItem
 
-BENCH_REQUIREMENTS = Path("/work/shared/bench/matching/requirements.csv")
+BENCH_REQUIREMENTS = MATCHING_BENCH_DIR / "requirements.csv"
 HEADER = ",".join(CSV_COLUMNS)
 GOOD_ROWS = [
     "T001,Vindhya Magnets,graphite boats for sintering,We need boats,furnace_parts,"

@@ -4,7 +4,6 @@ never half-land; importing again changes nothing; bad files are refused by name.
 import csv
 import io
 from datetime import date
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,11 +12,12 @@ from openpyxl import Workbook
 from sqlmodel import func, select
 
 from suppliermatch.certification.models import SupplierCertificate
+from suppliermatch.paths import MATCHING_BENCH_DIR
 from suppliermatch.suppliers.models import Capability, Supplier, SupplierImport
 from tests import factories
 from tests.suppliers.conftest import ODISHA_GSTIN, ODISHA_UDYAM
 
-BENCH_SUPPLIERS = Path("/work/shared/bench/matching/suppliers.csv")
+BENCH_SUPPLIERS = MATCHING_BENCH_DIR / "suppliers.csv"
 HEADER = (
     "supplier_ref,name,gstin,udyam,state,district,pincode,lat,lon,categories,capabilities,"
     "certifications,capacity_per_month,best_tolerance_mm,employees,email,phone"
