@@ -4,9 +4,10 @@ The database URL comes from ``flask db`` (the app's DATABASE_URL) through the Al
 config; tests pass a live connection in ``config.attributes["connection"]``.
 """
 
-import suppliermatch.database  # noqa: F401  (SQLite pragmas and BEGIN handling)
 from alembic import context
 from sqlalchemy import create_engine, pool
+
+import suppliermatch.database  # noqa: F401  (SQLite pragmas and BEGIN handling)
 from suppliermatch.tables import metadata
 
 config = context.config
