@@ -3,6 +3,7 @@
 import itertools
 
 from sqlmodel import Session
+
 from suppliermatch.accounts import service as accounts
 from suppliermatch.accounts.models import Cluster, Organisation, OrganisationKind, User
 

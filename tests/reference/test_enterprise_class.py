@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+
 from suppliermatch.reference.enterprise_class import (
     CRORE,
     LAKH,

@@ -1,6 +1,7 @@
 """PIN code centroids from India Post's directory: offline, cached, attributed."""
 
 import pytest
+
 from suppliermatch.reference import geo
 from suppliermatch.reference.identifiers import IdentifierError
 

@@ -5,6 +5,7 @@ import contextlib
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from suppliermatch.reference.identifiers import (
     GST_STATE_CODES,
     GSTIN_ALPHABET,

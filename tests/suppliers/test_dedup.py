@@ -1,6 +1,7 @@
 """Duplicate enterprises are found with evidence a coordinator can check; namesakes are not."""
 
 import pytest
+
 from suppliermatch.suppliers.dedup import (
     LIKELY_DUPLICATE_SCORE,
     MAX_RECORDS_SHARING_CONTACT,

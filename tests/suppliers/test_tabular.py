@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 
 import pytest
 from openpyxl import Workbook
+
 from suppliermatch.suppliers.tabular import TableError, normalise_header, read_rows
 
 LIMIT = 1_000_000
