@@ -189,3 +189,25 @@ def test_scorecards_are_read_again_after_their_refresh_interval(session, world):
     session.commit()
     index = cache.fresh_index(session)
     assert 0 <= index.scorecard[index.row_of(plater)] < 0.5  # invited, never quoted
+
+
+def test_a_large_first_build_runs_in_the_background_and_asks_clients_to_retry(two_workers):
+    writer, reader = two_workers
+    with writer.app_context():
+        cluster = factories.make_cluster(db.session, slug="hosur")
+        cast = {
+            "cluster_1": cluster,
+            "anchor_x": factories.make_user(db.session, kind="anchor", cluster=cluster),
+        }
+        requirement_id = factories.make_matching_scene(db.session, cast)["requirement"].id
+    with reader.app_context():
+        cache = cache_for(db.session)
+        cache.inline_build_limit = 0  # as if the database held a million suppliers
+    buyer = signed_in(reader, cast["anchor_x"])
+
+    starting = buyer.get(f"/api/requirements/{requirement_id}/matches")
+    assert starting.status_code == 503
+    assert starting.headers["Retry-After"] and "starting up" in starting.get_json()["message"]
+    assert cache.wait_for_build(timeout=60)
+    ranked, _ = ranking(buyer, requirement_id)
+    assert list(ranked) == ["Kaveri Platers Pvt Ltd", "Deccan Zinc Coaters"]

@@ -228,3 +228,51 @@ def test_weights_are_checked_by_name_and_range_and_saved_against_the_version(ses
             weights={},
             version=saved.version,
         )
+
+
+def test_remembered_readiness_levels_equal_a_fresh_assessment():
+    """The loader remembers readiness by code, state, rejection and validity on the day;
+    records alike in those but not in dates or ids must get the same level from assess."""
+    import random
+    from types import SimpleNamespace
+
+    from suppliermatch.certification.readiness import assess
+    from suppliermatch.matching import loader
+    from suppliermatch.reference.certificates import default_catalogue
+
+    rng = random.Random(5)
+    today = local_today()
+    codes = default_catalogue().codes
+    states = ("planned", "in_preparation", "applied", "audit_scheduled", "certified")
+    states += ("expired", "suspended", "withdrawn")
+    categories = ("coatings", "testing", "cnc_machining", "recycling", "packaging")
+
+    def records(first_id: int, shift: int) -> list:
+        made = []
+        for number in range(rng.randint(1, 6)):
+            valid = rng.choice((-200, -1, 0, 30, 900))
+            made.append(
+                SimpleNamespace(
+                    id=first_id + number,
+                    renews_id=None,
+                    code=rng.choice(codes),
+                    state=rng.choice(states),
+                    verification=rng.choice(("unverified", "verified", "rejected")),
+                    expires_on=today + timedelta(days=valid + (shift if valid >= 0 else -shift)),
+                    issued_on=None,
+                    target_on=None,
+                    audit_on=None,
+                )
+            )
+        return made
+
+    for case in range(300):
+        profile = SimpleNamespace(id=case, categories=rng.sample(categories, k=rng.randint(0, 2)))
+        state = rng.getstate()
+        first = records(1000 * case, shift=0)
+        rng.setstate(state)
+        alike = records(1000 * case + 500, shift=7)  # other ids and dates, same facts
+        remembered = loader.readiness_level(profile, [], first, today)
+        assert loader.readiness_level(profile, [], alike, today) == remembered
+        fresh = assess(case, set(profile.categories), alike, today=today).level
+        assert remembered == pytest.approx(fresh)

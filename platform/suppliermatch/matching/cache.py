@@ -31,14 +31,15 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import sqlalchemy as sa
 from sqlmodel import Session
+from werkzeug.exceptions import ServiceUnavailable
 
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.service import local_today
+from suppliermatch.database import READ_ONLY_BEGIN
 from suppliermatch.matching.index import MatchIndex
-from suppliermatch.matching.loader import scorecard_levels, supplier_documents
+from suppliermatch.matching.loader import RANKABLE, scorecard_levels, supplier_documents
 from suppliermatch.models_base import utcnow
 from suppliermatch.reference.taxonomy import Taxonomy, default_taxonomy
-from suppliermatch.requirements.lifecycle import as_utc
 from suppliermatch.suppliers.models import Supplier
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,15 @@ log = logging.getLogger(__name__)
 # the clock difference between machines.
 FRESHNESS_WINDOW = timedelta(minutes=10)
 SCORECARD_REFRESH = timedelta(minutes=10)
+# Up to this many suppliers the first build happens in the ranking request itself (about
+# ten seconds); above it, in a background thread, so that no request waits minutes for a
+# million suppliers to be read (and no worker is killed for it).
+INLINE_BUILD_LIMIT = 50_000
+
+
+class IndexNotReady(ServiceUnavailable):
+    """The process's index is still being built: 503 with Retry-After (the app's error
+    handler adds it), and the client tries again."""
 
 
 class MatchingCache:
@@ -61,30 +71,63 @@ class MatchingCache:
         scorecard_refresh: timedelta = SCORECARD_REFRESH,
         clock: Callable[[], datetime] = utcnow,
         today: Callable[[], date] = local_today,
+        inline_build_limit: int = INLINE_BUILD_LIMIT,
     ) -> None:
         self.taxonomy_provider = taxonomy_provider
         self.window = window
         self.scorecard_refresh = scorecard_refresh
         self.clock = clock
         self.today = today
+        self.inline_build_limit = inline_build_limit
         self.index: MatchIndex | None = None
         self.builds = 0
         self._lock = threading.Lock()
         self._since: datetime | None = None
-        # (table, row id) -> (supplier id, updated_at, version) of rows in the window.
+        # (table, row id) -> (supplier id, updated_at, version) of the rows in the window.
         self._seen: dict[tuple[str, int], tuple] = {}
         self._scorecards_read_at: datetime | None = None
+        self._builder: threading.Thread | None = None
 
     def fresh_index(self, session: Session) -> MatchIndex:
-        """The index with every change committed before this call applied."""
+        """The index with every change committed before this call applied.
+
+        A first build (or a rebuild for a new taxonomy) of more than
+        ``inline_build_limit`` suppliers runs in a background thread: until it is done
+        the previous index keeps serving, or, when there is none, ``IndexNotReady``.
+        """
         with self._lock:
             taxonomy = self.taxonomy_provider()
-            if self.index is None or self.index.taxonomy.version != taxonomy.version:
-                self._build(session, taxonomy)
-            else:
-                self._apply_changes(session)
-                self._refresh_scorecards(session)
+            current = self.index is not None and self.index.taxonomy.version == taxonomy.version
+            if not current and not self.building:
+                if self._builds_inline(session):
+                    self._install(self._build(session, taxonomy))
+                    return self.index
+                self._builder = threading.Thread(
+                    target=self._build_in_background,
+                    args=(session.get_bind().engine, taxonomy),
+                    name="matching-index-build",
+                    daemon=True,
+                )
+                self._builder.start()
+            if self.index is None:
+                raise IndexNotReady(
+                    description="Supplier matching is starting up (reading every supplier "
+                    "once); try again in a minute."
+                )
+            self._apply_changes(session)
+            self._refresh_scorecards(session)
             return self.index
+
+    @property
+    def building(self) -> bool:
+        return self._builder is not None and self._builder.is_alive()
+
+    def wait_for_build(self, timeout: float | None = None) -> bool:
+        """Wait for a background build; True when none is running any more."""
+        builder = self._builder
+        if builder is not None:
+            builder.join(timeout)
+        return not self.building
 
     def forget(self) -> None:
         """Drop the index: the next ranking builds it again."""
@@ -94,32 +137,51 @@ class MatchingCache:
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _build(self, session: Session, taxonomy: Taxonomy) -> None:
+    def _builds_inline(self, session: Session) -> bool:
+        if isinstance(session.get_bind(), sa.Connection):
+            return True  # a connection is not shared with another thread (tests use one)
+        rankable = session.scalar(sa.select(sa.func.count()).select_from(Supplier).where(RANKABLE))
+        return rankable <= self.inline_build_limit
+
+    def _build(self, session: Session, taxonomy: Taxonomy) -> tuple:
         started = self.clock()
         began = time.perf_counter()
         # The recent stamps first: a change landing during the long read below is then
         # either in what is read, or seen with a new stamp by the next look.
         since = started - self.window
-        self._seen = self._changes(session, since)
+        seen = self._changes(session, since)
         index = MatchIndex.build(supplier_documents(session, today=self.today()), taxonomy=taxonomy)
-        self.index, self._since, self._scorecards_read_at = index, since, started
-        self.builds += 1
         log.info(
             "matching index built: %d suppliers in %.1f s (taxonomy version %s)",
             len(index),
             time.perf_counter() - began,
             taxonomy.version,
         )
+        return index, since, seen, started
+
+    def _install(self, built: tuple) -> None:
+        self.index, self._since, self._seen, self._scorecards_read_at = built
+        self.builds += 1
+
+    def _build_in_background(self, engine: sa.Engine, taxonomy: Taxonomy) -> None:
+        try:
+            with Session(engine, expire_on_commit=False) as session:
+                session.connection(execution_options=READ_ONLY_BEGIN)
+                built = self._build(session, taxonomy)
+        except Exception:
+            log.exception("matching index build failed; the next ranking tries again")
+            return
+        with self._lock:
+            self._install(built)
 
     def _apply_changes(self, session: Session) -> None:
         started = self.clock()
         found = self._changes(session, self._since)
         changed = {mark[0] for key, mark in found.items() if self._seen.get(key) != mark}
-        since = started - self.window
-        self._seen = {
-            key: mark for key, mark in {**self._seen, **found}.items() if as_utc(mark[1]) >= since
-        }
-        self._since = since
+        # ``found`` is all of the window: a row that drops out of it is only ever seen
+        # again with a newer stamp, so what to remember is exactly what was found.
+        self._seen = found
+        self._since = started - self.window
         if changed:
             self._reload(session, changed)
 
@@ -152,17 +214,20 @@ class MatchingCache:
 
     @staticmethod
     def _changes(session: Session, since: datetime) -> dict[tuple[str, int], tuple]:
-        """Stamps of supplier and certificate rows written at or after ``since``."""
+        """(supplier id, stamp, version) of supplier and certificate rows written at or
+        after ``since``. Stamps are compared for equality only, so they are read as the
+        driver gives them (no conversion per row: after a bulk import the window holds
+        every imported row until it passes)."""
         found: dict[tuple[str, int], tuple] = {}
-        suppliers = sa.select(Supplier.id, Supplier.updated_at, Supplier.version).where(
-            Supplier.updated_at >= since
-        )
+        suppliers = sa.select(
+            Supplier.id, sa.type_coerce(Supplier.updated_at, sa.String), Supplier.version
+        ).where(Supplier.updated_at >= since)
         for supplier_id, stamp, version in session.execute(suppliers):
             found[("supplier", supplier_id)] = (supplier_id, stamp, version)
         certificates = sa.select(
             SupplierCertificate.id,
             SupplierCertificate.supplier_id,
-            SupplierCertificate.updated_at,
+            sa.type_coerce(SupplierCertificate.updated_at, sa.String),
             SupplierCertificate.version,
         ).where(SupplierCertificate.updated_at >= since)
         for certificate_id, supplier_id, stamp, version in session.execute(certificates):

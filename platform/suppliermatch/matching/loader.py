@@ -40,7 +40,7 @@ from suppliermatch.certification.readiness import assess
 from suppliermatch.certification.service import CertState, Verification, current_records
 from suppliermatch.matching.text import parse_tolerance_mm
 from suppliermatch.matching.types import HeldCertificate, RequirementQuery, SupplierDoc
-from suppliermatch.reference.certificates import CertStatus
+from suppliermatch.reference.certificates import CertStatus, counts_on
 from suppliermatch.requirements.models import Award, Invitation, Quote, Requirement
 from suppliermatch.requirements.scorecard import supplier_scorecards
 from suppliermatch.suppliers.models import Capability, Equipment, Supplier
@@ -181,20 +181,28 @@ def _documents(
         return session.execute(statement)
 
     profiles = stream(_SUPPLIER_COLUMNS, Supplier.id, where=scope)
-    capabilities = _ByOwner(stream(_CAPABILITY_COLUMNS, Capability.supplier_id, Capability.id))
-    equipment = _ByOwner(stream(_EQUIPMENT_COLUMNS, Equipment.supplier_id, Equipment.id))
-    certificates = _ByOwner(
-        stream(_CERTIFICATE_COLUMNS, SupplierCertificate.supplier_id, SupplierCertificate.id)
-    )
-    for profile in profiles:
-        yield supplier_document(
-            profile,
-            capabilities.take(profile.id),
-            equipment.take(profile.id),
-            certificates.take(profile.id),
-            scorecard=scorecards.get(profile.id),
-            today=today,
-        )
+    streams = [
+        profiles,
+        stream(_CAPABILITY_COLUMNS, Capability.supplier_id, Capability.id),
+        stream(_EQUIPMENT_COLUMNS, Equipment.supplier_id, Equipment.id),
+        stream(_CERTIFICATE_COLUMNS, SupplierCertificate.supplier_id, SupplierCertificate.id),
+    ]
+    capabilities, equipment, certificates = (_ByOwner(rows) for rows in streams[1:])
+    try:
+        for profile in profiles:
+            yield supplier_document(
+                profile,
+                capabilities.take(profile.id),
+                equipment.take(profile.id),
+                certificates.take(profile.id),
+                scorecard=scorecards.get(profile.id),
+                today=today,
+            )
+    finally:
+        # Rows of suppliers after the last rankable one may be left: close the cursors
+        # (server-side ones on PostgreSQL) rather than leave them to the collector.
+        for rows in streams:
+            rows.close()
 
 
 class _ByOwner:
@@ -291,5 +299,48 @@ def readiness_level(profile, capabilities: Sequence, certificates: Sequence, tod
     """The certification feature's readiness level; 0 for a supplier with no records."""
     if not certificates:
         return 0.0  # every step pending: what ``assess`` gives, without the work
-    categories = {*(profile.categories or ()), *(c.category for c in capabilities)}
-    return assess(profile.id, categories, list(certificates), today=today).level
+    categories = frozenset({*(profile.categories or ()), *(c.category for c in capabilities)})
+    return _readiness_levels.level(profile.id, categories, certificates, today)
+
+
+class _ReadinessLevels:
+    """``certification.readiness.assess`` levels, remembered by what the level depends on.
+
+    The level is the mean credit of the relevant track steps, and a step's credit depends
+    only on the current records' code and state, whether a coordinator rejected them and
+    whether they count on the day (tests check the shortcut against ``assess``). Suppliers
+    share these far more often than their exact dates, so a million suppliers cost a few
+    thousand assessments rather than a million.
+    """
+
+    MAX_REMEMBERED = 100_000
+
+    def __init__(self):
+        self._levels: dict[tuple, float] = {}
+
+    def level(self, supplier_id: int, categories: frozenset, records: Sequence, today: date):
+        key = (today, categories, _record_facts(records, today))
+        found = self._levels.get(key)
+        if found is None:
+            if len(self._levels) >= self.MAX_REMEMBERED:
+                self._levels.clear()
+            found = assess(supplier_id, set(categories), list(records), today=today).level
+            self._levels[key] = found
+        return found
+
+
+def _record_facts(records: Sequence, today: date) -> tuple:
+    return tuple(
+        sorted(
+            (
+                r.code,
+                r.state,
+                r.verification == Verification.REJECTED,
+                counts_on(r.state, r.expires_on, today),
+            )
+            for r in current_records(list(records))
+        )
+    )
+
+
+_readiness_levels = _ReadinessLevels()

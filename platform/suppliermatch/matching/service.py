@@ -178,18 +178,19 @@ def rank_requirement(
     )
 
 
-def _suppliers(session: Session, ids: list[int]) -> dict[int, Supplier]:
-    """The ranked suppliers' rows, for names and places (rankable ones only)."""
-    found: dict[int, Supplier] = {}
+def _suppliers(session: Session, ids: list[int]) -> dict[int, sa.Row]:
+    """Name and place of the ranked suppliers (rankable ones only)."""
+    found: dict[int, sa.Row] = {}
+    columns = (Supplier.id, Supplier.legal_name, Supplier.district, Supplier.state)
     for start in range(0, len(ids), 900):
         chunk = ids[start : start + 900]
-        for supplier in session.exec(select(Supplier).where(Supplier.id.in_(chunk), RANKABLE)):
-            found[supplier.id] = supplier
+        for row in session.execute(sa.select(*columns).where(Supplier.id.in_(chunk), RANKABLE)):
+            found[row.id] = row
     return found
 
 
 def _item(
-    entry: RankedSupplier, supplier: Supplier, invited: Mapping[int, str], shortlisted: set[int]
+    entry: RankedSupplier, supplier: sa.Row, invited: Mapping[int, str], shortlisted: set[int]
 ) -> MatchItem:
     process = entry.matched_process
     return MatchItem(
