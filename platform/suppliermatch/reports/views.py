@@ -116,7 +116,9 @@ def dashboard_charts(d) -> dict:
                 bar(
                     u.name,
                     u.requirements,
-                    f"{u.requirements} req., {u.unserved} unserved",
+                    f"{u.requirements} ({u.unserved} unserved)"
+                    if u.unserved
+                    else str(u.requirements),
                     "bad" if u.unserved else "accent",
                 )
                 for u in d.unlocks[:8]
