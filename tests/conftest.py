@@ -22,6 +22,11 @@ from tests import factories
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+def pytest_collection_modifyitems(items):
+    """Browser journeys last: they are the slowest, and unit failures should show first."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 def test_database_url(tmp_path_factory) -> str:
     choice = os.environ.get("SUPPLIERMATCH_TEST_DB", "sqlite")
     if choice == "sqlite":

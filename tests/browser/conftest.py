@@ -113,8 +113,11 @@ def live_server(live_database_url, tmp_path_factory):
     log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope: Playwright's sync API keeps an asyncio loop running in this thread while
+    # it is open, which breaks code that later runs async-to-sync (Flask-SQLAlchemy-Lite's
+    # teardown) in the rest of the suite.
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
         if os.environ.get("CI"):
             pytest.fail(f"Chromium is missing at {CHROMIUM}: CI must run the browser journeys.")
