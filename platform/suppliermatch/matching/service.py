@@ -394,6 +394,13 @@ def why_not(
     """For each supplier (merged ones left out): does it offer the requirement's process,
     and which hard constraints does it fail. Access is the caller's business."""
     today = today or local_today()
+    documents = list(
+        supplier_documents(session, today=today, supplier_ids=supplier_ids, rankable_only=False)
+    )
+    return _verdicts(requirement, documents, today)
+
+
+def _verdicts(requirement: Requirement, documents: list, today: date) -> dict[int, WhyNot]:
     query = requirement_query(requirement, today=today)
     matcher, taxonomy, catalogue = default_matcher(), default_taxonomy(), default_catalogue()
     process = (
@@ -401,10 +408,9 @@ def why_not(
         or matcher.find_in_requirement(query.title, query.description, query.category).process
     )
     related = taxonomy.related(process) if process else frozenset()
+    needed_by = query.needed_by or today
     found: dict[int, WhyNot] = {}
-    for document in supplier_documents(
-        session, today=today, supplier_ids=supplier_ids, rankable_only=False
-    ):
+    for document in documents:
         offered = {*matcher.read_for_index(document.capabilities)[0], *document.process_slugs}
         offers = None
         if process in offered:
@@ -412,7 +418,6 @@ def why_not(
         elif offered & related:
             offers = ProcessMatch.RELATED
         failures, missing, renewable = [], [], []
-        needed_by = query.needed_by or today
         for code in query.required_certs:
             failure = certificate_failure(document.certificates, code, needed_by, catalogue)
             if failure is None:
@@ -442,10 +447,14 @@ def roadmap_gaps(session: Session, suppliers: list, requirements: list, today: d
     with each certificate to obtain or renew, and tolerance or capacity shortfalls."""
     from suppliermatch.certification.roadmap import Gap
 
-    ids = [supplier.id for supplier in suppliers]
+    documents = list(
+        supplier_documents(
+            session, today=today, supplier_ids=[s.id for s in suppliers], rankable_only=False
+        )
+    )
     found: dict[tuple[int, int], tuple] = {}
     for requirement in requirements:
-        for supplier_id, verdict in why_not(session, requirement, ids, today=today).items():
+        for supplier_id, verdict in _verdicts(requirement, documents, today).items():
             if verdict.offers is None:
                 continue
             gaps = [
