@@ -63,10 +63,11 @@ def register_extensions(app: Flask) -> None:
 
 
 class BoundedIntConverter(IntegerConverter):
-    """``<int:...>`` limited to what a BIGINT holds: a larger id is a 404, not a driver error."""
+    """``<int:...>`` limited to what an INTEGER id column holds: a larger id is a 404, not a
+    driver error (PostgreSQL refuses to compare an int4 column with 2**31 or more)."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
 
 

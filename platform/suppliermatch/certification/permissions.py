@@ -26,9 +26,9 @@ from suppliermatch.suppliers.models import Supplier
 ISSUED_STATES = frozenset({"certified", "suspended", "expired"})
 
 
-# Row ids are 64-bit signed integers; a larger number in a URL names nothing (and would
-# make the database driver fail rather than find nothing).
-MAX_ROW_ID = 2**63 - 1
+# Row ids (and versions) are INTEGER columns, 32-bit signed on PostgreSQL; a larger number
+# names nothing (and would make the database driver fail rather than find nothing).
+MAX_ROW_ID = 2**31 - 1
 
 
 def get_row(session: Session, model, row_id: int):

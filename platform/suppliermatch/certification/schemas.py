@@ -10,6 +10,7 @@ from datetime import UTC
 import marshmallow as ma
 
 from suppliermatch.api_common import PageArgs
+from suppliermatch.certification.permissions import MAX_ROW_ID
 from suppliermatch.certification.service import (
     INITIAL_STATES,
     CertState,
@@ -60,7 +61,8 @@ class CertificateDetailsSchema(ma.Schema):
 class CertificateCreateSchema(CertificateDetailsSchema):
     code = ma.fields.String(required=True, validate=ma.validate.OneOf(_codes()))
     supplier_id = ma.fields.Integer(
-        metadata={"description": "Coordinators: whose certificate. MSMEs: omit."}
+        validate=ma.validate.Range(min=1, max=MAX_ROW_ID),
+        metadata={"description": "Coordinators: whose certificate. MSMEs: omit."},
     )
     state = ma.fields.String(
         load_default=CertState.PLANNED.value,
@@ -102,7 +104,7 @@ class VerificationDecisionSchema(ma.Schema):
 
 
 class CertificateListArgs(PageArgs):
-    supplier_id = ma.fields.Integer()
+    supplier_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ROW_ID))
     state = ma.fields.String(validate=ma.validate.OneOf([s.value for s in CertState]))
     code = ma.fields.String(validate=ma.validate.Length(max=30))
     verification = ma.fields.String(validate=ma.validate.OneOf([v.value for v in Verification]))

@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import validate as v
 
 from suppliermatch.api_common import PageArgs
+from suppliermatch.certification.permissions import MAX_ROW_ID
 from suppliermatch.matching import scoring
 from suppliermatch.matching.service import MAX_WEIGHT
 
@@ -110,7 +111,7 @@ class MatchWeightsInputSchema(ma.Schema):
 
 
 class ShortlistInputSchema(ma.Schema):
-    supplier_id = ma.fields.Integer(required=True, validate=v.Range(min=1))
+    supplier_id = ma.fields.Integer(required=True, validate=v.Range(min=1, max=MAX_ROW_ID))
     note = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=500))
 
 

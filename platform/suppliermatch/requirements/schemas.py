@@ -7,6 +7,7 @@ status and version-of-record fields cannot be set by a client: only what is list
 import marshmallow as ma
 from marshmallow import validate as v
 
+from suppliermatch.certification.permissions import MAX_ROW_ID
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.reference.identifiers import IdentifierError, validate_pincode
 from suppliermatch.reference.taxonomy import default_taxonomy
@@ -246,7 +247,9 @@ class AuditEventSchema(ma.Schema):
 
 class InviteSchema(ma.Schema):
     supplier_ids = ma.fields.List(
-        ma.fields.Integer(validate=v.Range(min=1)), required=True, validate=v.Length(min=1, max=200)
+        ma.fields.Integer(validate=v.Range(min=1, max=MAX_ROW_ID)),
+        required=True,
+        validate=v.Length(min=1, max=200),
     )
 
 

@@ -10,6 +10,7 @@ profile (directory) and the whole profile (the supplier itself, its cluster, adm
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
+from suppliermatch.certification.permissions import MAX_ROW_ID
 from suppliermatch.suppliers import rules
 from suppliermatch.suppliers.importer import ImportMode
 from suppliermatch.suppliers.rules import NumberRange
@@ -81,7 +82,7 @@ class VersionedSchema(ma.Schema):
     version = ma.fields.Integer(
         required=True,
         strict=True,
-        validate=ma.validate.Range(min=1),
+        validate=ma.validate.Range(min=1, max=MAX_ROW_ID),
         metadata={"description": "The version you read; a newer one answers 409"},
     )
 
