@@ -843,6 +843,91 @@ NOTIFICATION_ROUTES = [
     Route("notifications_api.mark_all_read", "POST", "/api/notifications/read-all", SIGNED_IN),
 ]
 
+MATCHING_ROUTES = [
+    Route("matching_api.matches", "GET", RFQ + "/matches", OVERSEES_RFQ),
+    Route("matching_api.get_weights", "GET", RFQ + "/match-weights", OVERSEES_RFQ),
+    Route(
+        "matching_api.put_weights",
+        "PUT",
+        RFQ + "/match-weights",
+        MANAGES_RFQ,
+        json_body(lambda s: {"weights": {"distance": 0.3}, "version": requirement_version(s)}),
+    ),
+    Route("matching_api.get_shortlist", "GET", RFQ + "/shortlist", OVERSEES_RFQ),
+    Route(
+        "matching_api.add_to_shortlist",
+        "POST",
+        RFQ + "/shortlist",
+        MANAGES_RFQ,
+        json_body(lambda s: {"supplier_id": s.supplier_c.id}),
+    ),
+    Route(
+        "matching_api.remove_from_shortlist",
+        "DELETE",
+        RFQ + "/shortlist/{supplier_a}",
+        MANAGES_RFQ,
+    ),
+    Route("matching.requirement_matches", "GET", PAGE_RFQ + "/matches", OVERSEES_RFQ),
+    Route(
+        "matching.invite",
+        "POST",
+        PAGE_RFQ + "/matches/invite",
+        MANAGES_RFQ,
+        lambda s: {"data": {"supplier_id": str(s.supplier_b.id)}},
+    ),
+    Route(
+        "matching.shortlist_add",
+        "POST",
+        PAGE_RFQ + "/matches/shortlist",
+        MANAGES_RFQ,
+        lambda s: {"data": {"supplier_id": str(s.supplier_c.id)}},
+    ),
+    Route(
+        "matching.shortlist_remove",
+        "POST",
+        PAGE_RFQ + "/matches/shortlist/{supplier_a}/remove",
+        MANAGES_RFQ,
+    ),
+    Route(
+        "matching.weights",
+        "POST",
+        PAGE_RFQ + "/matches/weights",
+        MANAGES_RFQ,
+        form_body(lambda s: {"version": requirement_version(s), "distance": 0.3}),
+    ),
+]
+
+REPORT_ROUTES = [
+    Route("reports_api.dashboard", "GET", "/api/reports/dashboard", COORDINATORS),
+    Route(
+        "reports_api.dashboard",
+        "GET",
+        "/api/reports/dashboard?cluster_id={cluster_1}",
+        CLUSTER_1_OFFICE,
+    ),
+    Route("reports_api.report", "GET", "/api/reports/requirements/{rfq_open}", OVERSEES_RFQ),
+    Route(
+        "reports_api.add_note",
+        "POST",
+        "/api/reports/requirements/{rfq_open}/notes",
+        CLUSTER_1_OFFICE,
+        json_body(lambda s: {"supplier_id": s.supplier_a.id, "recommendation": "consider"}),
+    ),
+    Route("reports.dashboard", "GET", "/dashboard", COORDINATORS),
+    Route("reports.dashboard", "GET", "/dashboard?cluster_id={cluster_1}", CLUSTER_1_OFFICE),
+    Route("reports.dashboard_csv", "GET", "/dashboard/categories.csv", COORDINATORS),
+    Route("reports.match_report_page", "GET", PAGE_RFQ + "/report", OVERSEES_RFQ),
+    Route("reports.match_report_print", "GET", PAGE_RFQ + "/report/print", OVERSEES_RFQ),
+    Route("reports.match_report_csv", "GET", PAGE_RFQ + "/report.csv", OVERSEES_RFQ),
+    Route(
+        "reports.add_note",
+        "POST",
+        PAGE_RFQ + "/report/notes",
+        CLUSTER_1_OFFICE,
+        form_body(lambda s: {"supplier_id": s.supplier_a.id, "text": "Visit the plating line"}),
+    ),
+]
+
 ROUTES: list[Route] = [
     *ACCOUNT_ROUTES,
     *SUPPLIER_API_ROUTES,
@@ -852,4 +937,6 @@ ROUTES: list[Route] = [
     *REQUIREMENT_API_ROUTES,
     *REQUIREMENT_PAGE_ROUTES,
     *NOTIFICATION_ROUTES,
+    *MATCHING_ROUTES,
+    *REPORT_ROUTES,
 ]

@@ -1,14 +1,15 @@
 """The world the security tests look at: two clusters, each tenant owning something of each kind.
 
 Cluster 1: MSME A (its profile with a capability, equipment, an issued certificate with a
-PDF as evidence, a plan), MSME C (a competitor of A), anchor X and coordinator 1.
+PDF as evidence, a plan), MSME C (a competitor of A), anchor X and coordinator 1. Each
+cluster has a duplicate pair and an import report for its coordinator.
 Cluster 2: MSME B, anchor Y and coordinator 2. Plus an admin who belongs nowhere.
 
-Anchor X's requirements, one per stage of an RFQ's life (draft, open with A invited and
-quoted, open with A only invited, bidding ended, awarded to A), all with the sentinel
-budget; every quote A makes carries the sentinel price. Anchor Y has an open requirement in
-cluster 2 for MSME B. Names are distinctive, so a page or a list that shows another
-tenant's object can be caught by its name.
+Anchor X's requirements, one per stage of an RFQ's life (draft, open with A invited,
+quoting and shortlisted, open with A only invited, bidding ended, awarded to A), all with
+the sentinel budget; A's quotes carry the sentinel price (the sealed one while bidding is
+open). Anchor Y has an open requirement in cluster 2 for MSME B. Names are distinctive,
+so a page or a list that shows another tenant's object can be caught by its name.
 
 Everything is built through the services users reach through the API, so that the rows
 look exactly like real ones.
@@ -26,6 +27,7 @@ from suppliermatch.accounts import service as accounts
 from suppliermatch.accounts.models import User
 from suppliermatch.certification import evidence as evidence_service
 from suppliermatch.certification import service as certificates
+from suppliermatch.matching import service as shortlist
 from suppliermatch.models_base import utcnow
 from suppliermatch.notifications.models import Notification
 from suppliermatch.requirements import awards, invitations, quotes
@@ -279,6 +281,9 @@ def _requirements(session: Session, scenario: Scenario, *, rivals_quote: bool) -
     draft = _requirement(session, anchor_x, "X draft: graphite fixtures", publish=False)
     open_quoted = _requirement(session, anchor_x, "X open: NiCuNi plating of arc segments")
     _invite(session, anchor_x, open_quoted, a, c)
+    shortlist.add_to_shortlist(
+        session, open_quoted.id, actor=actor_for_user(session, anchor_x), supplier_id=a
+    )
     _quote(session, users["msme_a"], open_quoted, SEALED_PRICE_INR)
     rivals(open_quoted)
     open_invited = _requirement(session, anchor_x, "X invitation: salt-spray testing")
