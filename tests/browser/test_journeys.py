@@ -180,9 +180,9 @@ def sign_up_msme(context, tmp_dir: Path) -> Msme:
     return msme
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def registered_msme(browser, live_server, tmp_path_factory):
-    """Journey 1's MSME with its certificate, signed up once per test session: journey 3
+    """Journey 1's MSME with its certificate, signed up once for this module: journey 3
     verifies the same certificate, whichever of the two runs first."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server)
     context.set_default_timeout(15_000)
