@@ -15,8 +15,8 @@ def test_bar_chart_writes_every_label_and_value_as_text_and_in_its_description()
 def test_bar_lengths_are_proportional_to_the_values():
     svg = str(bar_chart([Bar("a", 5), Bar("b", 10)], title="t", max_value=10))
 
-    # The track is 310 units long: half of it for 5 of 10, all of it for 10.
-    assert 'width="155.0"' in svg and 'width="310.0"' in svg
+    # The track is 290 units long: half of it for 5 of 10, all of it for 10.
+    assert 'width="145.0"' in svg and 'width="290.0"' in svg
 
 
 def test_labels_are_escaped_and_long_ones_cut_with_the_full_text_kept_in_the_title():

@@ -36,7 +36,7 @@ FUNNEL_FONT = 15
 CHAR_WIDTH = 0.56
 VALUE_GAP = 6
 # Room kept right of the longest bar for its value text.
-VALUE_ROOM = 170
+VALUE_ROOM = 190
 
 
 @dataclass(frozen=True)
