@@ -310,7 +310,15 @@ def test_anchor_posts_ranks_invites_two_and_awards_one_after_their_quotes(page_a
     assert "Awarded." in flash_text(anchor)
     assert "awarded" in anchor.inner_text("h1")
     assert cheaper in anchor.inner_text("main")
-    screenshot(anchor, "journey-2-anchor-awarded")
+
+    # The anchor's match report: bidding has ended, so the totals show; no internal notes.
+    visit.goto(requirement_path + "/report")
+    winner = anchor.locator("article.supplier-line", has_text=cheaper)
+    assert winner.locator(".badge", has_text="awarded").count() == 1
+    assert "quote ₹76,500.00, 7 days" in winner.inner_text()  # 6,000 kg at ₹12.75
+    assert "Bidding has ended" in anchor.inner_text("main")
+    assert anchor.locator("text=Add a note").count() == 0
+    screenshot(anchor, "journey-2-anchor-match-report")
 
 
 # ---------------------------------------------------------------- journey 3
@@ -355,6 +363,7 @@ def test_coordinator_verifies_the_certificate_reads_the_report_and_dashboard_and
     line = page.locator("article.supplier-line", has_text=msme.enterprise)
     assert "Recommended" in line.inner_text()
     assert "ISO 9001 checked against TUV" in line.inner_text()
+    screenshot(page, "journey-3-coordinator-match-report")
 
     # Back on the dashboard: the coverage numbers as CSV.
     visit.goto("/dashboard")
