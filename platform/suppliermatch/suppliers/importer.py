@@ -32,6 +32,7 @@ from sqlmodel import Session, SQLModel
 
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.errors import ValidationFailed
+from suppliermatch.matching.concepts import default_matcher
 from suppliermatch.models_base import utcnow
 from suppliermatch.reference.certificates import CertStatus, default_catalogue
 from suppliermatch.reference.enterprise_class import AmountError, parse_inr
@@ -318,8 +319,18 @@ def _rupees(text: str, column: str, problems: dict):
 
 
 @lru_cache(maxsize=65_536)
-def _mentioned(text: str) -> tuple:
-    return default_taxonomy().mentioned_processes(text)
+def _read(text: str) -> tuple[tuple[tuple[str, str], ...], frozenset[str]]:
+    """What the matching engine reads in a capability text: the (category, process) of each
+    service it offers (not the machines it lists) and the categories it names. Import and
+    ranking read free text the same way, abbreviations and typos included."""
+    analysis = default_matcher().analyse_supplier_text(text)
+    taxonomy = default_taxonomy()
+    offered = tuple(
+        (taxonomy.process(mention.process).category, mention.process)
+        for mention in analysis.mentions
+        if not mention.equipment
+    )
+    return offered, analysis.categories
 
 
 def _capabilities(categories, text, *, capacity, tolerance, unit, problems) -> dict:
@@ -337,13 +348,18 @@ def _capabilities(categories, text, *, capacity, tolerance, unit, problems) -> d
         "best_tolerance_mm": tolerance,
     }
     capabilities: dict = {}
-    for process in _mentioned(text) if text else ():
-        if not categories or process.category in categories:
-            key = (process.category, process.slug)
-            capabilities[key] = {"category": process.category, "process": process.slug, **common}
+    offered, named_categories = _read(text) if text else ((), frozenset())
+    for category, process in offered:
+        if not categories or category in categories:
+            capabilities[(category, process)] = {"category": category, "process": process, **common}
     covered = {category for category, _ in capabilities}
     for category in categories:
         if category not in covered:
+            capabilities[(category, None)] = {"category": category, "process": None, **common}
+    if not capabilities and (capacity is not None or tolerance is not None):
+        # No declared category and no process recognised: keep the capacity and tolerance
+        # buyers filter on, under the categories the text names, rather than drop them.
+        for category in sorted(named_categories):
             capabilities[(category, None)] = {"category": category, "process": None, **common}
     return capabilities
 
