@@ -246,6 +246,8 @@ def _parse_row(number: int, values: dict[str, str], mapping: dict[str, str]) -> 
         return cells.get(column, "")
 
     problems: dict[str, str] = {}
+    if not cell("name").strip():
+        problems["name"] = "is required"
     raw: dict = {}
     for column in _TEXT_PROFILE_COLUMNS:
         text = cell(column)
