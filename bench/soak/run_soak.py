@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -123,6 +124,19 @@ def api(base: str, path: str, token: str):
     request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 (loopback)
         return json.loads(response.read())
+
+
+def warm(base: str, path: str, token: str, timeout: float = 300) -> None:
+    """Call until it answers 200: a large index is built in the background (503 meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            api(base, path, token)
+            return
+        except urllib.error.HTTPError as error:
+            if error.code != 503 or time.monotonic() > deadline:
+                raise
+            time.sleep(2)
 
 
 def build_plan(base: str, database_url: str, tokens: dict) -> dict:
@@ -373,7 +387,7 @@ def main() -> None:
         say("building the load plan and warming the matching index")
         plan = build_plan(base, database_url, tokens)
         for requirement_id in plan["anchor_requirement_ids"] * 2:
-            api(base, f"/api/requirements/{requirement_id}/matches", tokens["anchor"])
+            warm(base, f"/api/requirements/{requirement_id}/matches", tokens["anchor"])
         plan_path, request_log, ack_log = (
             out / "plan.json",
             out / "requests.jsonl",

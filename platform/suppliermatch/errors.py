@@ -89,7 +89,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def handle_database_unavailable(error: OperationalError):
-        log.warning("database unavailable: %s", type(error.orig).__name__)
+        log.warning("database unavailable: %s: %s", type(error.orig).__name__, error.orig)
         exc = ServiceUnavailable("The database is unavailable; please retry shortly.")
         return handle_http_exception(exc)
 

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: f0b53e9a2330
+Revision ID: 2fb87ed3d8cb
 Revises:
-Create Date: 2026-11-26 02:28:15.275305
+Create Date: 2026-11-26 03:08:15.731424
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 
 import suppliermatch.models_base  # noqa: F401  (autogenerate renders UtcDateTime)
 
-revision: str = "f0b53e9a2330"
+revision: str = "2fb87ed3d8cb"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -117,6 +117,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_supplier_phone"), ["phone"], unique=False)
         batch_op.create_index(batch_op.f("ix_supplier_pincode"), ["pincode"], unique=False)
         batch_op.create_index(batch_op.f("ix_supplier_udyam_number"), ["udyam_number"], unique=True)
+        batch_op.create_index("ix_supplier_updated_at", ["updated_at"], unique=False)
 
     op.create_table(
         "user",
@@ -445,6 +446,7 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_suppliercertificate_supplier_id"), ["supplier_id"], unique=False
         )
+        batch_op.create_index("ix_suppliercertificate_updated_at", ["updated_at"], unique=False)
 
     op.create_table(
         "supplierimport",
@@ -634,6 +636,38 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "shortlist",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("requirement_id", sa.Integer(), nullable=False),
+        sa.Column("supplier_id", sa.Integer(), nullable=False),
+        sa.Column("added_by_id", sa.Integer(), nullable=True),
+        sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column(
+            "created_at", suppliermatch.models_base.UtcDateTime(timezone=True), nullable=False
+        ),
+        sa.ForeignKeyConstraint(
+            ["added_by_id"], ["user.id"], name=op.f("fk_shortlist_added_by_id_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["requirement_id"],
+            ["requirement.id"],
+            name=op.f("fk_shortlist_requirement_id_requirement"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["supplier_id"], ["supplier.id"], name=op.f("fk_shortlist_supplier_id_supplier")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_shortlist")),
+        sa.UniqueConstraint(
+            "requirement_id", "supplier_id", name=op.f("uq_shortlist_requirement_id")
+        ),
+    )
+    with op.batch_alter_table("shortlist", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_shortlist_requirement_id"), ["requirement_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_shortlist_supplier_id"), ["supplier_id"], unique=False)
+
+    op.create_table(
         "award",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("requirement_id", sa.Integer(), nullable=False),
@@ -718,6 +752,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_award_requirement_id"))
 
     op.drop_table("award")
+    with op.batch_alter_table("shortlist", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_shortlist_supplier_id"))
+        batch_op.drop_index(batch_op.f("ix_shortlist_requirement_id"))
+
+    op.drop_table("shortlist")
     with op.batch_alter_table("requirementlineitem", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_requirementlineitem_requirement_id"))
 
@@ -746,6 +785,7 @@ def downgrade() -> None:
 
     op.drop_table("supplierimport")
     with op.batch_alter_table("suppliercertificate", schema=None) as batch_op:
+        batch_op.drop_index("ix_suppliercertificate_updated_at")
         batch_op.drop_index(batch_op.f("ix_suppliercertificate_supplier_id"))
         batch_op.drop_index(batch_op.f("ix_suppliercertificate_state"))
         batch_op.drop_index(batch_op.f("ix_suppliercertificate_expires_on"))
@@ -800,6 +840,7 @@ def downgrade() -> None:
 
     op.drop_table("user")
     with op.batch_alter_table("supplier", schema=None) as batch_op:
+        batch_op.drop_index("ix_supplier_updated_at")
         batch_op.drop_index(batch_op.f("ix_supplier_udyam_number"))
         batch_op.drop_index(batch_op.f("ix_supplier_pincode"))
         batch_op.drop_index(batch_op.f("ix_supplier_phone"))
