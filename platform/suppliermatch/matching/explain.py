@@ -7,7 +7,6 @@ tolerance, the capacity against the quantity, and the distance to the plant.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -51,7 +50,12 @@ def find_mention(index: MatchIndex, row: int, process: str) -> ProcessMention | 
 
 def process_label(taxonomy: Taxonomy, slug: str) -> str:
     """A process name for use inside a sentence: "wire EDM", "grain boundary diffusion"."""
-    name = re.sub(r"\s*\([^)]*\)", "", taxonomy.process(slug).name).strip()
+    # Drop the bracketed detail, nested brackets included: "Magnetic property testing
+    # (B-H loop, Br, Hcj, (BH)max)" -> "magnetic property testing".
+    name = taxonomy.process(slug).name
+    if "(" in name:
+        name = name[: name.index("(")]
+    name = name.strip()
     if len(name) > 1 and name[1].islower():
         name = name[0].lower() + name[1:]
     return name
