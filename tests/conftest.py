@@ -92,7 +92,7 @@ def app(database_url, tmp_path_factory):
             "DATABASE_URL": database_url,
             "SECRET_KEY": "test-secret-key",
             "ARGON2_PROFILE": "CHEAPEST",
-            "RATELIMIT_ENABLED": False,
+            "RATE_LIMITS_ENABLED": False,
             "UPLOAD_DIR": str(instance / "uploads"),
             "BACKUP_DIR": str(instance / "backups"),
         }

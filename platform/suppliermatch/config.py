@@ -39,6 +39,7 @@ def default_settings(instance_dir: Path) -> dict:
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_CSRF_TIME_LIMIT": None,
         # Rate limits: memory is right for one process; several workers need Redis.
+        "RATE_LIMITS_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         # Mail: nothing is sent unless a host is configured.

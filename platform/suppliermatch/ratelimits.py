@@ -4,7 +4,9 @@ Limited per client address (the socket peer, never a client-sent X-Forwarded-For
 per target account, so that spreading guesses over many addresses does not help.
 """
 
-from flask import request
+from flask import current_app, request
+
+from suppliermatch.extensions import limiter
 
 # OWASP's authentication cheat sheet asks for throttling, not a number; 10 a minute keeps
 # a person who mistypes a few times unaffected and makes online guessing impractical.
@@ -21,3 +23,14 @@ def account_key() -> str:
     else:
         email = request.form.get("email", "")
     return "account:" + email.strip().lower()[:254]
+
+
+@limiter.request_filter
+def rate_limits_off_for_this_app() -> bool:
+    """Read ``RATE_LIMITS_ENABLED`` from the app serving the request.
+
+    Flask-Limiter keeps its own ``enabled`` flag on the extension object, which every app
+    initialised in the process shares (the last ``init_app`` decides it); a per-app setting
+    checked per request cannot leak from one app to another.
+    """
+    return not current_app.config["RATE_LIMITS_ENABLED"]

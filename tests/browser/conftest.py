@@ -67,7 +67,7 @@ def live_server(live_database_url, tmp_path_factory):
         "SECRET_KEY": "live-server-test-key",
         "FLASK_APP": "wsgi",
         # A browser journey signs in several times from one address.
-        "SUPPLIERMATCH_RATELIMIT_ENABLED": "false",
+        "SUPPLIERMATCH_RATE_LIMITS_ENABLED": "false",
     }
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], cwd=REPO, env=env, check=True, capture_output=True)

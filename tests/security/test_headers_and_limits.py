@@ -63,7 +63,7 @@ def limited_app(app, new_database):
         {
             **app.config,
             "DATABASE_URL": new_database(),
-            "RATELIMIT_ENABLED": True,
+            "RATE_LIMITS_ENABLED": True,
             "RATELIMIT_STORAGE_URI": "memory://",
         }
     )
