@@ -101,7 +101,16 @@ def read_upload(stream, *, max_bytes: int) -> list[dict]:
 
 def read_requirements_csv(text: str) -> list[dict]:
     """Rows of a CSV in the import layout; a wrong header is refused before any row is read."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        return _csv_rows(text)
+    except csv.Error as error:  # e.g. a field longer than the csv module's limit
+        raise ValidationFailed(
+            f"The file could not be read as CSV: {error}.", field="file"
+        ) from None
+
+
+def _csv_rows(text: str) -> list[dict]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in CSV_COLUMNS if c not in header]
     unknown = [h for h in header if h not in CSV_COLUMNS]
