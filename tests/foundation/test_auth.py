@@ -160,3 +160,20 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, world):
     header = next(v for v in response.headers.getlist("Set-Cookie") if v.startswith("session="))
     morsel = SimpleCookie(header)["session"]
     assert morsel["httponly"] and morsel["samesite"] == "Lax"
+
+
+def test_token_use_is_recorded_but_not_rewritten_on_every_call(app, make_client, session, world):
+    from suppliermatch.accounts.models import ApiToken
+
+    owner = make_client(world["anchor_x"])
+    created = owner.post("/api/tokens", json={"name": "ERP"}).get_json()
+    headers = {"Authorization": f"Bearer {created['token']}"}
+    integration = app.test_client()
+    assert integration.get("/api/auth/me", headers=headers).status_code == 200
+    session.expire_all()
+    first_use = session.get(ApiToken, created["id"]).last_used_at
+    assert first_use is not None
+
+    assert integration.get("/api/auth/me", headers=headers).status_code == 200
+    session.expire_all()
+    assert session.get(ApiToken, created["id"]).last_used_at == first_use

@@ -1,12 +1,18 @@
 """How a request is authenticated: the login cookie, or a personal API token."""
 
-from flask import Flask, redirect, request, url_for
+import logging
+
+from flask import Flask, g, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import Unauthorized
 
 from suppliermatch.accounts import service
 from suppliermatch.accounts.models import User
 from suppliermatch.extensions import db, login_manager
+from suppliermatch.models_base import utcnow
+
+log = logging.getLogger(__name__)
 
 
 def bearer_token() -> str | None:
@@ -40,10 +46,29 @@ def init_auth(app: Flask) -> None:
         token = bearer_token()
         if token is None:
             return None
-        user = service.user_for_api_token(db.session, token)
-        if user is not None:
-            db.session.commit()  # records last_used_at
+        found = service.user_for_api_token(db.session, token)
+        if found is None:
+            return None
+        user, api_token = found
+        if service.token_use_is_stale(api_token, utcnow()):
+            g.token_used = api_token.id
         return user
+
+    @app.after_request
+    def record_token_use(response):
+        # After the view, in a transaction of its own: written inside a GET's deferred SQLite
+        # read transaction it would have to upgrade to a writer, which fails ("database is
+        # locked") whenever another writer got in first.
+        token_id = g.pop("token_used", None)
+        if token_id is not None:
+            db.session.rollback()  # ends the request's transaction; views commit their own
+            try:
+                service.record_token_use(db.session, token_id, utcnow())
+                db.session.commit()
+            except SQLAlchemyError:
+                db.session.rollback()
+                log.warning("could not record the use of API token %s", token_id)
+        return response
 
     @login_manager.unauthorized_handler
     def unauthorized():

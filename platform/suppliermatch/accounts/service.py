@@ -6,7 +6,9 @@ command) owns the unit of work.
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, func, select
 
 from suppliermatch.accounts.models import (
@@ -27,6 +29,8 @@ from suppliermatch.accounts.passwords import (
 from suppliermatch.errors import Conflict, NotFound, ValidationFailed
 from suppliermatch.models_base import utcnow
 
+# How precisely a token's "last used" time is kept.
+TOKEN_USE_RESOLUTION = timedelta(minutes=10)
 API_TOKEN_PREFIX = "smk_"  # noqa: S105  (a label, not a secret)
 # A hash computed once so that unknown e-mails cost as much time as wrong passwords.
 _DUMMY_HASH = hash_password("not-a-real-password-for-timing")
@@ -168,7 +172,8 @@ def issue_api_token(session: Session, user: User, name: str) -> tuple[ApiToken, 
     return token, secret
 
 
-def user_for_api_token(session: Session, secret: str) -> User | None:
+def user_for_api_token(session: Session, secret: str) -> tuple[User, ApiToken] | None:
+    """The active user a live token belongs to, with the token; None for anything else."""
     if not secret.startswith(API_TOKEN_PREFIX):
         return None
     token = session.exec(select(ApiToken).where(ApiToken.token_digest == _digest(secret))).first()
@@ -177,8 +182,17 @@ def user_for_api_token(session: Session, secret: str) -> User | None:
     user = session.get(User, token.user_id)
     if user is None or not user.is_active:
         return None
-    token.last_used_at = utcnow()
-    return user
+    return user, token
+
+
+def token_use_is_stale(token: ApiToken, now: datetime) -> bool:
+    """Whether "last used" is worth writing again: to the minute would make every API call
+    a write (and on SQLite, queue every reader behind the writers)."""
+    return token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION
+
+
+def record_token_use(session: Session, token_id: int, now: datetime) -> None:
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
 
 
 def list_api_tokens(session: Session, user: User) -> list[ApiToken]:
