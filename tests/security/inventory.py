@@ -9,7 +9,12 @@ which outcome each of the eight roles gets:
 - NOT_FOUND (404): the object belongs to another tenant (never 403: that would confirm
   that it exists);
 - LOGIN: anonymous; 401 from the API, a redirect to the sign-in page from pages;
-- CONFLICT (409): allowed, but the rule refuses it in the object's present state.
+- CONFLICT (409): allowed, but the rule refuses it in the object's present state;
+- INVALID (400/422): allowed, but the body is refused (no row uses it: every row sends a
+  request that should succeed).
+
+A wrong kind of user gets 403 even for another tenant's object: the route refuses it
+before looking the object up, so nothing about the object is revealed.
 
 A new route without a row fails test_route_inventory, naming the route.
 
@@ -20,7 +25,7 @@ with the objects; MSME B, anchor Y and coordinator 2 are the other tenant (clust
 
 import io
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlmodel import select
@@ -59,7 +64,7 @@ ONLY_A = outcomes(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOU
 READ_A = outcomes(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, OK, NOT_FOUND, OK)
 # Changing A's profile or certificates: A and its coordinator; anchors never change them.
 EDIT_A = outcomes(LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, OK)
-# A's certificate records and readiness: anchors read only issued certificates, via quotes.
+# A's certificate records, their history and A's readiness: as for changing the profile.
 RECORDS_A = EDIT_A
 COORDINATORS = outcomes(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK)
 # An object of cluster 1 that coordinators handle (duplicates, imports, the cluster roadmap).
@@ -204,7 +209,6 @@ class Route:
     # The request ends or renews the session (sign out, password change): it gets a client
     # of its own, so that the role's shared client stays signed in.
     own_client: bool = False
-    notes: str = field(default="", compare=False)
 
     @property
     def label(self) -> str:
@@ -505,7 +509,8 @@ SUPPLIER_PAGE_ROUTES = [
     Route("requirements.scorecard", "GET", P + "/scorecard", BUYERS_AND_COORDINATORS),
 ]
 
-# A's issued certificate: anchor X, which has A's quotes, may read it and its evidence.
+# A's issued certificate: anchor X, which has A's quotes, may read it and its evidence
+# (but not A's plans, its history or readiness).
 READ_ISSUED_A = READ_A
 CERTIFICATE_API_ROUTES = [
     Route(
