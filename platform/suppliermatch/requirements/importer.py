@@ -96,6 +96,8 @@ def read_upload(stream, *, max_bytes: int) -> list[dict]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ValidationFailed("Save the file as UTF-8 CSV.", field="file") from None
+    if "\x00" in text:  # no spreadsheet writes NUL; PostgreSQL cannot store it
+        raise ValidationFailed("This is not a CSV file: it contains binary data.", field="file")
     return read_requirements_csv(text)
 
 
