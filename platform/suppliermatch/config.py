@@ -34,7 +34,7 @@ def default_settings(instance_dir: Path) -> dict:
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "/docs",
         # Swagger UI is vendored into static/ rather than loaded from a CDN.
-        "OPENAPI_SWAGGER_UI_URL": "/static/swagger-ui/",
+        "OPENAPI_SWAGGER_UI_URL": "/api/docs/assets/",
         # CSRF is checked by our own before_request hook (bearer-token calls are exempt).
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_CSRF_TIME_LIMIT": None,
