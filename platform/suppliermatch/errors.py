@@ -11,6 +11,23 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 log = logging.getLogger(__name__)
+security_log = logging.getLogger("suppliermatch.security")
+# Refusals worth a line in the security log (404s are not: they are mostly mistyped links).
+LOGGED_DENIALS = frozenset({401, 403})
+
+
+def log_denial(status: int) -> None:
+    from flask_login import current_user
+
+    user_id = getattr(current_user, "id", None) if current_user else None
+    security_log.info(
+        "denied status=%s %s %s user=%s addr=%s",
+        status,
+        request.method,
+        request.path,
+        user_id,
+        request.remote_addr,
+    )
 
 
 class DomainError(Exception):
@@ -69,6 +86,8 @@ def register_error_handlers(app: Flask) -> None:
     def handle_domain_error(error: DomainError):
         names = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}
         name = names.get(error.status_code, "Unprocessable Entity")
+        if error.status_code in LOGGED_DENIALS:
+            log_denial(error.status_code)
         return error_response(error.status_code, error.message, error.errors, name)
 
     @app.errorhandler(HTTPException)
@@ -79,6 +98,8 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(errors, dict) and set(errors) <= {"json", "query", "form", "files"}:
             errors = _flatten_locations(errors)
         message = data.get("message") or error.description or error.name
+        if error.code in LOGGED_DENIALS:
+            log_denial(error.code)
         if errors and error.code == 422:
             message = "The request has invalid fields: " + ", ".join(sorted(errors))
         response = error_response(error.code or 500, message, errors, error.name)

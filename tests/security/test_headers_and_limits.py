@@ -112,3 +112,17 @@ def test_signup_page_is_rate_limited(limited_app):
             "/signup", data={"email": f"x{n}@example.test", "password": factories.PASSWORD}
         )
     assert last.status_code == 429
+
+
+def test_denials_are_written_to_the_security_log(make_client, world, caplog):
+    msme = make_client(world["msme_a"])
+    with caplog.at_level("INFO", logger="suppliermatch.security"):
+        assert (
+            msme.get("/api/tokens", headers={"Authorization": "Bearer smk_wrong"}).status_code
+            == 401
+        )
+        assert msme.get("/dashboard").status_code == 403
+    lines = [r.getMessage() for r in caplog.records if r.name == "suppliermatch.security"]
+    assert any(line.startswith("denied status=401 GET /api/tokens") for line in lines)
+    assert any(line.startswith("denied status=403 GET /dashboard") for line in lines)
+    assert not any("smk_wrong" in line for line in lines)
