@@ -14,6 +14,7 @@ from werkzeug.routing import IntegerConverter
 from suppliermatch import config as config_module
 from suppliermatch import tables  # noqa: F401  (the whole schema, before engines exist)
 from suppliermatch.database import engine_settings
+from suppliermatch.models_base import MAX_ROW_ID
 from suppliermatch.paths import DEFAULT_INSTANCE_DIR, TEMPLATES_DIR
 
 
@@ -69,7 +70,7 @@ class BoundedIntConverter(IntegerConverter):
     driver error (PostgreSQL refuses to compare an int4 column with 2**31 or more)."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ROW_ID)
         super().__init__(map, *args, **kwargs)
 
 

@@ -19,6 +19,12 @@ NAMING_CONVENTION = {
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 
 
+# Row ids (and versions) are INTEGER columns, 32-bit signed on PostgreSQL; a larger number
+# names nothing (and would make the database driver fail rather than find nothing). URL
+# converters and request schemas bound ids with it.
+MAX_ROW_ID = 2**31 - 1
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

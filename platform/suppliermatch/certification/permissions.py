@@ -18,17 +18,13 @@ from suppliermatch.access import Actor, ActorKind
 from suppliermatch.accounts.models import Cluster
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.errors import Forbidden, NotFound
+from suppliermatch.models_base import MAX_ROW_ID
 from suppliermatch.requirements.models import Quote, Requirement
 from suppliermatch.suppliers.models import Supplier
 
 # Records that stand for a certificate a body actually issued: what a buyer may look at.
 # Planned or applied-for records are the MSME's own plan.
 ISSUED_STATES = frozenset({"certified", "suspended", "expired"})
-
-
-# Row ids (and versions) are INTEGER columns, 32-bit signed on PostgreSQL; a larger number
-# names nothing (and would make the database driver fail rather than find nothing).
-MAX_ROW_ID = 2**31 - 1
 
 
 def get_row(session: Session, model, row_id: int):

@@ -10,12 +10,12 @@ from datetime import UTC
 import marshmallow as ma
 
 from suppliermatch.api_common import PageArgs
-from suppliermatch.certification.permissions import MAX_ROW_ID
 from suppliermatch.certification.service import (
     INITIAL_STATES,
     CertState,
     Verification,
 )
+from suppliermatch.models_base import MAX_ROW_ID
 from suppliermatch.reference.certificates import default_catalogue
 
 MAX_NOTE = 2000

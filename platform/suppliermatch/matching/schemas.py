@@ -4,9 +4,9 @@ import marshmallow as ma
 from marshmallow import validate as v
 
 from suppliermatch.api_common import PageArgs
-from suppliermatch.certification.permissions import MAX_ROW_ID
 from suppliermatch.matching import scoring
 from suppliermatch.matching.service import MAX_WEIGHT
+from suppliermatch.models_base import MAX_ROW_ID
 
 WEIGHT_DESCRIPTION = (
     "Factor name -> weight (0 to 1). The score is the weighted mean of the factors, placed "

@@ -3,8 +3,8 @@ taken from the client."""
 
 import marshmallow as ma
 
-from suppliermatch.certification.permissions import MAX_ROW_ID
 from suppliermatch.certification.schemas import UtcDateTime
+from suppliermatch.models_base import MAX_ROW_ID
 from suppliermatch.reports.models import Recommendation
 
 MAX_NOTE = 2000

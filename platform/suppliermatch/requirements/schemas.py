@@ -7,7 +7,7 @@ status and version-of-record fields cannot be set by a client: only what is list
 import marshmallow as ma
 from marshmallow import validate as v
 
-from suppliermatch.certification.permissions import MAX_ROW_ID
+from suppliermatch.models_base import MAX_ROW_ID
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.reference.identifiers import IdentifierError, validate_pincode
 from suppliermatch.reference.taxonomy import default_taxonomy

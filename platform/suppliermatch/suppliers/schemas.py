@@ -10,7 +10,7 @@ profile (directory) and the whole profile (the supplier itself, its cluster, adm
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
-from suppliermatch.certification.permissions import MAX_ROW_ID
+from suppliermatch.models_base import MAX_ROW_ID
 from suppliermatch.suppliers import rules
 from suppliermatch.suppliers.importer import ImportMode
 from suppliermatch.suppliers.rules import NumberRange
