@@ -13,11 +13,17 @@ from unittest import mock
 import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
+from hypothesis import settings
 
 from suppliermatch import create_app
 from suppliermatch.extensions import db
 from suppliermatch.tables import metadata
 from tests import factories
+
+# Property tests check answers, not speed (benchmarks under bench/ do that): hypothesis'
+# default 200 ms deadline per example fails them at random on a busy 2-core machine.
+settings.register_profile("suppliermatch", deadline=None)
+settings.load_profile("suppliermatch")
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -53,11 +53,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from suppliermatch.accounts.auth import init_auth
-    from suppliermatch.extensions import api, db, limiter
+    from suppliermatch.extensions import api, init_database, limiter
     from suppliermatch.input_text import init_input_text
     from suppliermatch.security import init_security
 
-    db.init_app(app)
+    init_database(app)
     init_auth(app)
     init_security(app)
     init_input_text(app)

@@ -60,12 +60,16 @@ class Actor:
 ANONYMOUS = Actor(kind=ActorKind.ANONYMOUS)
 
 
-def actor_for_user(session: Session, user: User | None) -> Actor:
+def actor_for_user(
+    session: Session, user: User | None, organisation: Organisation | None = None
+) -> Actor:
+    """What ``user`` may do; pass the user's ``organisation`` if it is at hand."""
     if user is None:
         return ANONYMOUS
     if user.is_admin:
         return Actor(kind=ActorKind.ADMIN, user_id=user.id, organisation_id=user.organisation_id)
-    organisation = session.get(Organisation, user.organisation_id) if user.organisation_id else None
+    if organisation is None and user.organisation_id:
+        organisation = session.get(Organisation, user.organisation_id)
     if organisation is None:
         return ANONYMOUS
     supplier_id = None
@@ -88,8 +92,10 @@ def actor_for_user(session: Session, user: User | None) -> Actor:
 def current_actor() -> Actor:
     """The actor for this request, computed once and kept on ``g``."""
     if "actor" not in g:
+        # Loading the user may set it already (the API token loader, accounts.auth).
         user = current_user if current_user.is_authenticated else None
-        g.actor = actor_for_user(db.session, user)
+        if "actor" not in g:
+            g.actor = actor_for_user(db.session, user)
     return g.actor
 
 

@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and initialised in the app factory."""
 
+import inspect
+
 import sqlmodel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -16,3 +18,18 @@ csrf = CSRFProtect()
 # The client address is the socket peer: a client-sent X-Forwarded-For is ignored unless
 # the deployment puts a trusted proxy in front and configures ProxyFix for it.
 limiter = Limiter(key_func=get_remote_address)
+
+
+def init_database(app) -> None:
+    """Flask-SQLAlchemy-Lite, without its teardown for async sessions.
+
+    The app has no async engine, yet Flask runs an async teardown through asgiref, which
+    starts an event loop in a new thread for every request: 1.3 ms of a 6 ms profile read
+    (measured with cProfile at 100,000 suppliers).
+    """
+    db.init_app(app)
+    app.teardown_appcontext_funcs[:] = [
+        teardown
+        for teardown in app.teardown_appcontext_funcs
+        if not inspect.iscoroutinefunction(teardown)
+    ]

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import Unauthorized
 
+from suppliermatch.access import actor_for_user
 from suppliermatch.accounts import service
 from suppliermatch.accounts.models import User
 from suppliermatch.extensions import db, login_manager
@@ -49,9 +50,11 @@ def init_auth(app: Flask) -> None:
         found = service.user_for_api_token(db.session, token)
         if found is None:
             return None
-        user, api_token = found
+        user, api_token, organisation = found
         if service.token_use_is_stale(api_token, utcnow()):
             g.token_used = api_token.id
+        # The actor from the organisation just read, rather than reading it again.
+        g.actor = actor_for_user(db.session, user, organisation)
         return user
 
     @app.after_request

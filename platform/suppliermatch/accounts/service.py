@@ -172,17 +172,26 @@ def issue_api_token(session: Session, user: User, name: str) -> tuple[ApiToken, 
     return token, secret
 
 
-def user_for_api_token(session: Session, secret: str) -> tuple[User, ApiToken] | None:
-    """The active user a live token belongs to, with the token; None for anything else."""
+def user_for_api_token(
+    session: Session, secret: str
+) -> tuple[User, ApiToken, Organisation | None] | None:
+    """The active user a live token belongs to, with the token and the user's organisation;
+    None for anything else."""
     if not secret.startswith(API_TOKEN_PREFIX):
         return None
-    token = session.exec(select(ApiToken).where(ApiToken.token_digest == _digest(secret))).first()
-    if token is None or token.revoked_at is not None:
+    # One round trip for token, user and organisation: every API call starts here.
+    found = session.exec(
+        select(ApiToken, User, Organisation)
+        .join(User, User.id == ApiToken.user_id)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(ApiToken.token_digest == _digest(secret))
+    ).first()
+    if found is None:
         return None
-    user = session.get(User, token.user_id)
-    if user is None or not user.is_active:
+    token, user, organisation = found
+    if token.revoked_at is not None or not user.is_active:
         return None
-    return user, token
+    return user, token, organisation
 
 
 def token_use_is_stale(token: ApiToken, now: datetime) -> bool:

@@ -77,7 +77,7 @@ def my_profile():
 @blp.alt_response(404, description="No such supplier, or not yours to read")
 def get_supplier(supplier_id):
     """A whole profile: identifiers, contacts, capabilities, equipment, certificates."""
-    return _profile(service.get_supplier_for(db.session, current_actor(), supplier_id))
+    return service.read_profile(db.session, current_actor(), supplier_id)
 
 
 @blp.route("/<int:supplier_id>", methods=["PATCH"])

@@ -78,7 +78,22 @@ def can_edit(actor: Actor, supplier: Supplier) -> bool:
 
 def get_supplier_for(session: Session, actor: Actor, supplier_id: int) -> Supplier:
     """The full profile, if ``actor`` may read it; NotFound otherwise."""
-    supplier = session.get(Supplier, supplier_id)
+    return _readable(actor, session.get(Supplier, supplier_id))
+
+
+def read_profile(session: Session, actor: Actor, supplier_id: int) -> dict:
+    """``profile_view`` of a supplier ``actor`` may read (NotFound otherwise), with the
+    supplier and its cluster read in one round trip: the most requested read of the API."""
+    row = session.exec(
+        select(Supplier, Cluster)
+        .outerjoin(Cluster, Cluster.id == Supplier.cluster_id)
+        .where(Supplier.id == supplier_id)
+    ).first()
+    supplier, cluster = row if row else (None, None)
+    return profile_view(session, _readable(actor, supplier), cluster=cluster)
+
+
+def _readable(actor: Actor, supplier: Supplier | None) -> Supplier:
     if supplier is None or not can_read(actor, supplier):
         raise NotFound("No such supplier.")
     return supplier
@@ -372,32 +387,38 @@ def refresh_search_text(session: Session, supplier: Supplier) -> None:
 # -- what a profile page shows ---------------------------------------------------------------
 
 
-def certificates_of(session: Session, supplier_ids: list[int]) -> dict[int, list]:
-    """Certificate records by supplier, latest expiry first."""
-    if not supplier_ids:
-        return {}
-    rows = session.exec(
-        select(SupplierCertificate)
-        .where(SupplierCertificate.supplier_id.in_(supplier_ids))
-        .order_by(SupplierCertificate.code, SupplierCertificate.expires_on.desc())
+def _rows_of(session: Session, model: type[SQLModel], supplier_id: int, *order_by) -> list:
+    """A supplier's rows of ``model`` for display, as plain rows (attribute access by
+    column name, the same column types): a third of the cost of loading table objects,
+    and nothing here is changed."""
+    table = model.__table__
+    return list(
+        session.execute(select(table).where(table.c.supplier_id == supplier_id).order_by(*order_by))
     )
-    grouped: dict[int, list] = {supplier_id: [] for supplier_id in supplier_ids}
-    for row in rows:
-        grouped[row.supplier_id].append(row)
-    return grouped
 
 
-def profile_view(session: Session, supplier: Supplier) -> dict:
+# The cluster is not known yet (``profile_view`` reads it).
+_UNREAD = object()
+
+
+def profile_view(session: Session, supplier: Supplier, *, cluster=_UNREAD) -> dict:
     """The profile with its capabilities, equipment, certificates and cluster."""
-    cluster = session.get(Cluster, supplier.cluster_id) if supplier.cluster_id else None
-    certificates = certificates_of(session, [supplier.id])[supplier.id]
+    if cluster is _UNREAD:
+        cluster = session.get(Cluster, supplier.cluster_id) if supplier.cluster_id else None
+    certificates = _rows_of(
+        session,
+        SupplierCertificate,
+        supplier.id,
+        SupplierCertificate.code,
+        SupplierCertificate.expires_on.desc(),
+    )
     return {
         **supplier.model_dump(),
         "cluster": cluster.slug if cluster else None,
         "cluster_name": cluster.name if cluster else None,
         "claimed": supplier.organisation_id is not None,
-        "capabilities": capabilities_of(session, supplier.id),
-        "equipment": equipment_of(session, supplier.id),
+        "capabilities": _rows_of(session, Capability, supplier.id, Capability.id),
+        "equipment": _rows_of(session, Equipment, supplier.id, Equipment.id),
         "certificates": certificates,
         "certifications": counting_certificate_codes(certificates),
     }
