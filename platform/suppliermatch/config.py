@@ -48,6 +48,8 @@ def default_settings(instance_dir: Path) -> dict:
         "MAIL_FROM": "noreply@suppliermatch.local",
         "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
         "IMPORT_MAX_BYTES": 20 * 1024 * 1024,
+        # gunicorn builds the matching index in its master before forking (warmup.py).
+        "WARM_INDEXES_AT_START": True,
     }
 
 

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -56,9 +57,22 @@ def live_database_url(tmp_path_factory):
     admin.dispose()
 
 
+@dataclass
+class LiveServer:
+    base_url: str
+    process: subprocess.Popen
+    log_path: Path
+
+
 @pytest.fixture(scope="session")
-def live_server(live_database_url, tmp_path_factory):
+def live_server(live_gunicorn) -> str:
     """Base URL of a gunicorn server over a migrated, demo-seeded database."""
+    return live_gunicorn.base_url
+
+
+@pytest.fixture(scope="session")
+def live_gunicorn(live_database_url, tmp_path_factory):
+    """The gunicorn server itself (master process and log), as `make run` starts it."""
     instance = tmp_path_factory.mktemp("live-instance")
     env = {
         **os.environ,
@@ -107,7 +121,7 @@ def live_server(live_database_url, tmp_path_factory):
                 log.close()
                 raise RuntimeError((instance / "gunicorn.log").read_text()) from None
             time.sleep(0.2)
-    yield base_url
+    yield LiveServer(base_url, server, instance / "gunicorn.log")
     server.terminate()
     server.wait(timeout=15)
     log.close()

@@ -1,0 +1,15 @@
+"""gunicorn settings, read from the working directory by every `gunicorn wsgi:app` here
+(`make serve`, the browser tests' live server, the soak).
+
+The app is loaded once in the master and its indexes are built there before the workers
+fork (suppliermatch.warmup), so a restarted worker serves rankings at once.
+"""
+
+preload_app = True
+
+
+def when_ready(server):
+    from suppliermatch.warmup import warm_before_fork
+
+    server.log.info("building indexes before the workers start")
+    server.log.info(warm_before_fork(server.app.wsgi()))
