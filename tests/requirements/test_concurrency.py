@@ -16,7 +16,7 @@ from sqlmodel import Session
 from suppliermatch.accounts.models import Cluster, Organisation, User
 from suppliermatch.database import engine_settings
 from suppliermatch.errors import Conflict
-from suppliermatch.requirements.locking import claim
+from suppliermatch.locking import claim
 from suppliermatch.requirements.models import Requirement
 
 TABLES = [Cluster.__table__, Organisation.__table__, User.__table__, Requirement.__table__]

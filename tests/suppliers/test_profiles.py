@@ -135,7 +135,7 @@ def test_second_save_from_the_same_version_gets_409_and_changes_nothing(make_cli
     assert first.patch(url, json={"version": version, "employees": 40}).status_code == 200
     stale = second.patch(url, json={"version": version, "employees": 99})
     assert stale.status_code == 409
-    assert "Someone else saved this profile" in stale.get_json()["message"]
+    assert "Someone else changed this profile" in stale.get_json()["message"]
     assert first.get(url).get_json()["employees"] == 40
 
 
@@ -150,7 +150,7 @@ def test_stale_save_on_the_edit_page_says_what_happened(make_client, cast):
     )
     assert page.status_code == 409
     text = page.get_data(as_text=True)
-    assert "Someone else saved this profile" in text and "Open the current version" in text
+    assert "Someone else changed this profile" in text and "Open the current version" in text
     assert client.get(f"/api/suppliers/{supplier_id}").get_json()["legal_name"] != "Mine Now"
 
 

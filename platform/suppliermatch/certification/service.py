@@ -17,7 +17,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, update
+from sqlalchemy import Select
 from sqlmodel import Session, col, select
 
 from suppliermatch.access import Actor, ActorKind
@@ -30,7 +30,7 @@ from suppliermatch.certification.permissions import (
     supplier_for,
 )
 from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from suppliermatch.models_base import utcnow
+from suppliermatch.locking import claim, stale_message
 from suppliermatch.reference.certificates import counts_on, default_catalogue
 from suppliermatch.suppliers.models import Supplier
 
@@ -523,31 +523,12 @@ def write_with_version(
     session: Session, certificate: SupplierCertificate, expected_version: int, values: dict
 ) -> None:
     """UPDATE ... WHERE version = expected: of two concurrent writers only one succeeds."""
-    statement = (
-        update(SupplierCertificate)
-        .where(
-            SupplierCertificate.id == certificate.id,
-            SupplierCertificate.version == expected_version,
-        )
-        .values(**values, version=expected_version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if session.exec(statement).rowcount != 1:
-        session.expire(certificate)
-        raise Conflict(_stale_message())
-    session.refresh(certificate)
+    claim(session, certificate, what="certificate", version=expected_version, values=values)
 
 
 def _check_version(certificate: SupplierCertificate, version: int) -> None:
     if certificate.version != version:
-        raise Conflict(_stale_message())
-
-
-def _stale_message() -> str:
-    return (
-        "Someone else changed this certificate while you were editing it. "
-        "Reload it to see their changes, then try again."
-    )
+        raise Conflict(stale_message("certificate", version, certificate.version), field="version")
 
 
 def _unverified() -> dict:

@@ -24,6 +24,7 @@ from suppliermatch.access import Actor, ActorKind
 from suppliermatch.audit.service import record_transition
 from suppliermatch.certification.service import local_today
 from suppliermatch.errors import Forbidden, NotFound, ValidationFailed
+from suppliermatch.locking import claim
 from suppliermatch.matching import scoring
 from suppliermatch.matching.cache import fresh_index
 from suppliermatch.matching.concepts import default_matcher
@@ -42,7 +43,6 @@ from suppliermatch.models_base import utcnow
 from suppliermatch.reference.certificates import CertStatus, default_catalogue
 from suppliermatch.reference.taxonomy import default_taxonomy
 from suppliermatch.requirements.lifecycle import as_utc
-from suppliermatch.requirements.locking import claim
 from suppliermatch.requirements.models import Invitation, Requirement
 from suppliermatch.requirements.visibility import get_managed, get_overseen
 from suppliermatch.suppliers.models import Supplier

@@ -12,6 +12,7 @@ from sqlmodel import Session, func, select
 from suppliermatch.access import Actor, ActorKind
 from suppliermatch.audit.service import record_security_event
 from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from suppliermatch.locking import claim
 from suppliermatch.requirements.invitations import DECLINED, own_invitation, record_quote_response
 from suppliermatch.requirements.lifecycle import (
     as_utc,
@@ -20,7 +21,6 @@ from suppliermatch.requirements.lifecycle import (
     now_utc,
     quotes_unsealed,
 )
-from suppliermatch.requirements.locking import claim
 from suppliermatch.requirements.models import Quote, QuoteLine, Requirement, RequirementLineItem
 from suppliermatch.requirements.service import close_if_expired, line_items
 from suppliermatch.requirements.visibility import get_managed, get_visible

@@ -15,6 +15,7 @@ from suppliermatch.access import Actor, ActorKind
 from suppliermatch.accounts.models import Organisation, OrganisationKind
 from suppliermatch.audit.service import entity_history, record_transition
 from suppliermatch.errors import Conflict, ValidationFailed
+from suppliermatch.locking import claim
 from suppliermatch.reference.geo import coordinates_for_pincode
 from suppliermatch.reference.identifiers import IdentifierError
 from suppliermatch.requirements import notify
@@ -28,7 +29,6 @@ from suppliermatch.requirements.lifecycle import (
     is_allowed,
     now_utc,
 )
-from suppliermatch.requirements.locking import claim
 from suppliermatch.requirements.models import (
     Invitation,
     Quote,

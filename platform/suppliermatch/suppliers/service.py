@@ -23,6 +23,7 @@ from suppliermatch.accounts.models import Cluster, Organisation
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.service import record_counts_on
 from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from suppliermatch.locking import update_if_current
 from suppliermatch.models_base import utcnow
 from suppliermatch.suppliers import rules
 from suppliermatch.suppliers.importer import ImportMode, import_suppliers
@@ -189,34 +190,11 @@ def update_supplier(
         capabilities_of(session, supplier.id),
         equipment_of(session, supplier.id),
     )
-    save_with_version(session, Supplier, supplier.id, version, changed, what="profile")
+    update_if_current(
+        session, Supplier, supplier.id, what="profile", version=version, values=changed
+    )
     session.refresh(supplier)
     return supplier
-
-
-def save_with_version(
-    session: Session, model: type[SQLModel], row_id: int, version: int, values: dict, *, what: str
-) -> None:
-    """``UPDATE ... WHERE id = :id AND version = :version``, bumping the version.
-
-    The version check and the write are one statement, so of two saves made from the
-    same version exactly one wins; the other gets Conflict (409) and changes nothing.
-    """
-    extra = {"updated_at": utcnow()} if "updated_at" in model.model_fields else {}
-    result = session.execute(
-        update(model)
-        .where(model.id == row_id, model.version == version)
-        .values(**values, **extra, version=model.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        current = session.scalar(select(model.version).where(model.id == row_id))
-        raise Conflict(
-            f"Someone else saved this {what} after you opened it (you had version {version}, "
-            f"it is now at version {current}). Nothing was changed: reload it and make "
-            "your changes again.",
-            field="version",
-        )
 
 
 def _checked_profile(values: Mapping, *, current: Mapping | None) -> dict:
@@ -321,7 +299,7 @@ def update_child(
             raise ValidationFailed(f"{field} is required", field=field)
     if kind is CAPABILITIES:
         clean["source"] = "profile"  # a person's edit: a re-import leaves it alone now
-    save_with_version(session, kind.model, row.id, version, clean, what=kind.label)
+    update_if_current(session, kind.model, row.id, what=kind.label, version=version, values=clean)
     session.refresh(row)
     _after_children_change(session, supplier)
     return row
