@@ -1,17 +1,15 @@
 """Each process's supplier index, kept fresh against changes made by any process.
 
 Every gunicorn worker (on any machine) holds its own ``MatchIndex``. Before ranking, it
-asks the database what changed since its last look and re-reads just those suppliers:
+asks the database what changed since its last look and re-reads just those suppliers
+(``suppliers.changes``, which the search index uses too):
 
 * suppliers whose profile row changed (``supplier.updated_at``: profile edits, capability
   and equipment changes, imports, merges) and suppliers whose certificate records changed
   (``suppliercertificate.updated_at``: every state move, edit, renewal and verification
   decision); both columns are indexed for this (``matching.models``);
-* the look re-reads a safety window (``FRESHNESS_WINDOW``) before the previous look's
-  start, because a row's timestamp is taken when it is written, not when its transaction
-  commits: a long import or a clock a little behind on another machine would otherwise
-  slip through. Rows seen before with the same timestamp and version are skipped, so a
-  change is applied once; applying it twice would be harmless (an upsert replaces);
+* each look re-reads a safety window before the previous one, for late commits and
+  clocks a little behind (see ``suppliers.changes``);
 * scorecards move with ratings, quotes and invitations, and with time (an invitation
   counts once bidding closes): they are re-read every ``SCORECARD_REFRESH``;
 * a change of taxonomy version rebuilds the whole index (every text is read again).
@@ -24,7 +22,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -40,16 +37,25 @@ from suppliermatch.matching.index import MatchIndex
 from suppliermatch.matching.loader import RANKABLE, scorecard_levels, supplier_documents
 from suppliermatch.models_base import utcnow
 from suppliermatch.reference.taxonomy import Taxonomy, default_taxonomy
+from suppliermatch.suppliers.changes import (
+    FRESHNESS_WINDOW,
+    SUPPLIER_ROWS,
+    ChangeWatch,
+    Look,
+    PerDatabase,
+    WatchedRows,
+)
 from suppliermatch.suppliers.models import Supplier
 
 log = logging.getLogger(__name__)
 
-# How far before the previous look a look reaches back: longer than any transaction that
-# writes suppliers or certificates (a 100,000-row import commits in 26-43 s here) plus the
-# clock difference between machines. Every look re-reads the whole window, so after a bulk
-# import each ranking pays for every imported row until they pass out of it: the soak at
-# 100,000 suppliers showed ten minutes was far too costly.
-FRESHNESS_WINDOW = timedelta(minutes=2)
+CERTIFICATE_ROWS = WatchedRows(
+    "certificate",
+    SupplierCertificate.id,
+    SupplierCertificate.supplier_id,
+    SupplierCertificate.updated_at,
+    SupplierCertificate.version,
+)
 SCORECARD_REFRESH = timedelta(minutes=10)
 # Up to this many suppliers the first build happens in the ranking request itself (about
 # ten seconds); above it, in a background thread, so that no request waits minutes for a
@@ -76,7 +82,7 @@ class MatchingCache:
         inline_build_limit: int = INLINE_BUILD_LIMIT,
     ) -> None:
         self.taxonomy_provider = taxonomy_provider
-        self.window = window
+        self.watch = ChangeWatch((SUPPLIER_ROWS, CERTIFICATE_ROWS), window=window, clock=clock)
         self.scorecard_refresh = scorecard_refresh
         self.clock = clock
         self.today = today
@@ -84,9 +90,7 @@ class MatchingCache:
         self.index: MatchIndex | None = None
         self.builds = 0
         self._lock = threading.Lock()
-        self._since: datetime | None = None
-        # (table, row id) -> (supplier id, updated_at, version) of the rows in the window.
-        self._seen: dict[tuple[str, int], tuple] = {}
+        self._look: Look | None = None
         self._scorecards_read_at: datetime | None = None
         self._builder: threading.Thread | None = None
 
@@ -135,7 +139,7 @@ class MatchingCache:
         """Drop the index: the next ranking builds it again."""
         with self._lock:
             self.index = None
-            self._seen = {}
+            self._look = None
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -146,12 +150,8 @@ class MatchingCache:
         return rankable <= self.inline_build_limit
 
     def _build(self, session: Session, taxonomy: Taxonomy) -> tuple:
-        started = self.clock()
         began = time.perf_counter()
-        # The recent stamps first: a change landing during the long read below is then
-        # either in what is read, or seen with a new stamp by the next look.
-        since = started - self.window
-        seen = self._changes(session, since)
+        look = self.watch.first_look(session)
         index = MatchIndex.build(supplier_documents(session, today=self.today()), taxonomy=taxonomy)
         log.info(
             "matching index built: %d suppliers in %.1f s (taxonomy version %s)",
@@ -159,10 +159,11 @@ class MatchingCache:
             time.perf_counter() - began,
             taxonomy.version,
         )
-        return index, since, seen, started
+        return index, look
 
     def _install(self, built: tuple) -> None:
-        self.index, self._since, self._seen, self._scorecards_read_at = built
+        self.index, self._look = built
+        self._scorecards_read_at = self._look.started
         self.builds += 1
 
     def _build_in_background(self, engine: sa.Engine, taxonomy: Taxonomy) -> None:
@@ -177,13 +178,7 @@ class MatchingCache:
             self._install(built)
 
     def _apply_changes(self, session: Session) -> None:
-        started = self.clock()
-        found = self._changes(session, self._since)
-        changed = {mark[0] for key, mark in found.items() if self._seen.get(key) != mark}
-        # ``found`` is all of the window: a row that drops out of it is only ever seen
-        # again with a newer stamp, so what to remember is exactly what was found.
-        self._seen = found
-        self._since = started - self.window
+        changed, self._look = self.watch.next_look(session, self._look)
         if changed:
             self._reload(session, changed)
 
@@ -214,42 +209,12 @@ class MatchingCache:
         for gone in supplier_ids:  # merged, taken out of the directory, or never rankable
             index.remove(gone)
 
-    @staticmethod
-    def _changes(session: Session, since: datetime) -> dict[tuple[str, int], tuple]:
-        """(supplier id, stamp, version) of supplier and certificate rows written at or
-        after ``since``. Stamps are compared for equality only, so they are read as the
-        driver gives them (no conversion per row: after a bulk import the window holds
-        every imported row until it passes)."""
-        found: dict[tuple[str, int], tuple] = {}
-        suppliers = sa.select(
-            Supplier.id, sa.type_coerce(Supplier.updated_at, sa.String), Supplier.version
-        ).where(Supplier.updated_at >= since)
-        for supplier_id, stamp, version in session.execute(suppliers):
-            found[("supplier", supplier_id)] = (supplier_id, stamp, version)
-        certificates = sa.select(
-            SupplierCertificate.id,
-            SupplierCertificate.supplier_id,
-            sa.type_coerce(SupplierCertificate.updated_at, sa.String),
-            SupplierCertificate.version,
-        ).where(SupplierCertificate.updated_at >= since)
-        for certificate_id, supplier_id, stamp, version in session.execute(certificates):
-            found[("certificate", certificate_id)] = (supplier_id, stamp, version)
-        return found
 
-
-# One cache per database connection source: the engine in production (one per process),
-# the test's connection in tests (so a rolled-back test leaves nothing behind).
-_caches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_caches_lock = threading.Lock()
+_caches = PerDatabase(MatchingCache)
 
 
 def cache_for(session: Session) -> MatchingCache:
-    bind = session.get_bind()
-    with _caches_lock:
-        cache = _caches.get(bind)
-        if cache is None:
-            cache = _caches[bind] = MatchingCache()
-        return cache
+    return _caches.of(session)
 
 
 def fresh_index(session: Session) -> MatchIndex:
