@@ -1,4 +1,4 @@
-"""Build each process's in-memory indexes once, in gunicorn's master, before workers fork.
+"""Build the in-memory indexes (matching, search) in gunicorn's master, before workers fork.
 
 A worker started later (a crash, a kill, ``--max-requests``) is forked from the master
 and starts with the index already in memory (copy-on-write), brought up to date by its
@@ -11,23 +11,35 @@ import time
 from flask import Flask
 
 from suppliermatch.extensions import db
-from suppliermatch.matching.cache import IndexNotReady, cache_for
+from suppliermatch.matching.cache import IndexNotReady
+from suppliermatch.matching.cache import cache_for as matching_cache_for
+from suppliermatch.suppliers.search import cache_for as search_cache_for
 
 
 def warm_before_fork(app: Flask) -> str:
-    """Build the matching index of ``app``'s database, then close every pooled connection
-    (a connection must not be shared by the processes forked after this). Returns what
-    was done, for the server's log."""
+    """Build the matching and search indexes of ``app``'s database, then close every
+    pooled connection (a connection must not be shared by the processes forked after
+    this). Returns what was done, for the server's log."""
     if not app.config["WARM_INDEXES_AT_START"]:
         return "indexes are built by the first request (WARM_INDEXES_AT_START is off)"
     began = time.perf_counter()
     with app.app_context():
-        cache = cache_for(db.session)
+        matching = matching_cache_for(db.session)
         try:
-            cache.fresh_index(db.session)
+            matching.fresh_index(db.session)
         except IndexNotReady:  # large: built in a thread, which a fork would not copy
-            cache.wait_for_build()
+            matching.wait_for_build()
+        matching_done = time.perf_counter()
+        search = search_cache_for(db.session)
+        with search.lock:
+            search.fresh_index(db.session)
+        search.wait_for_build()
         db.session.rollback()
-        suppliers = len(cache.index) if cache.index is not None else 0
+        ranked = len(matching.index) if matching.index is not None else 0
+        searchable = len(search.index) if search.index is not None else 0
         db.engine.dispose()
-    return f"matching index ready: {suppliers:,} suppliers in {time.perf_counter() - began:.1f} s"
+    finished = time.perf_counter()
+    return (
+        f"indexes ready: matching {ranked:,} suppliers in {matching_done - began:.1f} s, "
+        f"search {searchable:,} suppliers in {finished - matching_done:.1f} s"
+    )

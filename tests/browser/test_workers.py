@@ -43,9 +43,10 @@ def _workers(master_pid: int) -> set[int]:
 
 def test_index_is_built_before_workers_fork_and_survives_a_killed_worker(live_gunicorn):
     log = live_gunicorn.log_path.read_text()
-    ready = re.search(r"matching index ready: ([\d,]+) suppliers", log)
+    ready = re.search(r"indexes ready: matching ([\d,]+) suppliers.*search ([\d,]+)", log)
     assert ready, log
     assert int(ready.group(1).replace(",", "")) > 0
+    assert int(ready.group(2).replace(",", "")) > 0
     assert ready.start() < log.index("Booting worker")
 
     get = _session(live_gunicorn.base_url)
