@@ -17,6 +17,7 @@ from suppliermatch.extensions import db
 from suppliermatch.matching.cache import MatchingCache, cache_for
 from suppliermatch.reference.taxonomy import default_taxonomy
 from suppliermatch.requirements.models import Invitation
+from suppliermatch.suppliers.changes import FULL_LOOK_INTERVAL
 from suppliermatch.suppliers.models import Supplier
 from suppliermatch.tables import metadata
 from tests import factories
@@ -159,6 +160,18 @@ def test_a_change_committed_late_with_an_earlier_timestamp_is_still_picked_up(se
     )
     session.commit()
     clock.now += timedelta(seconds=1)
+    # A quick look reads only what was stamped just before the previous look...
+    assert late.id not in cache.fresh_index(session)
+    # ...an ordinary change is seen at once...
+    prompt = factories.make_supplier(session, legal_name="Prompt Platers", about="NiCuNi")
+    session.execute(
+        sa.update(Supplier).where(Supplier.id == prompt.id).values(updated_at=clock.now)
+    )
+    session.commit()
+    clock.now += timedelta(seconds=1)
+    assert prompt.id in cache.fresh_index(session)
+    # ...and the late one by the next full look, at most FULL_LOOK_INTERVAL later.
+    clock.now += FULL_LOOK_INTERVAL
     assert late.id in cache.fresh_index(session)
     assert cache.builds == 1
 

@@ -7,11 +7,19 @@ re-reads just those suppliers:
 
 * a watched table's rows carry ``updated_at``, moved by every write (indexed for this in
   ``matching.models``), and ``version``; each row belongs to a supplier;
-* a look re-reads a safety window (``FRESHNESS_WINDOW``) before the previous look's start,
-  because a row's timestamp is taken when it is written, not when its transaction commits:
-  a long import or a clock a little behind on another machine would otherwise slip
-  through. Rows seen before with the same timestamp and version are skipped, so a change
-  is applied once; applying it twice would be harmless (the copies replace, never add).
+* a full look re-reads a safety window (``FRESHNESS_WINDOW``) before the previous full
+  look's start, because a row's timestamp is taken when it is written, not when its
+  transaction commits: a long import or a clock a little behind on another machine would
+  otherwise slip through. Rows seen before with the same timestamp and version are
+  skipped, so a change is applied once; applying it twice would be harmless (the copies
+  replace, never add);
+* after a bulk import that window holds every imported row until it passes, so re-reading
+  it on every call made each ranking and search pay for 100,000 rows (200-300 ms) for two
+  minutes. Full looks are therefore at most one per ``FULL_LOOK_INTERVAL``; the looks in
+  between read only the rows stamped since shortly (``QUICK_LOOK_MARGIN``) before the
+  previous look. A change is seen by the next call unless its transaction committed more
+  than that margin after its stamp (a long import) or another machine's clock lags by
+  more; those are seen by the next full look, at most ``FULL_LOOK_INTERVAL`` later.
 """
 
 from __future__ import annotations
@@ -35,6 +43,10 @@ from suppliermatch.suppliers.models import Supplier
 # import each look pays for every imported row until they pass out of it: the soak at
 # 100,000 suppliers showed ten minutes was far too costly.
 FRESHNESS_WINDOW = timedelta(minutes=2)
+# How stale a late-committed change may be; and how far back a quick look reaches, longer
+# than an ordinary request's transaction.
+FULL_LOOK_INTERVAL = timedelta(seconds=10)
+QUICK_LOOK_MARGIN = timedelta(seconds=5)
 
 T = TypeVar("T")
 
@@ -57,12 +69,14 @@ SUPPLIER_ROWS = WatchedRows(
 
 @dataclass(frozen=True)
 class Look:
-    """One look: when it started, where the next one starts reading, and what it saw.
+    """One look: when it started, when the last full look started, where the next full
+    look starts reading, and what has been seen since that one.
 
     ``seen``: (table, row id) -> (supplier id, stamp, version) of the rows in the window.
     """
 
     started: datetime
+    full_started: datetime
     since: datetime
     seen: dict[tuple[str, int], tuple]
 
@@ -75,10 +89,14 @@ class ChangeWatch:
         tables: Sequence[WatchedRows],
         *,
         window: timedelta = FRESHNESS_WINDOW,
+        full_look_interval: timedelta = FULL_LOOK_INTERVAL,
+        quick_look_margin: timedelta = QUICK_LOOK_MARGIN,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.tables = tuple(tables)
         self.window = window
+        self.full_look_interval = full_look_interval
+        self.quick_look_margin = quick_look_margin
         self.clock = clock
 
     def first_look(self, session: Session) -> Look:
@@ -86,17 +104,26 @@ class ChangeWatch:
         long read is then either in what is read, or seen with a new stamp next time."""
         started = self.clock()
         since = started - self.window
-        return Look(started, since, self._rows_written(session, since))
+        return Look(started, started, since, self._rows_written(session, since))
 
     def next_look(self, session: Session, previous: Look) -> tuple[set[int], Look]:
         """The suppliers with a row written since ``previous`` (and not seen by it), and
         the look to pass next time."""
         started = self.clock()
+        if started - previous.full_started < self.full_look_interval:
+            found = self._rows_written(session, previous.started - self.quick_look_margin)
+            changed = self._changed(found, previous.seen)
+            seen = previous.seen | found
+            return changed, Look(started, previous.full_started, previous.since, seen)
         found = self._rows_written(session, previous.since)
-        changed = {mark[0] for key, mark in found.items() if previous.seen.get(key) != mark}
+        changed = self._changed(found, previous.seen)
         # ``found`` is all of the window: a row that drops out of it is only ever seen
         # again with a newer stamp, so what to remember is exactly what was found.
-        return changed, Look(started, started - self.window, found)
+        return changed, Look(started, started, started - self.window, found)
+
+    @staticmethod
+    def _changed(found: dict, seen: dict) -> set[int]:
+        return {mark[0] for key, mark in found.items() if seen.get(key) != mark}
 
     def _rows_written(self, session: Session, since: datetime) -> dict[tuple[str, int], tuple]:
         """(supplier id, stamp, version) of the watched rows written at or after ``since``.
