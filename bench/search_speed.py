@@ -43,7 +43,7 @@ from sqlmodel import Session  # noqa: E402
 from suppliermatch.accounts.models import Cluster  # noqa: E402
 from suppliermatch.database import engine_settings  # noqa: E402
 from suppliermatch.models_base import utcnow  # noqa: E402
-from suppliermatch.suppliers import search  # noqa: E402
+from suppliermatch.suppliers import search, search_cache  # noqa: E402
 from suppliermatch.suppliers.changes import SUPPLIER_ROWS, ChangeWatch  # noqa: E402
 from suppliermatch.suppliers.importer import import_suppliers  # noqa: E402
 from suppliermatch.suppliers.models import Supplier  # noqa: E402
@@ -148,12 +148,12 @@ def main() -> int:
             "admin": sa.true(),
             "cluster_anchor": Supplier.cluster_id == cluster_id,
         }
-        cache = search.cache_for(session)
+        cache = search_cache.cache_for(session)
         started = time.perf_counter()
         with cache.lock:
             cache.fresh_index(session)
         report["index_build_s"] = round(time.perf_counter() - started, 2)
-        report["index_builds_inline_up_to"] = search.INLINE_BUILD_LIMIT
+        report["index_builds_inline_up_to"] = search_cache.INLINE_BUILD_LIMIT
 
         def find(q: str, scope, page: int = 1):
             return search.search_suppliers(session, scope, search.SearchFilters(q=q), page=page)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from suppliermatch import create_app
 from suppliermatch.extensions import db
-from suppliermatch.suppliers import search, search_index
+from suppliermatch.suppliers import search, search_cache, search_index
 from suppliermatch.suppliers.models import DuplicateCandidate, Supplier
 from suppliermatch.suppliers.search_index import SearchIndex
 from suppliermatch.tables import metadata
@@ -188,7 +188,7 @@ def test_a_supplier_added_edited_or_merged_shows_so_in_the_next_search(session, 
     _merge(client, session, added.id, twin.id)
     assert _names(client.get("/api/suppliers?q=vizag")) == ["Vizag Chromisers"]
     assert _names(client.get("/api/suppliers/directory?q=aluminising")) == []
-    assert search.cache_for(session).builds == 1  # every change came in as an update
+    assert search_cache.cache_for(session).builds == 1  # every change came in as an update
 
 
 @pytest.fixture
@@ -235,7 +235,7 @@ def test_changes_made_through_one_app_show_in_the_next_search_of_the_other(two_a
     # The profile kept took the retired one's description (it had none).
     assert _names(on_reader.get("/api/suppliers?q=carburising")) == ["Hosur Heat Treaters"]
     with reader.app_context():
-        assert search.cache_for(db.session).builds == 1
+        assert search_cache.cache_for(db.session).builds == 1
 
 
 def test_searches_scan_every_text_while_a_large_first_build_runs(two_apps):
@@ -244,7 +244,7 @@ def test_searches_scan_every_text_while_a_large_first_build_runs(two_apps):
         factories.make_supplier(db.session, legal_name="Rajkot Forgings", about="Closed die")
         db.session.commit()
     with reader.app_context():
-        cache = search.cache_for(db.session)
+        cache = search_cache.cache_for(db.session)
     cache.inline_build_limit = 0  # as if the database held a million suppliers
     client = reader.test_client()
 
@@ -256,7 +256,7 @@ def test_searches_scan_every_text_while_a_large_first_build_runs(two_apps):
 def test_a_page_is_checked_against_the_database_even_if_a_remembered_scope_is_stale(
     session, client, world, monkeypatch
 ):
-    monkeypatch.setattr(search, "REMEMBERED_SCOPE_SIZE", 1)
+    monkeypatch.setattr(search_cache, "REMEMBERED_SCOPE_SIZE", 1)
     hidden = factories.make_supplier(session, legal_name="Quiet Platers", about="Plating")
     factories.make_supplier(session, legal_name="Open Platers", about="Plating")
     session.commit()

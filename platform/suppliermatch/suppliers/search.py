@@ -8,48 +8,36 @@ place. A query is split into words; each word must appear in a profile, allowing
 filter instead, applying the catalogue's rule of what counts.
 
 Each process keeps those words in memory (``SearchIndex``, one per database, brought up
-to date before every search with what any process changed: ``suppliers.changes``), so a
+to date before every search with what any process changed: ``search_cache``), so a
 search reads no text. SQL still decides who sees what: only profiles the actor may read
 (or, for the public directory, public ones) and that pass the filters are ever results,
 and a page is checked against the database before it is shown.
 """
 
 import logging
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from functools import lru_cache
 
 import numpy as np
 import sqlalchemy as sa
 from rapidfuzz import fuzz, process
-from sqlalchemy.sql import elements, visitors
 from sqlmodel import Session, select
 
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.service import Verification, record_counts_on
-from suppliermatch.database import READ_ONLY_BEGIN
 from suppliermatch.errors import ValidationFailed
-from suppliermatch.models_base import utcnow
 from suppliermatch.reference.certificates import COUNTING_STATUS, default_catalogue
 from suppliermatch.reference.taxonomy import default_taxonomy
-from suppliermatch.suppliers.changes import (
-    FRESHNESS_WINDOW,
-    SUPPLIER_ROWS,
-    ChangeWatch,
-    Look,
-    PerDatabase,
-)
+from suppliermatch.suppliers import search_cache
 from suppliermatch.suppliers.models import Capability, Supplier
+from suppliermatch.suppliers.search_cache import id_chunks
 from suppliermatch.suppliers.search_index import (
     NAME_MATCH_BONUS,
     SHORT_WORD,
     TYPO_TOLERANCE,
     Matches,
-    SearchIndex,
     words_of,
 )
 
@@ -59,20 +47,6 @@ MAX_SEARCH_TEXT = 8000
 # Longest certificate name in words ("ISO/IEC 17025:2017" -> iso iec 17025 2017).
 _CERTIFICATE_PHRASE_WORDS = 4
 STOP_WORDS = frozenset({"and", "the", "of", "for", "with", "in", "a", "an", "to", "we", "our"})
-# Up to this many suppliers the first build of a process's index happens in the search
-# itself (about 2 s a 100,000 on the 2-core machine); above it, in a background thread,
-# while searches scan every text as before the index existed.
-INLINE_BUILD_LIMIT = 200_000
-# Which suppliers a scope holds (a cluster, the directory) is asked of the database once
-# and remembered, for scopes of at least this many suppliers and at most this many
-# scopes; smaller scopes are asked at every search (that costs less than remembering).
-REMEMBERED_SCOPE_SIZE = 2_000
-REMEMBERED_SCOPES = 32
-# Changes to more suppliers at once than this (a bulk import) make the remembered scopes
-# be read again when next needed rather than asked about supplier by supplier.
-RESCOPE_LIMIT = 20_000
-# Ids in one ``IN (...)``: SQLite allows 32,766 parameters in a statement.
-_ID_CHUNK = 30_000
 
 
 def search_text_for(
@@ -276,7 +250,7 @@ def _ranked_window(
     stop: int,
 ) -> tuple[int, list[tuple[int, float]]]:
     """How many suppliers match, and (id, score) of those ranked ``start`` to ``stop`` - 1."""
-    cache = cache_for(session)
+    cache = search_cache.cache_for(session)
     with cache.lock:
         index = cache.fresh_index(session)
         if index is None:
@@ -321,7 +295,7 @@ def _allowed(
         passing = session.scalars(select(Supplier.id).where(*conditions)).all()
     else:
         passing = []
-        for chunk in _chunks(supplier_ids.tolist()):
+        for chunk in id_chunks(supplier_ids.tolist()):
             passing += session.scalars(
                 select(Supplier.id).where(_id_among(session, chunk), *conditions)
             ).all()
@@ -360,11 +334,6 @@ def _rounded(values: np.ndarray) -> np.ndarray:
     """Python's ``round(value, 1)`` of each value (numpy's rounds some halves otherwise)."""
     distinct, positions = np.unique(values, return_inverse=True)
     return np.array([round(value, 1) for value in distinct.tolist()])[positions]
-
-
-def _chunks(ids: list[int]) -> Iterable[list[int]]:
-    for first in range(0, len(ids), _ID_CHUNK):
-        yield ids[first : first + _ID_CHUNK]
 
 
 def _rank_by_scan(session: Session, conditions: list, words: list[str]) -> list[tuple[int, float]]:
@@ -443,203 +412,6 @@ def _hits(session: Session, ids: list[int], scores: dict, today: date) -> list[S
         for i in ids
         if i in suppliers
     ]
-
-
-class SearchCache:
-    """One process's search index for one database, the scopes it remembers (which
-    suppliers each holds, as the database answered) and what it has seen of the changes."""
-
-    def __init__(
-        self,
-        *,
-        window: timedelta = FRESHNESS_WINDOW,
-        clock: Callable[[], datetime] = utcnow,
-        inline_build_limit: int = INLINE_BUILD_LIMIT,
-    ) -> None:
-        self.watch = ChangeWatch((SUPPLIER_ROWS,), window=window, clock=clock)
-        self.inline_build_limit = inline_build_limit
-        self.index: SearchIndex | None = None
-        self.builds = 0
-        # Held while the index or the scopes are read or changed: a worker's threads
-        # share them.
-        self.lock = threading.Lock()
-        self._look: Look | None = None
-        self._scopes: OrderedDict[tuple, _RememberedScope] = OrderedDict()
-        self._builder: threading.Thread | None = None
-
-    def fresh_index(self, session: Session) -> SearchIndex | None:
-        """With ``lock`` held: the index with every change committed before this call
-        applied, or None while a first build of more than ``inline_build_limit``
-        suppliers runs in a background thread."""
-        if self.index is None:
-            if self.building:
-                return None
-            if not self._builds_inline(session):
-                self._builder = threading.Thread(
-                    target=self._build_in_background,
-                    args=(session.get_bind().engine,),
-                    name="search-index-build",
-                    daemon=True,
-                )
-                self._builder.start()
-                return None
-            self._install(self._build(session))
-            return self.index
-        changed, self._look = self.watch.next_look(session, self._look)
-        if changed:
-            self._reload(session, changed)
-        return self.index
-
-    @property
-    def building(self) -> bool:
-        return self._builder is not None and self._builder.is_alive()
-
-    def wait_for_build(self, timeout: float | None = None) -> bool:
-        """Wait for a background build; True when none is running any more."""
-        builder = self._builder
-        if builder is not None:
-            builder.join(timeout)
-        return not self.building
-
-    def members(self, session: Session, scope: sa.ColumnElement[bool]) -> np.ndarray | None:
-        """With ``lock`` held: the sorted ids of the unmerged suppliers within ``scope``,
-        or None for a scope that depends on more than each supplier's own row (only such
-        a scope changes exactly when its suppliers' rows do, as the looks see them)."""
-        key = _row_scope_key(scope, session.get_bind().dialect)
-        if key is None:
-            return None
-        remembered = self._scopes.get(key)
-        if remembered is not None:
-            self._scopes.move_to_end(key)
-            return remembered.members
-        statement = select(Supplier.id).where(scope, Supplier.merged_into_id.is_(None))
-        members = np.sort(np.array(session.scalars(statement).all(), np.int64))
-        if len(members) >= REMEMBERED_SCOPE_SIZE:
-            self._scopes[key] = _RememberedScope(scope, members)
-            if len(self._scopes) > REMEMBERED_SCOPES:
-                self._scopes.popitem(last=False)
-        return members
-
-    def forget_scopes(self) -> None:
-        """With ``lock`` held: ask the database again for every scope."""
-        self._scopes.clear()
-
-    def _builds_inline(self, session: Session) -> bool:
-        if isinstance(session.get_bind(), sa.Connection):
-            return True  # a connection is not shared with another thread (tests use one)
-        suppliers = session.scalar(
-            select(sa.func.count()).select_from(Supplier).where(Supplier.merged_into_id.is_(None))
-        )
-        return suppliers <= self.inline_build_limit
-
-    def _build(self, session: Session) -> tuple[SearchIndex, Look]:
-        began = time.perf_counter()
-        look = self.watch.first_look(session)
-        rows = select(Supplier.id, Supplier.search_text, Supplier.legal_name).where(
-            Supplier.merged_into_id.is_(None)
-        )
-        index = SearchIndex.build(session.execute(rows.execution_options(yield_per=10_000)))
-        seconds = time.perf_counter() - began
-        log.info("search index built: %d suppliers in %.1f s", len(index), seconds)
-        return index, look
-
-    def _install(self, built: tuple[SearchIndex, Look]) -> None:
-        self.index, self._look = built
-        self._scopes.clear()
-        self.builds += 1
-
-    def _build_in_background(self, engine: sa.Engine) -> None:
-        try:
-            with Session(engine, expire_on_commit=False) as session:
-                session.connection(execution_options=READ_ONLY_BEGIN)
-                built = self._build(session)
-        except Exception:
-            log.exception("search index build failed; the next search tries again")
-            return
-        with self.lock:
-            self._install(built)
-
-    def _reload(self, session: Session, supplier_ids: set[int]) -> None:
-        index = self.index
-        gone = set(supplier_ids)
-        for chunk in _chunks(sorted(supplier_ids)):
-            rows = select(Supplier.id, Supplier.search_text, Supplier.legal_name).where(
-                Supplier.id.in_(chunk), Supplier.merged_into_id.is_(None)
-            )
-            for supplier_id, text, legal_name in session.execute(rows):
-                index.upsert(supplier_id, text, legal_name)
-                gone.discard(supplier_id)
-        for supplier_id in gone:  # merged (or deleted)
-            index.remove(supplier_id)
-        self._rescope(session, supplier_ids)
-
-    def _rescope(self, session: Session, supplier_ids: set[int]) -> None:
-        """Ask the database which remembered scopes each changed supplier is in now."""
-        if not self._scopes:
-            return
-        if len(supplier_ids) > RESCOPE_LIMIT:
-            self._scopes.clear()
-            return
-        scopes = list(self._scopes.values())
-        unmerged = Supplier.merged_into_id.is_(None)
-        flags = [sa.case((sa.and_(s.clause, unmerged), 1), else_=0) for s in scopes]
-        inside: list[list[int]] = [[] for _ in scopes]
-        for chunk in _chunks(sorted(supplier_ids)):
-            statement = select(Supplier.id, *flags).where(Supplier.id.in_(chunk))
-            for supplier_id, *marks in session.execute(statement):
-                for members, mark in zip(inside, marks, strict=True):
-                    if mark:
-                        members.append(supplier_id)
-        changed = np.array(sorted(supplier_ids), np.int64)
-        for scope, members in zip(scopes, inside, strict=True):
-            kept = np.setdiff1d(scope.members, changed, assume_unique=True)
-            scope.members = np.union1d(kept, np.array(members, np.int64))
-
-
-@dataclass
-class _RememberedScope:
-    clause: sa.ColumnElement[bool]
-    members: np.ndarray  # sorted supplier ids
-
-
-# What a condition on a supplier's own row is made of (and columns of the supplier table).
-_ROW_CONDITION_PARTS = (
-    elements.BinaryExpression,
-    elements.BooleanClauseList,
-    elements.ClauseList,
-    elements.Grouping,
-    elements.UnaryExpression,
-    elements.AsBoolean,
-    elements.BindParameter,
-    elements.True_,
-    elements.False_,
-    elements.Null,
-)
-
-
-def _row_scope_key(scope: sa.ColumnElement[bool], dialect) -> tuple | None:
-    """The scope as SQL text and parameters when it reads only the supplier's own row."""
-    for part in visitors.iterate(scope):
-        if isinstance(part, elements.ColumnClause):
-            if part.table is not Supplier.__table__:
-                return None
-        elif not isinstance(part, _ROW_CONDITION_PARTS):
-            return None
-    compiled = scope.compile(dialect=dialect)
-    key = (str(compiled), tuple(sorted(compiled.params.items())))
-    try:
-        hash(key)
-    except TypeError:
-        return None
-    return key
-
-
-_caches = PerDatabase(SearchCache)
-
-
-def cache_for(session: Session) -> SearchCache:
-    """The calling process's search cache for this database."""
-    return _caches.of(session)
 
 
 def filters_from_args(session: Session, args: Mapping) -> SearchFilters:
