@@ -6,10 +6,11 @@
 
 Steps: a fresh database; migrations; the demo seed; N synthetic suppliers imported into
 the Ganjam cluster through `flask suppliers import`; API tokens for a coordinator, an anchor
-and the demo MSMEs; gunicorn with the repository's gunicorn.conf.py (the matching index
-built before the workers fork; PostgreSQL: 2 workers sharing Redis rate-limit storage;
-SQLite: its documented safe mode, 1 worker with threads); locust, headless, for the
-duration; then a capacity phase, profile reads with wrk and no think time. Faults (PostgreSQL): at 40% one gunicorn worker is killed with SIGKILL; at 50%
+and the demo MSMEs; gunicorn with the repository's gunicorn.conf.py (the matching and
+search indexes built before the workers fork; PostgreSQL: 2 workers sharing Redis
+rate-limit storage; SQLite: its documented serving mode, 1 worker with threads); locust,
+headless, for the duration; then a capacity phase, profile reads with wrk and no think
+time. Faults (PostgreSQL): at 40% one gunicorn worker is killed with SIGKILL; at 50%
 PostgreSQL is stopped for 8 s and started again. On SQLite only the worker is killed.
 The report gives throughput and p50/p95/p99 per endpoint, the error rate outside the fault
 windows, whether errors during the outage were clean 503 JSON, how long recovery took, and
