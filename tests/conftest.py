@@ -218,3 +218,18 @@ def new_database(database_url, tmp_path):
             for name in created:
                 connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+@pytest.fixture
+def two_apps(app, new_database):
+    """Two app instances (two workers, or two machines) over one new database."""
+    url = new_database()
+    apps = [create_app({**app.config, "DATABASE_URL": url}) for _ in range(2)]
+    for each in apps:
+        each.test_client_class = app.test_client_class
+    with apps[0].app_context():
+        metadata.create_all(db.engine)
+    yield apps
+    for each in apps:
+        with each.app_context():
+            db.engine.dispose()

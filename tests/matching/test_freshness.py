@@ -5,11 +5,9 @@ import dataclasses
 import math
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from suppliermatch import create_app
 from suppliermatch.certification.expiry import run_expiry_tick
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.service import local_today
@@ -19,22 +17,7 @@ from suppliermatch.reference.taxonomy import default_taxonomy
 from suppliermatch.requirements.models import Invitation
 from suppliermatch.suppliers.changes import FULL_LOOK_INTERVAL
 from suppliermatch.suppliers.models import Supplier
-from suppliermatch.tables import metadata
 from tests import factories
-
-
-@pytest.fixture
-def two_workers(app, new_database):
-    url = new_database()
-    workers = [create_app({**app.config, "DATABASE_URL": url}) for _ in range(2)]
-    for worker in workers:
-        worker.test_client_class = app.test_client_class
-    with workers[0].app_context():
-        metadata.create_all(db.engine)
-    yield workers
-    for worker in workers:
-        with worker.app_context():
-            db.engine.dispose()
 
 
 def signed_in(worker, user):
@@ -52,8 +35,8 @@ def ranking(client, requirement_id) -> tuple[dict, dict]:
     return ranked, left_out
 
 
-def test_edits_through_one_worker_show_in_the_next_ranking_of_the_other(two_workers):
-    writer, reader = two_workers
+def test_edits_through_one_worker_show_in_the_next_ranking_of_the_other(two_apps):
+    writer, reader = two_apps
     with writer.app_context():
         session = db.session
         cluster = factories.make_cluster(session, slug="ganjam")
@@ -204,8 +187,8 @@ def test_scorecards_are_read_again_after_their_refresh_interval(session, world):
     assert 0 <= index.scorecard[index.row_of(plater)] < 0.5  # invited, never quoted
 
 
-def test_a_large_first_build_runs_in_the_background_and_asks_clients_to_retry(two_workers):
-    writer, reader = two_workers
+def test_a_large_first_build_runs_in_the_background_and_asks_clients_to_retry(two_apps):
+    writer, reader = two_apps
     with writer.app_context():
         cluster = factories.make_cluster(db.session, slug="hosur")
         cast = {

@@ -5,15 +5,12 @@ search after a change made in this process or in another one sharing the databas
 import random
 
 import numpy as np
-import pytest
 import sqlalchemy as sa
 
-from suppliermatch import create_app
 from suppliermatch.extensions import db
 from suppliermatch.suppliers import search, search_cache, search_index
 from suppliermatch.suppliers.models import DuplicateCandidate, Supplier
 from suppliermatch.suppliers.search_index import SearchIndex
-from suppliermatch.tables import metadata
 from tests import factories
 
 ROWS = [
@@ -189,21 +186,6 @@ def test_a_supplier_added_edited_or_merged_shows_so_in_the_next_search(session, 
     assert _names(client.get("/api/suppliers?q=vizag")) == ["Vizag Chromisers"]
     assert _names(client.get("/api/suppliers/directory?q=aluminising")) == []
     assert search_cache.cache_for(session).builds == 1  # every change came in as an update
-
-
-@pytest.fixture
-def two_apps(app, new_database):
-    """Two app instances (two workers, or two machines) over one new database."""
-    url = new_database()
-    apps = [create_app({**app.config, "DATABASE_URL": url}) for _ in range(2)]
-    for each in apps:
-        each.test_client_class = app.test_client_class
-    with apps[0].app_context():
-        metadata.create_all(db.engine)
-    yield apps
-    for each in apps:
-        with each.app_context():
-            db.engine.dispose()
 
 
 def test_changes_made_through_one_app_show_in_the_next_search_of_the_other(two_apps):

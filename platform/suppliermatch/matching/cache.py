@@ -40,6 +40,7 @@ from suppliermatch.reference.taxonomy import Taxonomy, default_taxonomy
 from suppliermatch.suppliers.changes import (
     FRESHNESS_WINDOW,
     SUPPLIER_ROWS,
+    BuildsInBackground,
     ChangeWatch,
     Look,
     PerDatabase,
@@ -68,7 +69,7 @@ class IndexNotReady(ServiceUnavailable):
     handler adds it), and the client tries again."""
 
 
-class MatchingCache:
+class MatchingCache(BuildsInBackground):
     """One process's index for one database, and what it has seen of the changes."""
 
     def __init__(
@@ -123,17 +124,6 @@ class MatchingCache:
             self._apply_changes(session)
             self._refresh_scorecards(session)
             return self.index
-
-    @property
-    def building(self) -> bool:
-        return self._builder is not None and self._builder.is_alive()
-
-    def wait_for_build(self, timeout: float | None = None) -> bool:
-        """Wait for a background build; True when none is running any more."""
-        builder = self._builder
-        if builder is not None:
-            builder.join(timeout)
-        return not self.building
 
     def forget(self) -> None:
         """Drop the index: the next ranking builds it again."""

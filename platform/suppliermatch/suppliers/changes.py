@@ -160,3 +160,21 @@ class PerDatabase(Generic[T]):
             if made is None:
                 made = self._made[bind] = self._make()
             return made
+
+
+class BuildsInBackground:
+    """For a per-process index whose first build may run in a daemon thread (``_builder``):
+    whether it still runs, and a way to wait for it (gunicorn's master does, before fork)."""
+
+    _builder: threading.Thread | None = None
+
+    @property
+    def building(self) -> bool:
+        return self._builder is not None and self._builder.is_alive()
+
+    def wait_for_build(self, timeout: float | None = None) -> bool:
+        """Wait for a background build; True when none is running any more."""
+        builder = self._builder
+        if builder is not None:
+            builder.join(timeout)
+        return not self.building

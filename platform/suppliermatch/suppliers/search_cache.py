@@ -25,6 +25,7 @@ from suppliermatch.models_base import utcnow
 from suppliermatch.suppliers.changes import (
     FRESHNESS_WINDOW,
     SUPPLIER_ROWS,
+    BuildsInBackground,
     ChangeWatch,
     Look,
     PerDatabase,
@@ -55,7 +56,7 @@ def id_chunks(ids: list[int]) -> Iterable[list[int]]:
         yield ids[first : first + ID_CHUNK]
 
 
-class SearchCache:
+class SearchCache(BuildsInBackground):
     """One process's search index for one database, the scopes it remembers (which
     suppliers each holds, as the database answered) and what it has seen of the changes."""
 
@@ -99,17 +100,6 @@ class SearchCache:
         if changed:
             self._reload(session, changed)
         return self.index
-
-    @property
-    def building(self) -> bool:
-        return self._builder is not None and self._builder.is_alive()
-
-    def wait_for_build(self, timeout: float | None = None) -> bool:
-        """Wait for a background build; True when none is running any more."""
-        builder = self._builder
-        if builder is not None:
-            builder.join(timeout)
-        return not self.building
 
     def members(self, session: Session, scope: sa.ColumnElement[bool]) -> np.ndarray | None:
         """With ``lock`` held: the sorted ids of the unmerged suppliers within ``scope``,
