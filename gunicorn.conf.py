@@ -15,5 +15,16 @@ keepalive = 5
 def when_ready(server):
     from suppliermatch.warmup import warm_before_fork
 
+    app = server.app.wsgi()
+    if (
+        server.cfg.workers > 1
+        and app.config["RATE_LIMITS_ENABLED"]
+        and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://")
+    ):
+        server.log.warning(
+            "login and sign-up limits are counted by each of the %d workers alone "
+            "(memory://): set SUPPLIERMATCH_RATELIMIT_STORAGE_URI=redis://... to share them",
+            server.cfg.workers,
+        )
     server.log.info("building indexes before the workers start")
-    server.log.info(warm_before_fork(server.app.wsgi()))
+    server.log.info(warm_before_fork(app))

@@ -1,6 +1,13 @@
 """Security headers on every kind of response; rate limits that a spoofed header cannot dodge."""
 
+import json
+import os
+import subprocess
+import sys
+import uuid
+
 import pytest
+import sqlalchemy as sa
 
 from suppliermatch import create_app
 from suppliermatch.extensions import db
@@ -102,6 +109,67 @@ def test_login_is_rate_limited_per_account_across_addresses(limited_app):
         for n in range(11)
     ]
     assert statuses[-1] == 429 and statuses[:10] == [401] * 10
+
+
+REDIS_URL = os.environ.get("SUPPLIERMATCH_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+# A gunicorn worker: its own process, its own app (Flask-Limiter's storage is one per
+# process, so the suite's own app must not be pointed at Redis), the same settings.
+WORKER = """
+import json, sys
+from suppliermatch import create_app
+client = create_app(json.loads(sys.argv[1])).test_client()
+body = {"email": "target@example.test", "password": "wrong-password-x"}
+guesses = range(int(sys.argv[2]))
+print(json.dumps([client.post("/api/auth/login", json=body).status_code for _ in guesses]))
+"""
+
+
+def _guesses_in_a_worker(settings: dict, guesses: int) -> list[int]:
+    worker = subprocess.run(
+        [sys.executable, "-c", WORKER, json.dumps(settings), str(guesses)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(worker.stdout.splitlines()[-1])
+
+
+@pytest.fixture
+def redis_limited_settings(app, new_database):
+    """Settings for workers that count rate limits in one Redis, under a key prefix of
+    this test's own, over one new database."""
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {REDIS_URL}: CI must test shared limits.")
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "DATABASE_URL": new_database(),
+        "RATE_LIMITS_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": REDIS_URL,
+        "RATELIMIT_KEY_PREFIX": prefix,
+    }
+    yield settings
+    store = redis.Redis.from_url(REDIS_URL)
+    for key in store.scan_iter(f"*{prefix}*"):
+        store.delete(key)
+
+
+def test_workers_sharing_redis_share_one_login_limit(redis_limited_settings):
+    engine = sa.create_engine(redis_limited_settings["DATABASE_URL"])
+    metadata.create_all(engine)
+    engine.dispose()
+    assert _guesses_in_a_worker(redis_limited_settings, 5) == [401] * 5
+    # The first worker's five guesses count here too: with memory:// this worker would
+    # allow ten of its own before the first 429.
+    assert _guesses_in_a_worker(redis_limited_settings, 6) == [401] * 5 + [429]
 
 
 def test_signup_page_is_rate_limited(limited_app):
