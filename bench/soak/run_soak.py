@@ -400,6 +400,12 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=300)
     parser.add_argument("--no-faults", action="store_true")
     parser.add_argument(
+        "--sqlite-workers",
+        type=int,
+        default=1,
+        help="gunicorn workers on SQLite (1, with threads, is the documented serving mode)",
+    )
+    parser.add_argument(
         "--capacity-seconds",
         type=int,
         default=30,
@@ -439,7 +445,7 @@ def main() -> None:
     workers = (
         ["--workers", "2", "--threads", "1"]
         if args.backend == "postgres"
-        else ["--workers", "1", "--threads", "8"]
+        else ["--workers", str(args.sqlite_workers), "--threads", "8"]
     )
     base = f"http://127.0.0.1:{args.port}"
     log = open(out / "gunicorn.log", "w")  # noqa: SIM115
