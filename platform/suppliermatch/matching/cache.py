@@ -8,8 +8,9 @@ asks the database what changed since its last look and re-reads just those suppl
   and equipment changes, imports, merges) and suppliers whose certificate records changed
   (``suppliercertificate.updated_at``: every state move, edit, renewal and verification
   decision); both columns are indexed for this (``matching.models``);
-* each look re-reads a safety window before the previous one, for late commits and
-  clocks a little behind (see ``suppliers.changes``);
+* at most every 10 s a look re-reads a safety window, for late commits and clocks a
+  little behind; the looks between read only what was stamped since shortly before the
+  previous one (see ``suppliers.changes``);
 * scorecards move with ratings, quotes and invitations, and with time (an invitation
   counts once bidding closes): they are re-read every ``SCORECARD_REFRESH``;
 * a change of taxonomy version rebuilds the whole index (every text is read again).
@@ -32,7 +33,6 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.service import local_today
-from suppliermatch.database import READ_ONLY_BEGIN
 from suppliermatch.matching.index import MatchIndex
 from suppliermatch.matching.loader import RANKABLE, scorecard_levels, supplier_documents
 from suppliermatch.models_base import utcnow
@@ -109,13 +109,12 @@ class MatchingCache(BuildsInBackground):
                 if self._builds_inline(session):
                     self._install(self._build(session, taxonomy))
                     return self.index
-                self._builder = threading.Thread(
-                    target=self._build_in_background,
-                    args=(session.get_bind().engine, taxonomy),
-                    name="matching-index-build",
-                    daemon=True,
+                self._start_build(
+                    session.get_bind().engine,
+                    lambda reader: self._build(reader, taxonomy),
+                    self._lock,
+                    "matching index build",
                 )
-                self._builder.start()
             if self.index is None:
                 raise IndexNotReady(
                     description="Supplier matching is starting up (reading every supplier "
@@ -155,17 +154,6 @@ class MatchingCache(BuildsInBackground):
         self.index, self._look = built
         self._scorecards_read_at = self._look.started
         self.builds += 1
-
-    def _build_in_background(self, engine: sa.Engine, taxonomy: Taxonomy) -> None:
-        try:
-            with Session(engine, expire_on_commit=False) as session:
-                session.connection(execution_options=READ_ONLY_BEGIN)
-                built = self._build(session, taxonomy)
-        except Exception:
-            log.exception("matching index build failed; the next ranking tries again")
-            return
-        with self._lock:
-            self._install(built)
 
     def _apply_changes(self, session: Session) -> None:
         changed, self._look = self.watch.next_look(session, self._look)

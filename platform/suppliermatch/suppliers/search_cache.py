@@ -20,7 +20,6 @@ import sqlalchemy as sa
 from sqlalchemy.sql import elements, visitors
 from sqlmodel import Session, select
 
-from suppliermatch.database import READ_ONLY_BEGIN
 from suppliermatch.models_base import utcnow
 from suppliermatch.suppliers.changes import (
     FRESHNESS_WINDOW,
@@ -86,13 +85,9 @@ class SearchCache(BuildsInBackground):
             if self.building:
                 return None
             if not self._builds_inline(session):
-                self._builder = threading.Thread(
-                    target=self._build_in_background,
-                    args=(session.get_bind().engine,),
-                    name="search-index-build",
-                    daemon=True,
+                self._start_build(
+                    session.get_bind().engine, self._build, self.lock, "search index build"
                 )
-                self._builder.start()
                 return None
             self._install(self._build(session))
             return self.index
@@ -147,17 +142,6 @@ class SearchCache(BuildsInBackground):
         self.index, self._look = built
         self._scopes.clear()
         self.builds += 1
-
-    def _build_in_background(self, engine: sa.Engine) -> None:
-        try:
-            with Session(engine, expire_on_commit=False) as session:
-                session.connection(execution_options=READ_ONLY_BEGIN)
-                built = self._build(session)
-        except Exception:
-            log.exception("search index build failed; the next search tries again")
-            return
-        with self.lock:
-            self._install(built)
 
     def _reload(self, session: Session, supplier_ids: set[int]) -> None:
         index = self.index

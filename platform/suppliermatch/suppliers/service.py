@@ -375,14 +375,11 @@ def _rows_of(session: Session, model: type[SQLModel], supplier_id: int, *order_b
     )
 
 
-# The cluster is not known yet (``profile_view`` reads it).
-_UNREAD = object()
-
-
-def profile_view(session: Session, supplier: Supplier, *, cluster=_UNREAD) -> dict:
-    """The profile with its capabilities, equipment, certificates and cluster."""
-    if cluster is _UNREAD:
-        cluster = session.get(Cluster, supplier.cluster_id) if supplier.cluster_id else None
+def profile_view(session: Session, supplier: Supplier, *, cluster: Cluster | None = None) -> dict:
+    """The profile with its capabilities, equipment, certificates and cluster (read here
+    unless the caller already has it)."""
+    if cluster is None and supplier.cluster_id:
+        cluster = session.get(Cluster, supplier.cluster_id)
     certificates = _rows_of(
         session,
         SupplierCertificate,
