@@ -55,9 +55,12 @@ def register_extensions(app: Flask) -> None:
     from suppliermatch.accounts.auth import init_auth
     from suppliermatch.extensions import api, init_database, limiter
     from suppliermatch.input_text import init_input_text
+    from suppliermatch.request_gate import init_request_gate
     from suppliermatch.security import init_security
 
     init_database(app)
+    # First of the before_request hooks: everything after it reads a body of sound shape.
+    init_request_gate(app)
     init_auth(app)
     init_security(app)
     init_input_text(app)

@@ -1,4 +1,4 @@
-"""Pieces every JSON API shares: pagination by page / per_page, and strict schemas."""
+"""Pieces every list shares, JSON or page: pagination by page / per_page, strict schemas."""
 
 import json
 import math
@@ -8,6 +8,9 @@ from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
 MAX_PER_PAGE = 100
+# The last page number anyone may ask for: far beyond any real list, and small enough that
+# its OFFSET fits every database's integer (a larger one was a 500 on SQLite and PostgreSQL).
+MAX_PAGE = 100_000
 
 
 class PageArgs(ma.Schema):
@@ -17,13 +20,19 @@ class PageArgs(ma.Schema):
         # Query strings carry the endpoint's own filters too; those have their own schema.
         unknown = ma.EXCLUDE
 
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
     per_page = ma.fields.Integer(
         load_default=20, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE)
     )
 
 
 PAGINATION_HEADER = "X-Pagination"
+
+
+def requested_page(args, *, last: int = MAX_PAGE) -> int:
+    """The ``page`` query argument of an HTML list, clamped to 1..last (a page shows the
+    nearest list page rather than an error for a page number out of range)."""
+    return min(max(args.get("page", 1, type=int) or 1, 1), last)
 
 
 def pagination_header(total: int, page: int, per_page: int) -> dict:

@@ -7,6 +7,7 @@ Thin: every rule is in ``matching.service`` (and invitations in the requirements
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from suppliermatch.access import ActorKind, current_actor, require
+from suppliermatch.api_common import requested_page
 from suppliermatch.errors import DomainError, ValidationFailed
 from suppliermatch.extensions import db
 from suppliermatch.forms import domain_errors
@@ -36,7 +37,7 @@ def requirement_matches(requirement_id):
 
 def _render(requirement_id, *, errors=None, status=200):
     actor = current_actor()
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    page = requested_page(request.args, last=MAX_PAGE)
     found = service.rank_requirement(
         db.session,
         requirement_id,

@@ -6,19 +6,18 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from suppliermatch.access import require_login
-from suppliermatch.api_common import PAGINATION_HEADER, paginate
+from suppliermatch.api_common import PAGINATION_HEADER, paginate, requested_page
 from suppliermatch.extensions import db
 from suppliermatch.notifications import service
 
 bp = Blueprint("notifications", __name__)
 PER_PAGE = 30
-MAX_PAGE = 10_000
 
 
 @bp.route("/notifications", methods=["GET"])
 @require_login
 def inbox():
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    page = requested_page(request.args)
     statement = service.for_user(db.session, current_user.id)
     rows, header = paginate(db.session, statement, page, PER_PAGE)
     unread = service.unread_count(db.session, current_user.id)

@@ -23,7 +23,7 @@ from sqlmodel import select
 
 from suppliermatch.access import ActorKind, current_actor, require, require_login
 from suppliermatch.accounts.models import User
-from suppliermatch.api_common import PAGINATION_HEADER, paginate
+from suppliermatch.api_common import PAGINATION_HEADER, paginate, requested_page
 from suppliermatch.errors import DomainError, NotFound
 from suppliermatch.extensions import db
 from suppliermatch.forms import domain_errors
@@ -48,7 +48,6 @@ from suppliermatch.requirements.visibility import (
 
 bp = Blueprint("requirements", __name__)
 PER_PAGE = 50
-MAX_PAGE = 10_000
 # Spreadsheet programs run a cell starting with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # The matching feature adds a "ranked suppliers" page for a requirement under this name.
@@ -98,7 +97,7 @@ def _detail_url(requirement_id: int) -> str:
 
 
 def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    return requested_page(request.args)
 
 
 def _list_page(template: str, statement, **context):

@@ -22,7 +22,7 @@ from flask import (
 from werkzeug.datastructures import MultiDict
 
 from suppliermatch.access import ActorKind, current_actor, require, require_login
-from suppliermatch.api_common import paginate
+from suppliermatch.api_common import paginate, requested_page
 from suppliermatch.errors import Conflict, DomainError, ValidationFailed
 from suppliermatch.extensions import db
 from suppliermatch.forms import FORM_ONLY_FIELDS, domain_errors
@@ -167,13 +167,19 @@ def search_page():
 
 
 def _render_search(template: str, *, actor):
-    args = schemas.SupplierSearchArgs().load({k: v for k, v in request.args.items() if v.strip()})
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    given = {k: v for k, v in request.args.items() if v.strip()}
+    page = requested_page(request.args)
     found, errors = None, {}
     try:
-        found = service.search_for(db.session, actor, args, page=page, per_page=PER_PAGE)
-    except DomainError as error:
-        errors = domain_errors(error)
+        args = schemas.SupplierSearchArgs().load(given)
+    except ma.ValidationError as error:
+        # The form shows what was typed, with each refused field's reason beside it.
+        args, errors = given, error.messages
+    else:
+        try:
+            found = service.search_for(db.session, actor, args, page=page, per_page=PER_PAGE)
+        except DomainError as error:
+            errors = domain_errors(error)
     hits = [service.hit_view(hit) for hit in found.hits] if found else []
     return render_template(
         template,
@@ -406,7 +412,7 @@ def duplicates():
     status = request.args.get("status", "open")
     if status not in ("open", "merged", "dismissed"):
         status = "open"
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = requested_page(request.args)
     statement = dedup_service.candidates_statement(current_actor(), status=status)
     rows, _ = paginate(db.session, statement, page, PER_PAGE)
     pairs = [dedup_service.candidate_view(db.session, row) for row in rows]
