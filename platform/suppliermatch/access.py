@@ -122,6 +122,8 @@ def require(*kinds: ActorKind):
                 return view(*args, **kwargs)
             raise Forbidden("Your account cannot do this.")
 
+        # Read by the API document (api_document.py) to declare who may call the operation.
+        wrapper.required_kinds = frozenset(kinds)
         return wrapper
 
     return decorator

@@ -70,9 +70,8 @@ def wants_json() -> bool:
 
 def error_response(status: int, message: str, errors: dict | None = None, name: str = ""):
     if wants_json():
-        body = {"code": status, "status": name, "message": message}
-        if errors:
-            body["errors"] = errors
+        # ``errors`` names the fields at fault; {} when the request as a whole is refused.
+        body = {"code": status, "status": name, "message": message, "errors": errors or {}}
         response = jsonify(body)
     else:
         page = render_template("error.html", status=status, name=name, message=message)

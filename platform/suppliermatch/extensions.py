@@ -6,14 +6,15 @@ import sqlmodel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_smorest import Api
 from flask_sqlalchemy_lite import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+
+from suppliermatch.api_document import DocumentedApi
 
 # SQLModel's Session adds .exec(); Flask-SQLAlchemy-Lite leaves SQLModel's metadata alone.
 db = SQLAlchemy(session_options={"class_": sqlmodel.Session, "expire_on_commit": False})
 login_manager = LoginManager()
-api = Api()
+api = DocumentedApi()
 csrf = CSRFProtect()
 # The client address is the socket peer: a client-sent X-Forwarded-For is ignored unless
 # the deployment puts a trusted proxy in front and configures ProxyFix for it.

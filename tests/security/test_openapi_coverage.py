@@ -41,3 +41,78 @@ def test_everything_the_openapi_document_lists_is_served(app, client):
 
 def test_the_document_is_not_trivially_empty(app, client):
     assert len(documented_operations(client)) >= 70
+
+
+# -- how to authenticate, and what each operation may answer ---------------------------------
+
+OPERATION_METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+def operations(spec):
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method in OPERATION_METHODS:
+                yield path, method, operation
+
+
+def test_the_document_declares_both_ways_to_authenticate(client):
+    spec = client.get("/api/openapi.json").get_json()
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["apiToken"] == {**schemes["apiToken"], "type": "http", "scheme": "bearer"}
+    assert schemes["sessionCookie"]["in"] == "cookie"
+    assert schemes["csrfToken"] == {**schemes["csrfToken"], "in": "header", "name": "X-CSRFToken"}
+    assert spec["security"] == [{"apiToken": []}, {"sessionCookie": [], "csrfToken": []}]
+
+
+def test_public_operations_need_no_credentials_and_the_rest_say_401(client):
+    spec = client.get("/api/openapi.json").get_json()
+    public = {
+        f"{method.upper()} {path}"
+        for path, method, op in operations(spec)
+        if op.get("security") == []
+    }
+    assert public == {
+        "GET /api/auth/csrf",
+        "POST /api/auth/login",
+        "POST /api/auth/logout",
+        "POST /api/auth/signup",
+        "GET /api/certificates/catalogue",
+        "GET /api/suppliers/directory",
+        "GET /api/suppliers/directory/{supplier_id}",
+    }
+    undeclared = [
+        f"{method.upper()} {path}"
+        for path, method, operation in operations(spec)
+        if operation.get("security") != [] and "401" not in operation["responses"]
+    ]
+    assert undeclared == []
+
+
+def test_every_operation_has_a_summary_a_named_tag_and_its_refusals(client):
+    spec = client.get("/api/openapi.json").get_json()
+    tags = [tag["name"] for tag in spec["tags"]]
+    assert "Suppliers" in tags and "Requirements" in tags
+    assert not [tag for tag in tags if tag.endswith("_api")]
+    wrong = []
+    for path, method, operation in operations(spec):
+        label = f"{method.upper()} {path}"
+        if not operation.get("summary"):
+            wrong.append(f"{label}: no summary")
+        if set(operation["tags"]) - set(tags):
+            wrong.append(f"{label}: tag {operation['tags']} not in the list")
+        if "{" in path and "404" not in operation["responses"]:
+            wrong.append(f"{label}: no 404")
+        if "{" in path and method != "get" and "409" not in operation["responses"]:
+            wrong.append(f"{label}: no 409")
+    assert wrong == []
+
+
+def test_a_refusal_that_names_no_field_still_carries_errors(client):
+    response = client.get("/api/requirements/1")
+    assert response.status_code == 401
+    assert response.get_json() == {
+        "code": 401,
+        "status": "Unauthorized",
+        "message": response.get_json()["message"],
+        "errors": {},
+    }

@@ -106,6 +106,7 @@ def _register_children(path: str, kind, output, create_input, update_input) -> N
     @require_login
     @blp.response(200, output(many=True))
     @blp.alt_response(404, description="No such supplier, or not yours to read")
+    @blp.doc(summary=f"The {label} list of a profile you may read.")
     def list_children(supplier_id):
         return service.list_children_for(db.session, current_actor(), kind, supplier_id)
 
@@ -114,6 +115,7 @@ def _register_children(path: str, kind, output, create_input, update_input) -> N
     @blp.arguments(create_input)
     @blp.response(201, output)
     @blp.alt_response(404, description="No such supplier, or not yours to change")
+    @blp.doc(summary=f"Add to the {label} list of a profile you may change.")
     def add_child(data, supplier_id):
         row = service.add_child(db.session, current_actor(), kind, supplier_id, values=data)
         db.session.commit()
@@ -127,6 +129,7 @@ def _register_children(path: str, kind, output, create_input, update_input) -> N
     @blp.response(200, output)
     @blp.alt_response(404, description=f"No such {label}, or not yours to change")
     @blp.alt_response(409, description=f"Someone changed the {label} after your version")
+    @blp.doc(summary=f"Change one {label} entry; send the version you read.")
     def update_child(data, supplier_id, child_id):
         version = data.pop("version")
         row = service.update_child(
@@ -143,16 +146,12 @@ def _register_children(path: str, kind, output, create_input, update_input) -> N
     @blp.response(204)
     @blp.alt_response(404, description=f"No such {label}, or not yours to change")
     @blp.alt_response(409, description=f"Someone changed the {label} after your version")
+    @blp.doc(summary=f"Remove one {label} entry (?version= the one you read).")
     def delete_child(args, supplier_id, child_id):
         service.delete_child(
             db.session, current_actor(), kind, supplier_id, child_id, version=args["version"]
         )
         db.session.commit()
-
-    list_children.__doc__ = f"The {label} list of a profile you may read."
-    add_child.__doc__ = f"Add to the {label} list of a profile you may change."
-    update_child.__doc__ = f"Change one {label} entry; send the ``version`` you read."
-    delete_child.__doc__ = f"Remove one {label} entry (``?version=`` the one you read)."
 
 
 _register_children(
