@@ -8,15 +8,26 @@ PORT ?= 5000
 # SQLite is safe in one process with threads; PostgreSQL serves several workers.
 WORKERS ?= $(if $(findstring postgresql,$(DATABASE_URL)),3,1)
 
-.PHONY: run install migrate seed serve test test-sqlite test-postgres lint format bench clean
+# Test processes (pytest-xdist); each file's tests stay in one process (module fixtures).
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+# Pins of requirements.lock are kept; `make lock UPGRADE=--upgrade` takes the newest allowed.
+UPGRADE ?=
 
-$(BIN)/.installed: pyproject.toml
+.PHONY: run install lock migrate seed serve test test-sqlite test-postgres fuzz lint format bench clean
+
+# Every dependency at the version and hashes of requirements.lock; then the project itself.
+$(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(BIN)/.installed
+
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes $(UPGRADE) --quiet -o requirements.lock
 
 migrate: install
 	$(BIN)/flask db upgrade
@@ -34,14 +45,20 @@ run: seed serve
 test: install test-sqlite test-postgres
 
 test-sqlite: install
-	SUPPLIERMATCH_TEST_DB=sqlite $(BIN)/pytest
+	SUPPLIERMATCH_TEST_DB=sqlite $(PYTEST)
 
 test-postgres: install
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		SUPPLIERMATCH_TEST_DB="$$TEST_DATABASE_URL" $(BIN)/pytest; \
+		SUPPLIERMATCH_TEST_DB="$$TEST_DATABASE_URL" $(PYTEST); \
 	else \
 		echo "TEST_DATABASE_URL is not set: the PostgreSQL run is skipped."; \
 	fi
+
+# The API fuzzed deeper, with new random cases each run (make test's run is derandomized).
+FUZZ_EXAMPLES ?= 200
+fuzz: install
+	SUPPLIERMATCH_FUZZ_RANDOM=1 SUPPLIERMATCH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+		$(BIN)/pytest -p no:cacheprovider tests/security/test_fuzz_api.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -20,6 +20,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from tests.prerequisites import missing
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -133,9 +135,7 @@ def browser():
     # it is open, which breaks code that later runs async-to-sync (Flask-SQLAlchemy-Lite's
     # teardown) in the rest of the suite.
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium is missing at {CHROMIUM}: CI must run the browser journeys.")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium).")
+        missing(f"Debian's chromium at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -7,10 +7,14 @@ from suppliermatch.matching.index import MatchIndex
 from suppliermatch.matching.metrics import evaluate, fails_hard_constraint
 from suppliermatch.paths import MATCHING_BENCH_DIR
 from suppliermatch.reference.certificates import default_catalogue
+from tests.prerequisites import require_path
 
 BENCH = MATCHING_BENCH_DIR
 
-pytestmark = pytest.mark.skipif(not BENCH.exists(), reason="benchmark data not on this machine")
+
+@pytest.fixture(autouse=True)
+def _needs_the_benchmark():
+    require_path(BENCH, "the shared matching benchmark")
 
 
 def test_development_benchmark_meets_the_quality_targets():

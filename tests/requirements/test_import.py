@@ -14,6 +14,7 @@ from suppliermatch.requirements.importer import (
     read_requirements_csv,
 )
 from suppliermatch.requirements.models import Requirement, RequirementLineItem
+from tests.prerequisites import require_path
 
 BENCH_REQUIREMENTS = MATCHING_BENCH_DIR / "requirements.csv"
 HEADER = ",".join(CSV_COLUMNS)
@@ -150,8 +151,8 @@ def test_cli_imports_a_file(app, session, tmp_path):
     assert "line 2 (T010) category" in failed.output
 
 
-@pytest.mark.skipif(not BENCH_REQUIREMENTS.exists(), reason="benchmark data not on this machine")
 def test_the_benchmark_requirements_import(session):
+    require_path(BENCH_REQUIREMENTS, "the shared matching benchmark")
     rows = read_requirements_csv(BENCH_REQUIREMENTS.read_text(encoding="utf-8"))
     report = import_requirements(session, rows)
     assert report.ok, report.errors[:5]

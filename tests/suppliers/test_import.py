@@ -15,6 +15,7 @@ from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.paths import MATCHING_BENCH_DIR
 from suppliermatch.suppliers.models import Capability, Supplier, SupplierImport
 from tests import factories
+from tests.prerequisites import require_path
 from tests.suppliers.conftest import ODISHA_GSTIN, ODISHA_UDYAM
 
 BENCH_SUPPLIERS = MATCHING_BENCH_DIR / "suppliers.csv"
@@ -51,9 +52,7 @@ def coordinator(make_client, world):
 
 @pytest.fixture
 def bench_csv() -> bytes:
-    if not BENCH_SUPPLIERS.exists():
-        pytest.skip("the shared matching benchmark is not on this machine")
-    return BENCH_SUPPLIERS.read_bytes()
+    return require_path(BENCH_SUPPLIERS, "the shared matching benchmark").read_bytes()
 
 
 def test_bench_suppliers_import_end_to_end_with_its_report(session, coordinator, world, bench_csv):

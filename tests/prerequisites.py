@@ -1,0 +1,24 @@
+"""What some tests need from the machine: skipped on a developer's machine without it,
+failed in CI (CI=true), where everything must be there and a skip would hide a gap."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() not in ("", "0", "false")
+
+
+def missing(what: str) -> None:
+    """Skip for want of ``what``, or fail in CI."""
+    if in_ci():
+        pytest.fail(f"{what} is missing: CI must run this test.")
+    pytest.skip(f"{what} is not on this machine")
+
+
+def require_path(path: Path, what: str) -> Path:
+    if not path.exists():
+        missing(f"{what} ({path})")
+    return path
