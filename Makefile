@@ -10,7 +10,9 @@ WORKERS ?= $(if $(findstring postgresql,$(DATABASE_URL)),3,1)
 
 # Test processes (pytest-xdist); each file's tests stay in one process (module fixtures).
 TEST_WORKERS ?= 2
-PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+# Schemathesis' cases do not run under xdist (they pass unrun): they get a process of their own.
+PYTEST_PARALLEL := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not fuzz"
+PYTEST_FUZZ := $(BIN)/pytest -m fuzz
 # Pins of requirements.lock are kept; `make lock UPGRADE=--upgrade` takes the newest allowed.
 UPGRADE ?=
 
@@ -45,11 +47,13 @@ run: seed serve
 test: install test-sqlite test-postgres
 
 test-sqlite: install
-	SUPPLIERMATCH_TEST_DB=sqlite $(PYTEST)
+	SUPPLIERMATCH_TEST_DB=sqlite $(PYTEST_PARALLEL)
+	SUPPLIERMATCH_TEST_DB=sqlite $(PYTEST_FUZZ)
 
 test-postgres: install
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		SUPPLIERMATCH_TEST_DB="$$TEST_DATABASE_URL" $(PYTEST); \
+		SUPPLIERMATCH_TEST_DB="$$TEST_DATABASE_URL" $(PYTEST_PARALLEL) && \
+		SUPPLIERMATCH_TEST_DB="$$TEST_DATABASE_URL" $(PYTEST_FUZZ); \
 	else \
 		echo "TEST_DATABASE_URL is not set: the PostgreSQL run is skipped."; \
 	fi

@@ -38,6 +38,19 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session):
+    """Under pytest-xdist, Schemathesis' per-operation cases are reported as passed without
+    running: refuse loudly rather than pass a fuzz run that did nothing."""
+    if os.environ.get("PYTEST_XDIST_WORKER") and any(
+        item.get_closest_marker("fuzz") for item in session.items
+    ):
+        raise pytest.UsageError(
+            "tests marked fuzz run in one process: add -m 'not fuzz' to a run with -n "
+            "(make test runs them on their own)."
+        )
+
+
 def test_database_url(tmp_path_factory) -> str:
     choice = os.environ.get("SUPPLIERMATCH_TEST_DB", "sqlite")
     if choice == "sqlite":

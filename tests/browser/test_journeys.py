@@ -24,7 +24,7 @@ import pytest
 from tests.browser.conftest import assert_no_horizontal_scroll, screenshot, sign_in
 from tests.certification.documents import certificate_pdf
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WIDTHS = (1280, 390)
 INDIA_TIME = timezone(timedelta(hours=5, minutes=30))

@@ -4,7 +4,7 @@ import pytest
 
 from tests.browser.conftest import assert_no_horizontal_scroll, screenshot, sign_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.mark.parametrize("width", [1280, 390])

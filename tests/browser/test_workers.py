@@ -11,6 +11,8 @@ import subprocess
 import time
 import urllib.request
 
+import pytest
+
 from tests.browser.conftest import DEMO_PASSWORD
 
 ANCHOR = "buyer@deccan-repm.demo.in"
@@ -41,6 +43,7 @@ def _workers(master_pid: int) -> set[int]:
     return {int(pid) for pid in found.stdout.split()}
 
 
+@pytest.mark.slow
 def test_index_is_built_before_workers_fork_and_survives_a_killed_worker(live_gunicorn):
     log = live_gunicorn.log_path.read_text()
     ready = re.search(r"indexes ready: matching ([\d,]+) suppliers.*search ([\d,]+)", log)

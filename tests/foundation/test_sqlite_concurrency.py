@@ -7,6 +7,7 @@ takes a row lock (SELECT ... FOR UPDATE; SQLite ignores it).
 
 import multiprocessing
 
+import pytest
 import sqlalchemy as sa
 
 from suppliermatch.database import engine_settings
@@ -36,6 +37,7 @@ def _increment_many(url: str) -> None:
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_concurrent_read_modify_write_loses_no_update(database_url):
     settings = engine_settings(database_url)
     engine = sa.create_engine(settings.pop("url"), **settings)

@@ -111,6 +111,7 @@ def fuzz_config() -> schemathesis.Config:
 
 
 schema = schemathesis.openapi.from_dict(published_document(), config=fuzz_config())
+pytestmark = [pytest.mark.fuzz, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -161,6 +161,7 @@ def redis_limited_settings(app, new_database):
         store.delete(key)
 
 
+@pytest.mark.slow
 def test_workers_sharing_redis_share_one_login_limit(redis_limited_settings):
     engine = sa.create_engine(redis_limited_settings["DATABASE_URL"])
     metadata.create_all(engine)

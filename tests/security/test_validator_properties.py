@@ -202,6 +202,7 @@ def test_supplier_spreadsheets_with_any_cells(app, scenario):
     upload()
 
 
+@pytest.mark.slow
 def test_requirement_spreadsheets_with_any_cells(app, scenario):
     client = signed_in_client(app, scenario, "coordinator_1")
 

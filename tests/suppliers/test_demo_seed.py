@@ -3,6 +3,7 @@ changes nothing."""
 
 import json
 
+import pytest
 from sqlmodel import func, select
 
 from suppliermatch.accounts.models import User
@@ -23,6 +24,7 @@ def _snapshot(session):
     } | {"versions": session.scalar(select(func.sum(Supplier.version)))}
 
 
+@pytest.mark.slow
 def test_demo_suppliers_load_once_and_a_second_load_changes_nothing(session, make_client):
     clusters = {slug: factories.make_cluster(session, slug=slug) for slug in DEMO_CLUSTERS}
     messages = []
