@@ -1,5 +1,7 @@
 """Every API error has one JSON shape; pages get a friendly page; unknown fields are refused."""
 
+from unittest import mock
+
 
 def test_api_error_shape_for_unknown_route(client):
     response = client.get("/api/no-such-thing")
@@ -44,3 +46,18 @@ def test_home_and_openapi_are_served(client):
     spec = client.get("/api/openapi.json").get_json()
     assert spec["info"]["title"] == "SupplierMatch API"
     assert "/api/auth/login" in spec["paths"]
+
+
+def test_a_session_close_that_fails_after_the_answer_keeps_the_answer(make_client, world, caplog):
+    """PostgreSQL dropped the connection after the request's work: the ROLLBACK of closing
+    the session fails. That once escaped as gunicorn's HTML 500; the answer must stand."""
+    import sqlmodel
+    from sqlalchemy.exc import OperationalError
+
+    client = make_client(world["msme_a"])
+    dropped = OperationalError("ROLLBACK", {}, Exception("server closed the connection"))
+    with mock.patch.object(sqlmodel.Session, "close", side_effect=dropped):
+        response = client.get("/api/notifications")
+    assert response.status_code == 200
+    assert response.is_json
+    assert "closing the database session failed after the answer" in caplog.text
