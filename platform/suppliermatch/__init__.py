@@ -54,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from suppliermatch.accounts.auth import init_auth
     from suppliermatch.extensions import api, init_database, limiter
+    from suppliermatch.idempotency import init_idempotency
     from suppliermatch.input_text import init_input_text
     from suppliermatch.request_gate import init_request_gate
     from suppliermatch.security import init_security
@@ -64,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     init_auth(app)
     init_security(app)
     init_input_text(app)
+    init_idempotency(app)
     limiter.init_app(app)
     api.init_app(app)
 

@@ -3,8 +3,9 @@
 flask-smorest writes the document from the views; this completes it from what the app
 knows at serving time: the two ways in (an API token as a bearer header; the login cookie
 with its CSRF token on writes), which operations are public, who may call the others (the
-``require`` decorator's kinds), the refusals each can give (401, 403, 404, 409), and tags
-named for people. Swagger UI then shows an Authorize button, and "Try it out" works.
+``require`` decorator's kinds), the refusals each can give (401, 403, 404, 409), the
+Idempotency-Key every signed-in POST honours, and tags named for people. Swagger UI then
+shows an Authorize button, and "Try it out" works.
 """
 
 import re
@@ -12,6 +13,8 @@ import re
 from flask import Flask, current_app
 from flask_smorest import Api
 from werkzeug.exceptions import MethodNotAllowed, NotFound
+
+from suppliermatch import idempotency
 
 # One tag per API blueprint, in the order people look for them.
 TAG_NAMES = {
@@ -90,6 +93,8 @@ def complete_document(app: Flask, document: dict) -> dict:
             operation["tags"] = [TAG_NAMES.get(tag, tag) for tag in operation.get("tags", [])]
             kinds = _required_kinds(app, adapter, path, method)
             _declare_access(operation, path, method, kinds)
+            if method == "post" and kinds is not None:
+                operation.setdefault("parameters", []).append(idempotency.HEADER_DOC)
     return document
 
 

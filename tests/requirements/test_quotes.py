@@ -3,7 +3,8 @@ safe to retry with an Idempotency-Key."""
 
 from sqlmodel import func, select
 
-from suppliermatch.requirements.models import IdempotencyRecord, Invitation, Quote
+from suppliermatch.idempotency import IdempotencyRecord
+from suppliermatch.requirements.models import Invitation, Quote
 from tests.requirements.helpers import pass_deadline, quote_body
 
 

@@ -5,7 +5,7 @@ live in the services; the ``require`` decorators only turn away the wrong kind o
 before the body is read.
 """
 
-from flask import current_app, jsonify, make_response, request
+from flask import current_app, jsonify, make_response
 from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError
 
@@ -15,7 +15,6 @@ from suppliermatch.errors import Conflict
 from suppliermatch.extensions import db
 from suppliermatch.requirements import (
     awards,
-    idempotency,
     importer,
     invitations,
     quotes,
@@ -37,14 +36,6 @@ scorecards_blp = Blueprint(
     url_prefix="/api/suppliers",
     description="Supplier scorecards from ratings and response behaviour",
 )
-
-IDEMPOTENCY_HEADER_DOC = {
-    "in": "header",
-    "name": idempotency.HEADER,
-    "required": False,
-    "schema": {"type": "string", "maxLength": idempotency.MAX_KEY_LENGTH},
-    "description": "Send the same key when retrying: the first answer is returned again.",
-}
 
 
 def _view(requirement) -> dict:
@@ -204,50 +195,21 @@ def compare(requirement_id):
 @require(ActorKind.MSME)
 @blp.arguments(schemas.QuoteInputSchema)
 @blp.response(201, schemas.QuoteSchema)
-@blp.doc(parameters=[IDEMPOTENCY_HEADER_DOC])
 def submit_quote(data, requirement_id):
     """Submit your sealed quote. Retrying with the same ``Idempotency-Key`` is safe."""
-    actor = current_actor()
-    key = request.headers.get(idempotency.HEADER)
-    if key is None:
-        quote = quotes.submit_quote(
-            db.session, actor=actor, requirement_id=requirement_id, data=data
-        )
-        db.session.commit()
-        return quotes.quote_views(db.session, [quote])[0]
-    key = idempotency.check_key(key)
-    lookup = {
-        "user_id": actor.user_id,
-        "key": key,
-        "endpoint": f"POST {request.path}",
-        "request_fingerprint": idempotency.fingerprint(request.get_json(silent=True)),
-    }
-    previous = idempotency.previous_answer(db.session, **lookup)
-    if previous is not None:
-        return _replay(previous)
     try:
         quote = quotes.submit_quote(
-            db.session, actor=actor, requirement_id=requirement_id, data=data
+            db.session, actor=current_actor(), requirement_id=requirement_id, data=data
         )
-        body = schemas.QuoteSchema().dump(quotes.quote_views(db.session, [quote])[0])
-        idempotency.remember(db.session, **lookup, status_code=201, body=body)
         db.session.commit()
     except IntegrityError:
-        # A concurrent request with the same key (or a second quote) got there first.
+        # A second quote of this supplier's got there first (or a retry carrying the same
+        # Idempotency-Key, whose answer idempotency.py then gives instead of this 409).
         db.session.rollback()
-        previous = idempotency.previous_answer(db.session, **lookup)
-        if previous is not None:
-            return _replay(previous)
         raise Conflict(
             "You have already quoted for this requirement; edit your quote instead."
         ) from None
-    return make_response(jsonify(body), 201)
-
-
-def _replay(record):
-    response = make_response(jsonify(record.response_body), record.status_code)
-    response.headers["Idempotent-Replayed"] = "true"
-    return response
+    return quotes.quote_views(db.session, [quote])[0]
 
 
 @blp.route("/<int:requirement_id>/quotes/mine", methods=["GET"])

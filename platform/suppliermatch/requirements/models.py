@@ -96,22 +96,6 @@ class QuoteLine(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("quote_id", "line_item_id"),)
 
 
-class IdempotencyRecord(SQLModel, table=True):
-    """The first response to a POST carrying an Idempotency-Key, replayed on retries."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user.id")
-    key: str = Field(max_length=100)
-    endpoint: str = Field(max_length=120)
-    # SHA-256 of the request body: the same key with another body is refused, not replayed.
-    request_fingerprint: str = Field(max_length=64)
-    status_code: int
-    response_body: dict = Field(sa_type=sa.JSON)
-    created_at: datetime = timestamp_field()
-
-    __table_args__ = (sa.UniqueConstraint("user_id", "key", "endpoint"),)
-
-
 class Award(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     requirement_id: int = Field(foreign_key="requirement.id", index=True)
