@@ -11,6 +11,15 @@ preload_app = True
 # the client was just reusing (4 "connection reset" errors outside the fault window in
 # a SQLite soak; none with 5 s).
 keepalive = 5
+# A master killed outright (kill -9, the OOM killer) leaves its workers holding the port
+# until they finish their requests: with gunicorn's defaults the supervisor's new master
+# was refused the port ("Connection in use") and service came back 31 s after the kill.
+# With SO_REUSEPORT the new master binds at once beside them, and a short graceful timeout
+# bounds how long the orphans (and connections the kernel still queues on their socket)
+# linger. The same 5 s bounds a normal restart: longer work belongs in background jobs.
+# Measured with bench/master_restart.py (docs/deploy.md).
+reuse_port = True
+graceful_timeout = 5
 
 
 def when_ready(server):

@@ -2,8 +2,9 @@
 
 - CSRF: any POST/PUT/PATCH/DELETE made with the login cookie must carry the token (form
   field ``csrf_token`` or header ``X-CSRFToken``). Calls authenticated by an API token carry
-  no ambient credential and are exempt; so are the JSON login and sign-up, which need a
-  JSON body a cross-site form cannot send.
+  no ambient credential and are exempt, as are API calls with no signed-in user (they get
+  401); so are the JSON login and sign-up, which need a JSON body a cross-site form cannot
+  send.
 - Headers: CSP, nosniff, Referrer-Policy, frame-ancestors, HSTS on HTTPS, and no-store on
   anything shown to a signed-in user: set here, on errors and downloads too.
 """
@@ -51,6 +52,11 @@ def init_security(app: Flask) -> None:
         if request.endpoint in JSON_ONLY_CSRF_EXEMPT:
             if not request.is_json:
                 raise UnsupportedMediaType("Send this request as application/json.")
+            return
+        if request.path.startswith("/api/") and not _is_signed_in():
+            # No login cookie, so nothing for a forged request to ride on: the route's own
+            # check answers (401), rather than a CSRF 400 that hides the missing sign-in.
+            # Pages keep the check for everyone: their login form guards against login CSRF.
             return
         csrf.protect()
 

@@ -170,6 +170,9 @@ def test_api_conforms_to_its_openapi_document(case, role, data, app, fuzz_scenar
     if role != "anonymous":
         headers["Authorization"] = f"Bearer {scenario.tokens[role]}"
     FUZZ_CASES[role] += 1
+    # Schemathesis' own probes (the ignored_auth check resends a case without credentials
+    # and with wrong ones) go to this app in-process, like the cases themselves.
+    case.operation.schema.app = app
     with undone_afterwards():
         # A fresh client each time: no cookie of an earlier case (a sign-up) carries over.
         case.call_and_validate(session=ReadingClient(app), headers=headers, app=app)
