@@ -13,6 +13,29 @@ from suppliermatch.suppliers.models import Supplier
 TODAY = local_today()
 
 
+# A test laboratory as the matching engine reads it: it offers magnetic property, flux,
+# dimensional and corrosion testing, with room for any quantity the tests ask for.
+LAB_TEXT = (
+    "Test laboratory: hysteresisgraph B-H loop testing, Helmholtz coil flux checks, "
+    "CMM inspection and salt spray testing."
+)
+LAB_CAPACITY = 1_000_000
+
+
+def make_lab(session, supplier: Supplier) -> Supplier:
+    """Give ``supplier`` the laboratory's capabilities (``LAB_TEXT``)."""
+    from suppliermatch.suppliers.models import Capability
+
+    supplier.about = LAB_TEXT
+    supplier.categories = ["testing"]
+    session.add(supplier)
+    session.add(
+        Capability(supplier_id=supplier.id, category="testing", capacity_per_month=LAB_CAPACITY)
+    )
+    session.flush()
+    return supplier
+
+
 def supplier_of(session, user, *, categories=()) -> Supplier:
     """The MSME user's supplier profile (made here until the factory makes one)."""
     supplier = session.exec(

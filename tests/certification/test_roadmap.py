@@ -1,5 +1,6 @@
 """The demand-linked roadmap on a small cluster: which certificate would make a supplier
-eligible for which open requirements, and which one unlocks the most across the cluster."""
+fully qualified (the matching engine's verdict) for which open requirements, and which one
+unlocks the most across the cluster."""
 
 from datetime import timedelta
 
@@ -11,7 +12,13 @@ from suppliermatch.certification.roadmap import (
     indian_number,
     roadmap_for_supplier,
 )
-from tests.certification.builders import TODAY, make_record, make_requirement, supplier_of
+from tests.certification.builders import (
+    TODAY,
+    make_lab,
+    make_record,
+    make_requirement,
+    supplier_of,
+)
 
 
 @pytest.fixture
@@ -22,9 +29,9 @@ def market(session, cast):
     only ISO 9001, one is for coatings, one needs NABL and ISO 14001; plus a draft, an
     invite-only one and one in cluster 2 that must not count.
     """
-    lab_a = cast["supplier_a"]
+    lab_a = make_lab(session, cast["supplier_a"])
     make_record(session, lab_a, code="ISO9001")
-    lab_c = supplier_of(session, _msme(session, cast), categories=["testing"])
+    lab_c = make_lab(session, supplier_of(session, _msme(session, cast)))
     make_record(session, lab_c, code="ISO9001")
     make_record(session, lab_c, code="NABL17025")
     anchor = cast["anchor_x"]
@@ -76,6 +83,7 @@ def market(session, cast):
         session,
         anchor,
         title="Private RFQ",
+        description="Hysteresisgraph testing of magnet blocks.",
         visibility="invite_only",
         required_certs=["AS9100"],
     )
@@ -95,7 +103,7 @@ def _msme(session, cast):
 def test_a_supplier_sees_which_certificate_opens_which_requirements(session, market):
     roadmap = roadmap_for_supplier(session, market["lab_a"].id, today=TODAY)
     assert roadmap.open_requirements == 5
-    assert roadmap.out_of_scope == 1  # the plating requirement is not in its categories
+    assert roadmap.out_of_scope == 1  # the lab offers no plating, nor anything related
     assert [r.id for r in roadmap.eligible_now] == [market["cmm"].id]
 
     first = roadmap.items[0]
@@ -111,7 +119,7 @@ def test_a_supplier_sees_which_certificate_opens_which_requirements(session, mar
 
 
 def test_a_certificate_that_lapses_before_the_needed_by_date_is_a_renewal(session, cast):
-    lab = cast["supplier_a"]
+    lab = make_lab(session, cast["supplier_a"])
     make_record(session, lab, code="NABL17025", expires_on=TODAY + timedelta(days=30))
     make_requirement(
         session,
@@ -171,19 +179,33 @@ def test_the_cluster_view_ranks_certificates_by_the_demand_they_unlock(session, 
     assert market["plating"].id in {c.requirement.id for c in roadmap.unserved}
 
 
-def test_the_gap_source_can_be_swapped_for_the_engines_why_not(session, market):
-    def engine_why_not(session, suppliers, requirements, today):
-        return {
-            (s.id, r.id): (Gap("capability", "hysteresisgraph", "obtain"),)
-            for s in suppliers
-            for r in requirements
-        }
-
-    roadmap = roadmap_for_supplier(
-        session, market["lab_a"].id, today=TODAY, gap_source=engine_why_not
+def test_what_else_stands_in_the_way_is_named_and_is_not_one_certificate(session, cast):
+    """A related process, a capacity shortfall and a missing directory listing are gaps of
+    their own: such a supplier is never counted one certificate away."""
+    anchor = cast["anchor_x"]
+    bh = make_requirement(session, anchor, title="B-H loop testing", required_certs=["NABL17025"])
+    big = make_requirement(
+        session, anchor, title="CMM inspection", quantity_per_month=10 * 1_000_000
     )
-    assert [item.label for item in roadmap.items] == ["hysteresisgraph"]
-    assert len(roadmap.items[0].requirements) == 5
+    lab = supplier_of(session, cast["msme_a"])
+    lab.about = "Helmholtz coil flux checks."
+    make_record(session, lab, code="ISO9001")
+    session.commit()
+
+    roadmap = roadmap_for_supplier(session, lab.id, today=TODAY)
+    gaps = {item.requirements[0].id: item.label for item in roadmap.items}
+    assert gaps[bh.id] == "NABL ISO/IEC 17025 + offering magnetic property testing"
+    assert big.id not in gaps  # CMM is no relative of flux testing: not a candidate
+    lab.about = "CMM inspection."
+    lab.is_public = False
+    session.commit()
+    gaps = {
+        i.requirements[0].id: i.label
+        for i in roadmap_for_supplier(session, lab.id, today=TODAY).items
+    }
+    assert gaps[big.id] == "a listing in the supplier directory + no monthly capacity declared"
+    coverage = cluster_roadmap(session, lab.cluster_id, today=TODAY).requirements
+    assert all(c.one_away == {} for c in coverage)
 
 
 def test_the_roadmap_page_draws_the_bars_and_says_the_headline(make_client, cast, market):

@@ -1,31 +1,24 @@
-"""The demand-linked roadmap: which certificate would make a supplier eligible for which
-open requirements of its cluster, and for coordinators which certificate would unlock the
-most demand across the cluster.
+"""The demand-linked roadmap: what would make a supplier fully qualified for which open
+requirements of its cluster, and for coordinators which certificate would unlock the most
+demand across the cluster.
 
-What stands between a supplier and a requirement comes from one place, ``GAP_SOURCE``:
-today our own certificate check (the requirement's required certificates against the
-supplier's certificates on the needed-by date, a higher ZED level satisfying a lower one).
-The matching engine's "why not" can take its place by assigning another function with
-the same signature there.
+Whether a supplier is fully qualified, and what stands in the way when it is not, is the
+matching engine's verdict (``matching.service.fully_qualified`` and ``roadmap_gaps``), so
+that the roadmap counts what the dashboard, the ranking and the match report count.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from suppliermatch.certification.readiness import records_by_supplier, supplier_categories
-from suppliermatch.certification.service import (
-    PIPELINE_STATES,
-    Verification,
-    countable_certificates_by_supplier,
-    current_records,
-)
+from suppliermatch.certification.readiness import records_by_supplier
+from suppliermatch.certification.service import PIPELINE_STATES, current_records
+from suppliermatch.matching.service import fully_qualified, roadmap_gaps
 from suppliermatch.models_base import utcnow
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.requirements.models import Invitation, Requirement
@@ -44,9 +37,11 @@ DEFAULT_UNIT = "units"
 class Gap:
     """One thing a supplier lacks for one requirement."""
 
-    kind: str  # "certificate"; the engine's why-not may add "capability"
+    # "certificate" (code: the certificate's), or "process", "tolerance", "capacity",
+    # "listing" (code: what is lacking, in words)
+    kind: str
     code: str
-    action: str  # "obtain" or "renew"
+    action: str  # "obtain" or "renew" a certificate; "offer", "improve", "publish"
 
     @property
     def label(self) -> str:
@@ -54,55 +49,6 @@ class Gap:
             return self.code
         name = default_catalogue().display_name(self.code)
         return f"renewing {name}" if self.action == "renew" else name
-
-
-# (session, suppliers, requirements, today) -> {(supplier id, requirement id): gaps}, for the
-# pairs where the supplier is a candidate at all (it offers the category); an empty tuple
-# means eligible now.
-GapSource = Callable[
-    [Session, list[Supplier], list[Requirement], date], dict[tuple[int, int], tuple[Gap, ...]]
-]
-
-
-def certificate_gaps(
-    session: Session, suppliers: list[Supplier], requirements: list[Requirement], today: date
-) -> dict[tuple[int, int], tuple[Gap, ...]]:
-    catalogue = default_catalogue()
-    ids = [s.id for s in suppliers]
-    categories = supplier_categories(session, ids)
-    held = countable_certificates_by_supplier(session, ids, on=today)
-    lapsed = _lapsed_codes(records_by_supplier(session, ids))
-    found: dict[tuple[int, int], tuple[Gap, ...]] = {}
-    for supplier in suppliers:
-        for requirement in requirements:
-            if requirement.category not in categories[supplier.id]:
-                continue
-            needed_by = max(requirement.needed_by or today, today)
-            gaps = []
-            for code in requirement.required_certs or []:
-                if catalogue.matching_certificate(held.get(supplier.id, []), code, needed_by):
-                    continue
-                renewable = any(
-                    catalogue.satisfies(h.code, code) for h in held.get(supplier.id, [])
-                ) or any(catalogue.satisfies(c, code) for c in lapsed[supplier.id])
-                gaps.append(Gap("certificate", code, "renew" if renewable else "obtain"))
-            found[(supplier.id, requirement.id)] = tuple(gaps)
-    return found
-
-
-# The one place to swap in the matching engine's why-not.
-GAP_SOURCE: GapSource = certificate_gaps
-
-
-def _lapsed_codes(records: dict[int, list]) -> dict[int, set[str]]:
-    lapsed: dict[int, set[str]] = defaultdict(set)
-    for supplier_id, rows in records.items():
-        for record in current_records(rows):
-            if record.state in ("expired", "suspended") or (
-                record.state == "certified" and record.verification == Verification.REJECTED
-            ):
-                lapsed[supplier_id].add(record.code)
-    return lapsed
 
 
 # ---------------------------------------------------------------- shapes
@@ -216,13 +162,11 @@ def open_requirements_for_supplier(session: Session, supplier: Supplier) -> list
     return list(session.exec(statement))
 
 
-def roadmap_for_supplier(
-    session: Session, supplier_id: int, *, today: date, gap_source: GapSource | None = None
-) -> SupplierRoadmap:
-    """What would make this supplier eligible for which open requirements it can see."""
+def roadmap_for_supplier(session: Session, supplier_id: int, *, today: date) -> SupplierRoadmap:
+    """What would make this supplier fully qualified for which open requirements it can see."""
     supplier = session.get(Supplier, supplier_id)
     requirements = open_requirements_for_supplier(session, supplier)
-    gaps = (gap_source or GAP_SOURCE)(session, [supplier], requirements, today)
+    gaps = roadmap_gaps(session, [supplier], requirements, today)
     in_progress = _in_progress(session, supplier.id)
     eligible, items = [], {}
     for requirement in requirements:
@@ -307,11 +251,13 @@ class ClusterRoadmap:
         return [r for r in self.requirements if r.eligible_suppliers == 0]
 
 
-def cluster_roadmap(
-    session: Session, cluster_id: int, *, today: date, gap_source: GapSource | None = None
-) -> ClusterRoadmap:
+def cluster_roadmap(session: Session, cluster_id: int, *, today: date) -> ClusterRoadmap:
     """Across the cluster's open requirements and suppliers: which single certificate would
-    make the most suppliers eligible for the most demand, unserved demand first."""
+    make the most suppliers fully qualified for the most demand, unserved demand first.
+
+    A requirement's eligible suppliers are all its fully qualified ones, of any cluster
+    (anchors invite from every cluster), as on the dashboard and the ranking page; those one
+    certificate away are the cluster's own suppliers (the coordinator's to develop)."""
     requirements = list(session.exec(_open_requirements(cluster_id)))
     suppliers = list(
         session.exec(
@@ -320,14 +266,13 @@ def cluster_roadmap(
             .order_by(Supplier.id)
         )
     )
-    gaps = (gap_source or GAP_SOURCE)(session, suppliers, requirements, today)
-    eligible: dict[int, int] = defaultdict(int)
+    qualified = fully_qualified(session, requirements, today=today)
+    gaps = roadmap_gaps(session, suppliers, requirements, today, qualified=qualified)
+    eligible = {r.id: len(qualified[r.id]) for r in requirements}
     one_away: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     demand: dict[str, CertificateDemand] = {}
     for (supplier_id, requirement_id), pair in gaps.items():
-        if not pair:
-            eligible[requirement_id] += 1
-        elif len(pair) == 1 and pair[0].kind == "certificate":
+        if len(pair) == 1 and pair[0].kind == "certificate":
             code = pair[0].code
             one_away[requirement_id][code] += 1
             item = demand.setdefault(code, CertificateDemand(code))

@@ -57,6 +57,7 @@ def matches(requirement_id, page, per_page, include_excluded):
         "notes": list(found.notes),
         "weights": found.weights,
         "total": len(found.items),
+        "fully_qualified_total": found.fully_qualified_total,
         "items": [asdict(item) for item in found.items[start : start + per_page]],
     }
     if include_excluded:

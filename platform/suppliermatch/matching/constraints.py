@@ -37,6 +37,8 @@ class Constraint(StrEnum):
 class Failure:
     constraint: Constraint
     message: str
+    # For a certificate failure: the required code it is about.
+    code: str | None = None
 
 
 def effective_needed_by(query: RequirementQuery, today: date | None = None) -> date:
@@ -76,7 +78,7 @@ def certificate_failure(
         else:
             status = str(cert.status).replace("_", " ")
             message = f"{catalogue.display_name(cert.code)} is {status}, not certified"
-        return Failure(Constraint.CERTIFICATE, f"{role} {name}: {message}")
+        return Failure(Constraint.CERTIFICATE, f"{role} {name}: {message}", required_code)
     lower = [
         c
         for c in held
@@ -87,8 +89,9 @@ def certificate_failure(
         return Failure(
             Constraint.CERTIFICATE,
             f"holds {catalogue.display_name(lower[0].code)}, below the {role} {name}",
+            required_code,
         )
-    return Failure(Constraint.CERTIFICATE, f"does not hold the {role} {name}")
+    return Failure(Constraint.CERTIFICATE, f"does not hold the {role} {name}", required_code)
 
 
 def tolerance_failure(best_tolerance_mm: float | None, required_mm: float | None) -> Failure | None:

@@ -86,10 +86,13 @@ def rank(
     context = _Context(index, query, weights, needed_by, requested.process)
     qualified: list[_Scored] = []
     excluded: list[_Scored] = []
+    fully_qualified: tuple = ()
     considered = 0
     for tier in tiers:
         considered += len(tier.rows)
         passed, failed = context.split_by_constraints(tier)
+        if tier.match == ProcessMatch.EXACT:
+            fully_qualified = tuple(index.ids[row] for row in passed.rows)
         qualified.append(context.score(passed))
         if include_excluded:
             excluded.append(context.score(failed))
@@ -116,6 +119,7 @@ def rank(
         related_processes=related,
         ranked=ranked,
         excluded=excluded_ranked,
+        fully_qualified=fully_qualified,
         candidates=considered,
         notes=notes,
     )

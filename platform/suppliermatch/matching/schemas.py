@@ -76,6 +76,13 @@ class MatchesSchema(ma.Schema):
     notes = ma.fields.List(ma.fields.String())
     weights = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Float())
     total = ma.fields.Integer(metadata={"description": "Suppliers ranked (the best 200 at most)"})
+    fully_qualified_total = ma.fields.Integer(
+        metadata={
+            "description": "Suppliers offering the process itself and meeting every hard "
+            "constraint, all of them (ranked or beyond the best 200): the count the "
+            "dashboard, roadmap and match report give"
+        }
+    )
     items = ma.fields.List(ma.fields.Nested(MatchItemSchema))
     excluded = ma.fields.List(
         ma.fields.Nested(ExcludedSupplierSchema),

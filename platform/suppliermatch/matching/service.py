@@ -7,8 +7,11 @@ and coordinators get 404 (the requirement does not exist for them); MSMEs get 40
 The engine (``matching.index``/``engine``) does the ranking; this module reads the
 requirement afresh, takes the process's index up to date (``matching.cache``), and adds
 what the page and API show beside it: each supplier's place, invitation and shortlist.
-``why_not`` says for chosen suppliers what stands between them and a requirement; the
-certification roadmap can take it as its gap source (``roadmap_gaps``).
+
+``fully_qualified`` is the one verdict "fully qualified" that every count in the product
+uses. ``why_not`` says for chosen suppliers what stands between them and a requirement: the
+certification roadmap's gaps (``roadmap_gaps``) and the check of a quote against the
+requirement's hard constraints (``hard_constraint_lacks``).
 """
 
 from __future__ import annotations
@@ -28,13 +31,7 @@ from suppliermatch.locking import claim
 from suppliermatch.matching import scoring
 from suppliermatch.matching.cache import fresh_index
 from suppliermatch.matching.concepts import default_matcher
-from suppliermatch.matching.constraints import (
-    Constraint,
-    Failure,
-    capacity_failure,
-    certificate_failure,
-    tolerance_failure,
-)
+from suppliermatch.matching.constraints import Constraint, Failure, hard_constraint_failures
 from suppliermatch.matching.explain import process_label
 from suppliermatch.matching.loader import RANKABLE, requirement_query, supplier_documents
 from suppliermatch.matching.models import Shortlist
@@ -112,6 +109,18 @@ class RequirementMatches:
     candidates: int
     items: list[MatchItem]
     excluded: list[MatchItem]
+    # Every fully qualified supplier (``fully_qualified``), not only those in ``items``.
+    fully_qualified: frozenset[int] = frozenset()
+
+    @property
+    def fully_qualified_total(self) -> int:
+        return len(self.fully_qualified)
+
+    @property
+    def qualified_otherwise(self) -> int:
+        """Ranked suppliers meeting every hard constraint through a related process, the
+        category or text only."""
+        return sum(1 for item in self.items if not item.fully_qualified)
 
 
 def rank_requirement(
@@ -143,6 +152,7 @@ def rank_requirement(
     )
     ranked = [*result.ranked, *result.excluded]
     suppliers = _suppliers(session, [item.supplier_id for item in ranked])
+    qualified = frozenset(result.fully_qualified)
     invited = dict(
         session.execute(
             select(Invitation.supplier_id, Invitation.status).where(
@@ -158,7 +168,7 @@ def rank_requirement(
 
     def items(found: Iterable[RankedSupplier]) -> list[MatchItem]:
         return [
-            _item(entry, suppliers[entry.supplier_id], invited, shortlisted)
+            _item(entry, suppliers[entry.supplier_id], invited, shortlisted, qualified)
             for entry in found
             if entry.supplier_id in suppliers
         ]
@@ -175,7 +185,29 @@ def rank_requirement(
         candidates=result.candidates,
         items=items(result.ranked),
         excluded=items(result.excluded),
+        fully_qualified=qualified,
     )
+
+
+def fully_qualified(
+    session: Session, requirements: Iterable[Requirement], *, today: date | None = None
+) -> dict[int, frozenset[int]]:
+    """{requirement id: the suppliers fully qualified for it}: the one verdict behind every
+    count of qualified suppliers (dashboard, roadmap, ranking page and API, match report,
+    their CSVs). Fully qualified: listed in the directory, offers the requested process
+    itself (not only a related one or the category) and meets every hard constraint on the
+    needed-by date and today, as the engine ranks them; no cap on how many. Access is the
+    caller's business."""
+    today = today or local_today()
+    index = fresh_index(session)
+    return {
+        requirement.id: frozenset(
+            index.rank(
+                requirement_query(requirement, today=today), limit=0, explain_top=0, today=today
+            ).fully_qualified
+        )
+        for requirement in requirements
+    }
 
 
 def _suppliers(session: Session, ids: list[int]) -> dict[int, sa.Row]:
@@ -190,7 +222,11 @@ def _suppliers(session: Session, ids: list[int]) -> dict[int, sa.Row]:
 
 
 def _item(
-    entry: RankedSupplier, supplier: sa.Row, invited: Mapping[int, str], shortlisted: set[int]
+    entry: RankedSupplier,
+    supplier: sa.Row,
+    invited: Mapping[int, str],
+    shortlisted: set[int],
+    qualified: frozenset[int],
 ) -> MatchItem:
     process = entry.matched_process
     return MatchItem(
@@ -204,7 +240,7 @@ def _item(
         matched_process=process,
         matched_process_name=process_label(default_taxonomy(), process) if process else None,
         matched_phrase=entry.matched_phrase,
-        fully_qualified=entry.qualifies and entry.match == ProcessMatch.EXACT,
+        fully_qualified=supplier.id in qualified,
         factors=entry.factors,
         reasons=entry.reasons,
         failures=entry.failures,
@@ -403,12 +439,8 @@ def why_not(
 def _verdicts(requirement: Requirement, documents: list, today: date) -> dict[int, WhyNot]:
     query = requirement_query(requirement, today=today)
     matcher, taxonomy, catalogue = default_matcher(), default_taxonomy(), default_catalogue()
-    process = (
-        query.process_slug
-        or matcher.find_in_requirement(query.title, query.description, query.category).process
-    )
+    process = requested_process(requirement, query)
     related = taxonomy.related(process) if process else frozenset()
-    needed_by = query.needed_by or today
     found: dict[int, WhyNot] = {}
     for document in documents:
         offered = {*matcher.read_for_index(document.capabilities)[0], *document.process_slugs}
@@ -417,58 +449,105 @@ def _verdicts(requirement: Requirement, documents: list, today: date) -> dict[in
             offers = ProcessMatch.EXACT
         elif offered & related:
             offers = ProcessMatch.RELATED
-        failures, missing, renewable = [], [], []
-        for code in query.required_certs:
-            failure = certificate_failure(document.certificates, code, needed_by, catalogue)
-            if failure is None:
-                continue
-            failures.append(failure)
-            missing.append(code)
+        failures = hard_constraint_failures(
+            certificates=document.certificates,
+            capacity_per_month=document.capacity_per_month,
+            best_tolerance_mm=document.best_tolerance_mm,
+            query=query,
+            catalogue=catalogue,
+            today=today,
+        )
+        missing = [f.code for f in failures if f.constraint == Constraint.CERTIFICATE]
+        renewable = [
+            code
+            for code in missing
             if any(
                 catalogue.satisfies(c.code, code) and c.status in RENEWABLE_STATUSES
                 for c in document.certificates
-            ):
-                renewable.append(code)
-        for failure in (
-            tolerance_failure(document.best_tolerance_mm, query.tolerance_mm),
-            capacity_failure(document.capacity_per_month, query.quantity_per_month),
-        ):
-            if failure is not None:
-                failures.append(failure)
+            )
+        ]
         found[document.id] = WhyNot(
             document.id, offers, tuple(failures), tuple(missing), tuple(renewable)
         )
     return found
 
 
-def roadmap_gaps(session: Session, suppliers: list, requirements: list, today: date) -> dict:
-    """The certification roadmap's gap source (``certification.roadmap.GapSource``), from
-    the matching engine: pairs where the supplier offers the process or a related one,
-    with each certificate to obtain or renew, and tolerance or capacity shortfalls."""
+def requested_process(requirement: Requirement, query=None) -> str | None:
+    """The process the engine reads the requirement as (its own, else from its words)."""
+    query = query or requirement_query(requirement)
+    if query.process_slug:
+        return query.process_slug
+    return (
+        default_matcher().find_in_requirement(query.title, query.description, query.category)
+    ).process
+
+
+def hard_constraint_lacks(
+    session: Session, requirement: Requirement, supplier_ids: Iterable[int], *, today=None
+) -> dict[int, tuple[str, ...]]:
+    """{supplier id: the hard constraints of the requirement it fails, in words} (empty when
+    it meets them all), by the engine's rule. For quotes: suppliers not listed in the
+    directory are checked too. Access is the caller's business."""
+    verdicts = why_not(session, requirement, supplier_ids, today=today)
+    return {i: tuple(f.message for f in verdict.failures) for i, verdict in verdicts.items()}
+
+
+# What stands in the way when a supplier meets every hard constraint and offers the
+# process, but is not ranked: it is not listed in the supplier directory.
+LISTING_GAP = ("listing", "a listing in the supplier directory", "publish")
+
+
+def roadmap_gaps(
+    session: Session,
+    suppliers: list,
+    requirements: list,
+    today: date,
+    *,
+    qualified: Mapping[int, frozenset[int]] | None = None,
+) -> dict:
+    """The certification roadmap's gaps, from the matching engine: for each pair where the
+    supplier offers the requested process or a related one, what stands between it and
+    being fully qualified (``fully_qualified``): an empty tuple when it is; otherwise the
+    process to offer (for a related-process supplier), each certificate to obtain or renew,
+    tolerance or capacity shortfalls, and a directory listing for an unlisted supplier.
+    ``qualified`` is ``fully_qualified`` for the requirements, when the caller has it."""
     from suppliermatch.certification.roadmap import Gap
 
+    if qualified is None:
+        qualified = fully_qualified(session, requirements, today=today)
     documents = list(
         supplier_documents(
             session, today=today, supplier_ids=[s.id for s in suppliers], rankable_only=False
         )
     )
+    listed = _suppliers(session, [s.id for s in suppliers])
+    taxonomy = default_taxonomy()
     found: dict[tuple[int, int], tuple] = {}
     for requirement in requirements:
+        process = requested_process(requirement)
         for supplier_id, verdict in _verdicts(requirement, documents, today).items():
+            if supplier_id in qualified[requirement.id]:
+                found[(supplier_id, requirement.id)] = ()
+                continue
             if verdict.offers is None:
                 continue
-            gaps = [
+            gaps = []
+            if verdict.offers != ProcessMatch.EXACT:
+                gaps.append(Gap("process", f"offering {process_label(taxonomy, process)}", "offer"))
+            gaps.extend(
                 Gap(
                     "certificate",
                     code,
                     "renew" if code in verdict.renewable_certificates else "obtain",
                 )
                 for code in verdict.missing_certificates
-            ]
+            )
             gaps.extend(
                 Gap(failure.constraint.value, failure.message, "improve")
                 for failure in verdict.failures
                 if failure.constraint != Constraint.CERTIFICATE
             )
+            if supplier_id not in listed:
+                gaps.append(Gap(*LISTING_GAP))
             found[(supplier_id, requirement.id)] = tuple(gaps)
     return found

@@ -113,7 +113,10 @@ class MatchResult:
 
     ``ranked`` holds suppliers that meet every hard constraint, best first. ``excluded``
     (only when asked for) holds suppliers that offer the process or a related one but fail
-    a hard constraint, each with the constraints it fails.
+    a hard constraint, each with the constraints it fails. ``fully_qualified`` holds every
+    supplier that offers the requested process itself and meets every hard constraint,
+    however long ``ranked`` is: the engine's verdict "fully qualified", which every count
+    of qualified suppliers in the product uses.
     """
 
     requirement_ref: str
@@ -122,5 +125,6 @@ class MatchResult:
     related_processes: tuple[str, ...]
     ranked: tuple[RankedSupplier, ...]
     excluded: tuple[RankedSupplier, ...] = ()
+    fully_qualified: tuple[int | str, ...] = ()
     candidates: int = 0
     notes: tuple[str, ...] = field(default=())

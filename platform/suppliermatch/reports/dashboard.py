@@ -3,7 +3,8 @@
 Everything here is read-only and computed for a ``Scope`` (one cluster, or all of them for
 an admin). Readiness and the "which certificate would unlock most demand" list come from
 the certification feature (``readiness.assess``, ``roadmap.cluster_roadmap``); whether a
-supplier is fully qualified for a requirement comes from ``qualification``.
+supplier is fully qualified for a requirement is the matching engine's verdict
+(``matching.service.fully_qualified``), as on every other page.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ from suppliermatch.certification.readiness import (
 )
 from suppliermatch.certification.roadmap import CertificateDemand, cluster_roadmap
 from suppliermatch.certification.service import CertState, Verification, renewed_ids
+from suppliermatch.matching.service import fully_qualified
 from suppliermatch.reference.certificates import counts_on, default_catalogue
 from suppliermatch.reference.taxonomy import default_taxonomy
-from suppliermatch.reports import qualification
 from suppliermatch.reports.service import Scope, in_scope
 from suppliermatch.reports.units import normalise
 from suppliermatch.requirements.lifecycle import Status, as_utc, effective_status, now_utc
@@ -215,7 +216,7 @@ def build_dashboard(
     records = records_by_supplier(session, supplier_ids)
     requirements = _requirements(session, scope)
     open_requirements = [r for r in requirements if effective_status(r, moment) == Status.PUBLISHED]
-    qualified = qualification.qualified_suppliers(session, actor, open_requirements, today=today)
+    qualified = fully_qualified(session, open_requirements, today=today)
     one_away, unlocks = _roadmaps(session, scope, today=today)
     return Dashboard(
         scope=scope,
@@ -337,7 +338,7 @@ def _roadmaps(
 def _coverage(
     session: Session,
     requirements: list[Requirement],
-    qualified: dict[int, set[int]],
+    qualified: dict[int, frozenset[int]],
     one_away: dict[int, dict[str, int]],
 ) -> list[CoverageRow]:
     anchors = _anchor_names(session, requirements)
@@ -371,7 +372,7 @@ def _anchor_names(session: Session, requirements: list[Requirement]) -> dict[int
 
 
 def _supply(
-    session: Session, requirements: list[Requirement], qualified: dict[int, set[int]]
+    session: Session, requirements: list[Requirement], qualified: dict[int, frozenset[int]]
 ) -> list[SupplyRow]:
     """By category and process: open monthly demand against the monthly capacity of the
     suppliers qualified for it, both in one unit (demand in units capacity is not given in

@@ -112,7 +112,8 @@ class MatchReport:
     others: list[SupplierLine]
     # Fully qualified: offers the process itself and meets every hard constraint.
     qualified_total: int
-    # Meet every hard constraint (some only through a related process or the category).
+    # Meet every hard constraint through a related process, the category or text only.
+    qualified_otherwise: int
     ranked_total: int
     excluded_total: int
     show_notes: bool
@@ -206,7 +207,8 @@ def build_report(
         ranked=ranked,
         excluded=excluded,
         others=sorted(others, key=lambda line: line.name),
-        qualified_total=sum(1 for item in ranking.items if item.fully_qualified),
+        qualified_total=ranking.fully_qualified_total,
+        qualified_otherwise=ranking.qualified_otherwise,
         ranked_total=len(ranking.items),
         excluded_total=len(ranking.excluded),
         show_notes=show_notes,
