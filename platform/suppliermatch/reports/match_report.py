@@ -18,7 +18,12 @@ from sqlmodel import Session, select
 
 from suppliermatch.access import Actor
 from suppliermatch.accounts.models import Organisation
-from suppliermatch.matching.service import MAX_RANKED, MatchItem, rank_requirement
+from suppliermatch.matching.service import (
+    MAX_RANKED,
+    MatchItem,
+    hard_constraint_lacks,
+    rank_requirement,
+)
 from suppliermatch.matching.views import BADGES
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.reports import notes as notes_service
@@ -70,6 +75,9 @@ class SupplierLine:
     lacks: list[str] = field(default_factory=list)
     invitation: str | None = None
     quote: str | None = None
+    # A quote whose supplier fails a hard constraint of the requirement (what it lacks is
+    # in ``lacks``), whoever reads the report.
+    quote_noncompliant: bool = False
     # Only for the anchor (and admins) once bidding has ended.
     quote_total_inr: float | None = None
     lead_time_days: int | None = None
@@ -268,8 +276,14 @@ def _add_engagement(
         select(Invitation).where(Invitation.requirement_id == requirement.id)
     ):
         line_for(invitation.supplier_id).invitation = invitation.status
+    quoting = {}
     for quote in session.exec(select(Quote).where(Quote.requirement_id == requirement.id)):
-        line_for(quote.supplier_id).quote = quote.status
+        quoting[quote.supplier_id] = line_for(quote.supplier_id)
+        quoting[quote.supplier_id].quote = quote.status
+    for supplier_id, lacks in hard_constraint_lacks(session, requirement, quoting).items():
+        line = quoting[supplier_id]
+        line.quote_noncompliant = bool(lacks)
+        line.lacks = line.lacks or list(lacks)
     for award in session.exec(select(Award).where(Award.requirement_id == requirement.id)):
         line_for(award.supplier_id).awarded = True
     return others
@@ -297,6 +311,7 @@ def report_rows(report: MatchReport) -> tuple[list[str], list[list]]:
         "lacks",
         "invitation",
         "quote",
+        "quote_meets_hard_constraints",
     ]
     if report.show_prices:
         header += ["quote_total_inr", "lead_time_days"]
@@ -319,6 +334,7 @@ def report_rows(report: MatchReport) -> tuple[list[str], list[list]]:
                 "; ".join(line.lacks),
                 line.invitation or "not invited",
                 line.stage if line.quote or line.awarded else "",
+                ("no" if line.quote_noncompliant else "yes") if line.quote else "",
             ]
             if report.show_prices:
                 row += [

@@ -166,6 +166,9 @@ class ReportSupplierSchema(ma.Schema):
     lacks = ma.fields.List(ma.fields.String())
     invitation = ma.fields.String(allow_none=True)
     quote = ma.fields.String(allow_none=True)
+    quote_noncompliant = ma.fields.Boolean(
+        metadata={"description": "It quoted, but fails a hard constraint (see lacks)"}
+    )
     stage = ma.fields.String()
     quote_total_inr = ma.fields.Float(
         allow_none=True, metadata={"description": "The anchor's, once bidding has ended"}
@@ -197,7 +200,9 @@ class MatchReportSchema(ma.Schema):
     anchor = ma.fields.String()
     status = ma.fields.String()
     generated_at = UtcDateTime()
-    qualified_total = ma.fields.Integer()
+    qualified_total = ma.fields.Integer(
+        metadata={"description": "Fully qualified suppliers, all of them (not only those shown)"}
+    )
     excluded_total = ma.fields.Integer()
     thin = ma.fields.Boolean()
     invited = ma.fields.Integer()

@@ -50,6 +50,7 @@ def requirement_payload(form: MultiDict) -> dict:
         "description": form.get("description", "").strip(),
         "category": form.get("category", "").strip(),
         "visibility": form.get("visibility", "cluster"),
+        "noncompliant_quotes": form.get("noncompliant_quotes", "flag"),
         "required_certs": [c for c in form.getlist("required_certs") if c.strip()],
         "preferred_certs": [c for c in form.getlist("preferred_certs") if c.strip()],
         "materials": [m.strip() for m in form.get("materials", "").split(",") if m.strip()],

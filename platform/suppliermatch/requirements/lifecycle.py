@@ -32,6 +32,17 @@ class Visibility(StrEnum):
     INVITE_ONLY = "invite_only"
 
 
+class NoncompliantQuotes(StrEnum):
+    """What happens to a quote from a supplier that fails a hard constraint of the
+    requirement (a required certificate, the tolerance, the capacity: the matching engine's
+    rule). The supplier is told what it lacks before it quotes either way."""
+
+    # Accepted, and marked with what it lacks wherever the buyer sees quotes.
+    FLAG = "flag"
+    # Refused (422, naming what is missing).
+    REFUSE = "refuse"
+
+
 # Legal moves: (from, to). Anything else is refused with 409.
 TRANSITIONS: frozenset[tuple[Status, Status]] = frozenset(
     {

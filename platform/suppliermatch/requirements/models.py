@@ -38,6 +38,11 @@ class Requirement(SQLModel, table=True):
     budget_min_inr: int | None = Field(default=None, sa_type=sa.BigInteger)
     budget_max_inr: int | None = Field(default=None, sa_type=sa.BigInteger)
     visibility: str = Field(default="cluster", max_length=12)
+    # Quotes from suppliers failing a hard constraint: "flag" (accept, marked) or "refuse"
+    # (``lifecycle.NoncompliantQuotes``).
+    noncompliant_quotes: str = Field(
+        default="flag", max_length=8, sa_column_kwargs={"server_default": "flag"}
+    )
     status: str = Field(default="draft", max_length=12, index=True)
     # Per-requirement overrides of the matching weights (factor -> weight).
     match_weights: dict | None = Field(default=None, sa_type=sa.JSON)

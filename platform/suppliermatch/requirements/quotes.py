@@ -1,6 +1,11 @@
 """Sealed quotes: a supplier prices each line item; nobody else sees the prices while bidding
 is open. Once it has ended, the anchor's users (and admins) see every quote side by side.
 Suppliers never see each other's quotes, at any time.
+
+Every quote is checked against the requirement's hard constraints by the matching engine's
+rule (``matching.service.hard_constraint_lacks``): the supplier sees what it lacks before
+it quotes; the requirement's ``noncompliant_quotes`` says whether such a quote is accepted
+(and marked, with what it lacks, wherever the buyer sees quotes) or refused.
 """
 
 from collections.abc import Iterable
@@ -13,8 +18,10 @@ from suppliermatch.access import Actor, ActorKind
 from suppliermatch.audit.service import record_security_event
 from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from suppliermatch.locking import claim
+from suppliermatch.matching.service import hard_constraint_lacks
 from suppliermatch.requirements.invitations import DECLINED, own_invitation, record_quote_response
 from suppliermatch.requirements.lifecycle import (
+    NoncompliantQuotes,
     as_utc,
     bidding_closed_at,
     is_open_for_quotes,
@@ -22,7 +29,7 @@ from suppliermatch.requirements.lifecycle import (
     quotes_unsealed,
 )
 from suppliermatch.requirements.models import Quote, QuoteLine, Requirement, RequirementLineItem
-from suppliermatch.requirements.service import close_if_expired, line_items
+from suppliermatch.requirements.service import close_if_expired, line_items, supplier_lacks
 from suppliermatch.requirements.visibility import get_managed, get_visible
 from suppliermatch.suppliers.models import Supplier
 
@@ -71,6 +78,19 @@ def _check_lines(session: Session, requirement: Requirement, lines: list[dict]) 
     return prices
 
 
+def _check_hard_constraints(session: Session, requirement: Requirement, supplier_id: int) -> None:
+    """Refuse the quote when the buyer refuses suppliers failing a hard constraint."""
+    if requirement.noncompliant_quotes != NoncompliantQuotes.REFUSE:
+        return
+    lacks = supplier_lacks(session, requirement, supplier_id)
+    if lacks:
+        raise ValidationFailed(
+            "The buyer accepts quotes only from suppliers that meet every hard constraint "
+            f"of this requirement. You do not: {'; '.join(lacks)}.",
+            errors={"hard_constraints": list(lacks)},
+        )
+
+
 def _check_validity(requirement: Requirement, valid_until) -> None:
     deadline = as_utc(requirement.quote_deadline)
     if deadline is not None and valid_until < deadline.date():
@@ -103,6 +123,7 @@ def submit_quote(
         raise Conflict("You have already quoted for this requirement; edit your quote instead.")
     prices = _check_lines(session, requirement, data["lines"])
     _check_validity(requirement, data["valid_until"])
+    _check_hard_constraints(session, requirement, supplier_id)
     quote = Quote(
         requirement_id=requirement.id,
         supplier_id=supplier_id,
@@ -142,6 +163,7 @@ def update_quote(
         raise NotFound("You have not quoted for this requirement yet.")
     prices = _check_lines(session, requirement, data["lines"])
     _check_validity(requirement, data["valid_until"])
+    _check_hard_constraints(session, requirement, supplier_id)
     claim(session, quote, what="quote", version=version)
     quote.lead_time_days = data["lead_time_days"]
     quote.valid_until = data["valid_until"]
@@ -178,10 +200,16 @@ def own_quote(session: Session, *, actor: Actor, requirement_id: int) -> Quote:
 
 
 def quote_views(session: Session, quotes: Iterable[Quote]) -> list[dict]:
-    """Quotes with their priced lines and totals (prices: only for those allowed to see)."""
+    """Quotes with their priced lines and totals (prices: only for those allowed to see),
+    and what each supplier lacks of the requirement's hard constraints today."""
     quotes = list(quotes)
     if not quotes:
         return []
+    lacks = {}
+    for requirement_id in {q.requirement_id for q in quotes}:
+        quoting = [q.supplier_id for q in quotes if q.requirement_id == requirement_id]
+        found = hard_constraint_lacks(session, session.get(Requirement, requirement_id), quoting)
+        lacks.update({(requirement_id, i): found.get(i, ()) for i in quoting})
     ids = [q.id for q in quotes]
     lines: dict[int, list[dict]] = {i: [] for i in ids}
     rows = session.exec(
@@ -216,6 +244,8 @@ def quote_views(session: Session, quotes: Iterable[Quote]) -> list[dict]:
             "supplier_name": names.get(quote.supplier_id),
             "lines": lines[quote.id],
             "total_inr": round(sum(line["line_total_inr"] for line in lines[quote.id]), 2),
+            "lacks": list(lacks[(quote.requirement_id, quote.supplier_id)]),
+            "meets_hard_constraints": not lacks[(quote.requirement_id, quote.supplier_id)],
         }
         for quote in quotes
     ]
@@ -232,11 +262,17 @@ class Comparison:
     line_items: list[RequirementLineItem] = field(default_factory=list)
     quotes: list[dict] = field(default_factory=list)
 
+    @property
+    def noncompliant(self) -> int:
+        return sum(1 for q in self.quotes if not q["meets_hard_constraints"])
+
 
 def compare_quotes(
     session: Session, *, actor: Actor, requirement_id: int, now: datetime | None = None
 ) -> Comparison:
-    """Quotes side by side, cheapest total first, for the anchor once bidding has ended.
+    """Quotes side by side for the anchor once bidding has ended: those whose supplier
+    meets every hard constraint first, then the others (marked with what they lack), each
+    group cheapest total first, so that a cheap non-compliant quote never tops the list.
 
     Opening the prices is recorded in the security log (who looked, at which requirement).
     """
@@ -253,7 +289,10 @@ def compare_quotes(
             opens_at=as_utc(requirement.quote_deadline),
         )
     quotes = session.exec(select(Quote).where(Quote.requirement_id == requirement.id)).all()
-    views = sorted(quote_views(session, quotes), key=lambda q: (q["total_inr"], q["id"]))
+    views = sorted(
+        quote_views(session, quotes),
+        key=lambda q: (not q["meets_hard_constraints"], q["total_inr"], q["id"]),
+    )
     record_security_event(
         session,
         "quotes_viewed",

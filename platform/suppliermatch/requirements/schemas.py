@@ -11,7 +11,12 @@ from suppliermatch.models_base import MAX_ROW_ID
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.reference.identifiers import IdentifierError, validate_pincode
 from suppliermatch.reference.taxonomy import default_taxonomy
-from suppliermatch.requirements.lifecycle import INDIA_TIME, Status, Visibility
+from suppliermatch.requirements.lifecycle import (
+    INDIA_TIME,
+    NoncompliantQuotes,
+    Status,
+    Visibility,
+)
 
 # Bounds that catch typing slips without getting in a real buyer's way.
 MAX_QUANTITY = 1e9
@@ -23,6 +28,17 @@ MAX_LEAD_TIME_DAYS = 3650
 # India's extent, with a margin: catches swapped or mistyped coordinates.
 INDIA_LATITUDE = (6.0, 37.5)
 INDIA_LONGITUDE = (68.0, 97.5)
+
+
+NONCOMPLIANT_DESCRIPTION = (
+    "Quotes from suppliers that fail a hard constraint (a required certificate, the "
+    "tolerance, the capacity): flag (accepted, marked with what the supplier lacks; the "
+    "default) or refuse (answered 422, naming what is missing)"
+)
+HARD_CONSTRAINT_LACKS = (
+    "The hard constraints of the requirement the supplier fails, in words (the matching "
+    "engine's rule); empty when it meets them all"
+)
 
 
 def _known_category(value: str) -> None:
@@ -115,6 +131,10 @@ class RequirementInputSchema(ma.Schema):
     budget_min_inr = ma.fields.Integer(allow_none=True, validate=v.Range(min=0, max=MAX_BUDGET_INR))
     budget_max_inr = ma.fields.Integer(allow_none=True, validate=v.Range(min=0, max=MAX_BUDGET_INR))
     visibility = ma.fields.String(validate=v.OneOf([x.value for x in Visibility]))
+    noncompliant_quotes = ma.fields.String(
+        validate=v.OneOf([x.value for x in NoncompliantQuotes]),
+        metadata={"description": NONCOMPLIANT_DESCRIPTION},
+    )
     line_items = ma.fields.List(ma.fields.Nested(LineItemSchema), validate=v.Length(max=50))
 
     @ma.post_load
@@ -194,6 +214,7 @@ class RequirementSchema(ma.Schema):
     quote_deadline = ma.fields.DateTime(allow_none=True)
     closed_at = ma.fields.DateTime(allow_none=True)
     visibility = ma.fields.String()
+    noncompliant_quotes = ma.fields.String(metadata={"description": NONCOMPLIANT_DESCRIPTION})
     status = ma.fields.String(
         metadata={"description": "draft, published, closed, awarded, cancelled"}
     )
@@ -211,6 +232,10 @@ class RequirementSchema(ma.Schema):
     invitation_status = ma.fields.String(allow_none=True)
     my_quote_id = ma.fields.Integer(allow_none=True)
     my_quote_status = ma.fields.String(allow_none=True)
+    my_lacks = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "Suppliers only, before they quote: " + HARD_CONSTRAINT_LACKS},
+    )
 
 
 class RequirementListArgs(ma.Schema):
@@ -321,6 +346,10 @@ class QuoteSchema(ma.Schema):
     updated_at = ma.fields.DateTime()
     lines = ma.fields.List(ma.fields.Nested(QuoteLineSchema))
     total_inr = ma.fields.Float()
+    meets_hard_constraints = ma.fields.Boolean(
+        metadata={"description": "Whether the supplier meets every hard constraint today"}
+    )
+    lacks = ma.fields.List(ma.fields.String(), metadata={"description": HARD_CONSTRAINT_LACKS})
 
 
 class ComparisonSchema(ma.Schema):
@@ -330,7 +359,13 @@ class ComparisonSchema(ma.Schema):
     quote_count = ma.fields.Integer()
     opens_at = ma.fields.DateTime(allow_none=True)
     line_items = ma.fields.List(ma.fields.Nested(LineItemSchema))
-    quotes = ma.fields.List(ma.fields.Nested(QuoteSchema))
+    quotes = ma.fields.List(
+        ma.fields.Nested(QuoteSchema),
+        metadata={
+            "description": "Quotes meeting every hard constraint first, then the others; "
+            "each group cheapest total first"
+        },
+    )
 
 
 # -- awards and ratings -----------------------------------------------------------------------

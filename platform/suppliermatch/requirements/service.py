@@ -16,6 +16,7 @@ from suppliermatch.accounts.models import Organisation, OrganisationKind
 from suppliermatch.audit.service import entity_history, record_transition
 from suppliermatch.errors import Conflict, ValidationFailed
 from suppliermatch.locking import claim
+from suppliermatch.matching.service import hard_constraint_lacks
 from suppliermatch.reference.geo import coordinates_for_pincode
 from suppliermatch.reference.identifiers import IdentifierError
 from suppliermatch.requirements import notify
@@ -68,6 +69,7 @@ EDITABLE_FIELDS = (
     "budget_min_inr",
     "budget_max_inr",
     "visibility",
+    "noncompliant_quotes",
 )
 BUDGET_FIELDS = ("budget_min_inr", "budget_max_inr")
 LINE_ITEM_FIELDS = ("item", "quantity", "unit", "spec_reference")
@@ -581,4 +583,14 @@ def requirement_views(
 
 
 def requirement_view(session: Session, *, actor: Actor, requirement: Requirement, now=None) -> dict:
-    return requirement_views(session, actor=actor, requirements=[requirement], now=now)[0]
+    """One requirement as ``actor`` may see it; for a supplier also what it lacks of the
+    hard constraints (``my_lacks``), so that it knows before it quotes."""
+    view = requirement_views(session, actor=actor, requirements=[requirement], now=now)[0]
+    if actor.kind == ActorKind.MSME and actor.supplier_id is not None:
+        view["my_lacks"] = list(supplier_lacks(session, requirement, actor.supplier_id))
+    return view
+
+
+def supplier_lacks(session: Session, requirement: Requirement, supplier_id: int) -> tuple[str, ...]:
+    """The hard constraints of ``requirement`` the supplier fails, in words (empty: none)."""
+    return hard_constraint_lacks(session, requirement, [supplier_id]).get(supplier_id, ())

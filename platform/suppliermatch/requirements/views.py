@@ -445,7 +445,16 @@ def comparison_csv(requirement_id):
     writer = csv.writer(out)
     items = result.line_items
     writer.writerow(
-        ["supplier_id", "supplier", "total_inr", "lead_time_days", "valid_until", "notes"]
+        [
+            "supplier_id",
+            "supplier",
+            "meets_hard_constraints",
+            "lacks",
+            "total_inr",
+            "lead_time_days",
+            "valid_until",
+            "notes",
+        ]
         + [f"unit_price_inr: {li.item} ({li.quantity:g} {li.unit})" for li in items]
     )
     for quote in result.quotes:
@@ -454,6 +463,8 @@ def comparison_csv(requirement_id):
             [
                 quote["supplier_id"],
                 _safe_cell(quote["supplier_name"]),
+                "yes" if quote["meets_hard_constraints"] else "no",
+                _safe_cell("; ".join(quote["lacks"])),
                 f"{quote['total_inr']:.2f}",
                 quote["lead_time_days"],
                 quote["valid_until"].isoformat(),
