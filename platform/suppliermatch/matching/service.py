@@ -436,14 +436,26 @@ def why_not(
     return _verdicts(requirement, documents, today)
 
 
-def _verdicts(requirement: Requirement, documents: list, today: date) -> dict[int, WhyNot]:
+def _offered_processes(documents: list) -> dict[int, set[str]]:
+    """The processes each supplier offers, as the index reads them (text and declared)."""
+    matcher = default_matcher()
+    return {d.id: {*matcher.read_for_index(d.capabilities)[0], *d.process_slugs} for d in documents}
+
+
+def _verdicts(
+    requirement: Requirement,
+    documents: list,
+    today: date,
+    offered_by: dict[int, set[str]] | None = None,
+) -> dict[int, WhyNot]:
     query = requirement_query(requirement, today=today)
-    matcher, taxonomy, catalogue = default_matcher(), default_taxonomy(), default_catalogue()
+    taxonomy, catalogue = default_taxonomy(), default_catalogue()
     process = requested_process(requirement, query)
     related = taxonomy.related(process) if process else frozenset()
+    offered_by = offered_by if offered_by is not None else _offered_processes(documents)
     found: dict[int, WhyNot] = {}
     for document in documents:
-        offered = {*matcher.read_for_index(document.capabilities)[0], *document.process_slugs}
+        offered = offered_by[document.id]
         offers = None
         if process in offered:
             offers = ProcessMatch.EXACT
@@ -521,11 +533,12 @@ def roadmap_gaps(
         )
     )
     listed = _suppliers(session, [s.id for s in suppliers])
+    offered_by = _offered_processes(documents)
     taxonomy = default_taxonomy()
     found: dict[tuple[int, int], tuple] = {}
     for requirement in requirements:
         process = requested_process(requirement)
-        for supplier_id, verdict in _verdicts(requirement, documents, today).items():
+        for supplier_id, verdict in _verdicts(requirement, documents, today, offered_by).items():
             if supplier_id in qualified[requirement.id]:
                 found[(supplier_id, requirement.id)] = ()
                 continue
