@@ -203,7 +203,7 @@ def test_what_else_stands_in_the_way_is_named_and_is_not_one_certificate(session
         i.requirements[0].id: i.label
         for i in roadmap_for_supplier(session, lab.id, today=TODAY).items
     }
-    assert gaps[big.id] == "a listing in the supplier directory + no monthly capacity declared"
+    assert gaps[big.id] == "a listing in the supplier directory + capacity for 5,000,000 a month"
     coverage = cluster_roadmap(session, lab.cluster_id, today=TODAY).requirements
     assert all(c.one_away == {} for c in coverage)
 

@@ -190,7 +190,7 @@ def test_roadmap_gaps_have_the_certification_roadmaps_shape(session, world, scen
     (renewal,) = gaps[(scene["lapsed_plater"].id, requirement.id)]
     assert (renewal.kind, renewal.code, renewal.action) == ("certificate", "ISO9001", "renew")
     (capacity,) = gaps[(scene["small_plater"].id, requirement.id)]
-    assert capacity.kind == "capacity"
+    assert (capacity.kind, capacity.label) == ("capacity", "capacity for 2,500 a month")
     assert (scene["machinist"].id, requirement.id) not in gaps
 
 

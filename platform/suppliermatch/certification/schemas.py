@@ -234,9 +234,15 @@ class RoadmapRequirementSchema(ma.Schema):
 
 
 class RoadmapGapSchema(ma.Schema):
-    kind = ma.fields.String()
-    code = ma.fields.String()
-    action = ma.fields.String()
+    kind = ma.fields.String(
+        metadata={"description": "certificate, process, tolerance, capacity or listing"}
+    )
+    code = ma.fields.String(
+        metadata={"description": "The certificate's code; for other kinds, what is lacking"}
+    )
+    action = ma.fields.String(
+        metadata={"description": "obtain or renew (certificates), offer, improve, publish"}
+    )
 
 
 class RoadmapInProgressSchema(ma.Schema):

@@ -31,7 +31,12 @@ from suppliermatch.locking import claim
 from suppliermatch.matching import scoring
 from suppliermatch.matching.cache import fresh_index
 from suppliermatch.matching.concepts import default_matcher
-from suppliermatch.matching.constraints import Constraint, Failure, hard_constraint_failures
+from suppliermatch.matching.constraints import (
+    MIN_CAPACITY_SHARE,
+    Constraint,
+    Failure,
+    hard_constraint_failures,
+)
 from suppliermatch.matching.explain import process_label
 from suppliermatch.matching.loader import RANKABLE, requirement_query, supplier_documents
 from suppliermatch.matching.models import Shortlist
@@ -504,6 +509,14 @@ def hard_constraint_lacks(
     return {i: tuple(f.message for f in verdict.failures) for i, verdict in verdicts.items()}
 
 
+def _wanted(constraint: Constraint, requirement: Requirement) -> str:
+    """What would meet a tolerance or capacity constraint, as a roadmap step names it."""
+    if constraint == Constraint.TOLERANCE:
+        return f"a tolerance of {requirement.tolerance_mm:g} mm or finer"
+    share = MIN_CAPACITY_SHARE * requirement.quantity_per_month
+    return f"capacity for {share:,.0f} a month"
+
+
 # What stands in the way when a supplier meets every hard constraint and offers the
 # process, but is not ranked: it is not listed in the supplier directory.
 LISTING_GAP = ("listing", "a listing in the supplier directory", "publish")
@@ -521,7 +534,7 @@ def roadmap_gaps(
     supplier offers the requested process or a related one, what stands between it and
     being fully qualified (``fully_qualified``): an empty tuple when it is; otherwise the
     process to offer (for a related-process supplier), each certificate to obtain or renew,
-    tolerance or capacity shortfalls, and a directory listing for an unlisted supplier.
+    the tolerance or capacity to reach, and a directory listing for an unlisted supplier.
     ``qualified`` is ``fully_qualified`` for the requirements, when the caller has it."""
     from suppliermatch.certification.roadmap import Gap
 
@@ -556,7 +569,7 @@ def roadmap_gaps(
                 for code in verdict.missing_certificates
             )
             gaps.extend(
-                Gap(failure.constraint.value, failure.message, "improve")
+                Gap(failure.constraint.value, _wanted(failure.constraint, requirement), "improve")
                 for failure in verdict.failures
                 if failure.constraint != Constraint.CERTIFICATE
             )
