@@ -33,22 +33,18 @@ settings.load_profile("suppliermatch-random" if FUZZ_RANDOM else "suppliermatch"
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def pytest_collection_modifyitems(items):
-    """Browser journeys last: they are the slowest, and unit failures should show first."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
-
-
 @pytest.hookimpl(trylast=True)
-def pytest_collection_finish(session):
-    """Under pytest-xdist, Schemathesis' per-operation cases are reported as passed without
-    running: refuse loudly rather than pass a fuzz run that did nothing."""
-    if os.environ.get("PYTEST_XDIST_WORKER") and any(
-        item.get_closest_marker("fuzz") for item in session.items
-    ):
-        raise pytest.UsageError(
-            "tests marked fuzz run in one process: add -m 'not fuzz' to a run with -n "
-            "(make test runs them on their own)."
-        )
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist, Schemathesis' per-operation cases share one node id, which breaks
+    xdist's scheduling (an INTERNALERROR, or cases passed unrun): a -n run leaves them out,
+    and make test runs them in a process of their own. Browser journeys go last."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        fuzz = [item for item in items if item.get_closest_marker("fuzz")]
+        if fuzz:
+            config.hook.pytest_deselected(items=fuzz)
+            items[:] = [item for item in items if not item.get_closest_marker("fuzz")]
+    # Browser journeys last: they are the slowest, and unit failures should show first.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 def test_database_url(tmp_path_factory) -> str:
