@@ -157,3 +157,11 @@ def test_the_benchmark_requirements_import(session):
     report = import_requirements(session, rows)
     assert report.ok, report.errors[:5]
     assert len(report.created) == len(rows) == 40
+
+
+def test_a_row_without_a_category_is_imported_and_the_text_decides(session):
+    row = "T020,Vindhya Magnets,Corrugated cartons for export,Monthly requirement.,,,,200,,,,,,"
+    report = import_requirements(session, read_requirements_csv(_csv(row)))
+    assert report.ok, report.errors
+    requirement = session.exec(select(Requirement).where(Requirement.external_ref == "T020")).one()
+    assert requirement.category is None and requirement.quantity_per_month == 200

@@ -230,3 +230,15 @@ def test_cancelling_tells_engaged_suppliers_with_the_reason(session, make_client
     notices = session.exec(select(Notification).where(Notification.kind == "cancelled")).all()
     assert {n.user_id for n in notices} == {cast["msme_a"].id, cast["msme_b"].id}
     assert all("Plant commissioning delayed" in n.body for n in notices)
+
+
+def test_a_draft_needs_no_category(make_client, cast):
+    anchor = make_client(cast["anchor_x"])
+    body = _draft_body(title="Corrugated cartons for magnet dispatch")
+    body.pop("category")
+    body.pop("process")
+    created = anchor.post("/api/requirements", json=body)
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["category"] is None
+    emptied = anchor.post("/api/requirements", json={**body, "category": None})
+    assert emptied.status_code == 201, emptied.get_json()

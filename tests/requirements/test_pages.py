@@ -207,3 +207,16 @@ def test_detail_page_links_ranked_suppliers_once_matching_offers_them(app, make_
     assert page.status_code == 200
     offered = "matching.requirement_matches" in app.view_functions
     assert ("Ranked suppliers for this requirement" in page.get_data(as_text=True)) == offered
+
+
+def test_the_form_posts_a_requirement_without_a_category(session, make_client, cast):
+    anchor = make_client(cast["anchor_x"])
+    form = _requirement_form(title="Corrugated cartons for magnet dispatch", category="")
+    created = anchor.post("/requirements/new", data=form)
+    assert created.status_code == 302, created.get_data(as_text=True)[:2000]
+    requirement = session.exec(
+        select(Requirement).where(Requirement.title.startswith("Corrugated cartons"))
+    ).one()
+    assert requirement.category is None
+    page = anchor.get(f"/requirements/{requirement.id}").get_data(as_text=True)
+    assert "Not given" in page

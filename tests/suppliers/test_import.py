@@ -304,3 +304,20 @@ def test_arbitrary_spreadsheets_get_an_answer_with_reasons_never_a_crash(
     body = response.get_json()
     if response.status_code == 422:
         assert body["errors"] and all(body["errors"].values())
+
+
+def test_capacity_is_kept_on_the_supplier_when_no_capability_row_carries_it(session, coordinator):
+    row = (
+        f"K002,Kalinga Packers,{ODISHA_GSTIN},{ODISHA_UDYAM},Odisha,Ganjam,761008,,,,"
+        '"Cheese curls and puffs, Potato chips, Tortilla chips",,1000,,12,,'
+    )
+    report = _upload(coordinator, f"{HEADER}\n{row}\n").get_json()
+    assert report["rows_created"] == 1, report
+    supplier = session.exec(select(Supplier).where(Supplier.gstin == ODISHA_GSTIN)).one()
+    assert _count(session, Capability, Capability.supplier_id == supplier.id) == 0
+    assert supplier.capacity_per_month == 1000
+
+    again = _upload(coordinator, f"{HEADER}\n{row.replace(',1000,', ',1500,')}\n").get_json()
+    assert again["rows_updated"] == 1, again
+    session.expire_all()
+    assert session.get(Supplier, supplier.id).capacity_per_month == 1500

@@ -13,8 +13,10 @@ What each field becomes:
 * processes: those a person picked on a capability (``source == "profile"``); processes an
   import guessed from the same text are left to the engine, which reads the text better;
 * categories: declared on the profile, plus those of capabilities a person entered;
-* capacity: the largest monthly capacity of any capability; tolerance: the finest, else
-  one the text states ("tol +/-0.01 mm"), as the benchmark's CSV reader does;
+* capacity: the largest monthly capacity of any capability, else the supplier's own (an
+  imported row whose text names no taxonomy process has no capability row);
+* tolerance: the finest, else one the text states ("tol +/-0.01 mm"), as the benchmark's
+  CSV reader does;
 * certificates: the current record of each validity chain, as (code, state, valid until,
   verified). Whether one counts on the needed-by date is the engine's comparison, with the
   certification service's rule (``certification.service.countable_certificates``):
@@ -66,6 +68,7 @@ _SUPPLIER_COLUMNS = (
     Supplier.categories,
     Supplier.lat,
     Supplier.lon,
+    Supplier.capacity_per_month,
 )
 _CAPABILITY_COLUMNS = (
     Capability.supplier_id,
@@ -244,7 +247,7 @@ def supplier_document(
         capabilities=text,
         process_slugs=tuple(dict.fromkeys(c.process for c in entered if c.process)),
         certificates=held_certificates(certificates),
-        capacity_per_month=max(capacities) if capacities else None,
+        capacity_per_month=max(capacities) if capacities else profile.capacity_per_month,
         best_tolerance_mm=min(tolerances) if tolerances else parse_tolerance_mm(text),
         lat=profile.lat,
         lon=profile.lon,

@@ -70,7 +70,7 @@ class CoverageRow:
     title: str
     anchor: str
     cluster_id: int | None
-    category: str
+    category: str | None
     process: str | None
     quantity_per_month: float | None
     quantity_unit: str | None
@@ -89,7 +89,7 @@ class CoverageRow:
 class SupplyRow:
     """Open demand against the capacity of the suppliers qualified for it, in one unit."""
 
-    category: str
+    category: str | None
     process: str | None
     unit: str
     demand: float = 0.0
@@ -288,7 +288,9 @@ def _by_status(requirements: list[Requirement], moment: datetime) -> list[Count]
     return [Count(s.value, s.value.capitalize(), counts.get(s.value, 0)) for s in Status]
 
 
-def category_name(slug: str) -> str:
+def category_name(slug: str | None) -> str:
+    if not slug:
+        return "no category"
     taxonomy = default_taxonomy()
     return taxonomy.category(slug).name if taxonomy.has_category(slug) else slug
 
@@ -396,13 +398,18 @@ def _supply(
     for row in groups.values():
         for supplier_id in row.suppliers:
             _add_capacity(row, capabilities[supplier_id])
-    return sorted(groups.values(), key=lambda g: (-g.shortfall / (g.demand or 1), g.category))
+    return sorted(groups.values(), key=lambda g: (-g.shortfall / (g.demand or 1), g.category or ""))
 
 
 def _add_capacity(row: SupplyRow, capabilities: list[Capability]) -> None:
     """Add a supplier's monthly capacity for the row's process (its category's, when it
     names none for the process itself) in the row's unit."""
-    in_category = [c for c in capabilities if c.category == row.category and c.capacity_per_month]
+    # A requirement without a category counts the capacity the supplier qualified with.
+    in_category = [
+        c
+        for c in capabilities
+        if (row.category is None or c.category == row.category) and c.capacity_per_month
+    ]
     for_process = [c for c in in_category if row.process and c.process == row.process]
     for capability in for_process or in_category:
         quantity = normalise(capability.capacity_per_month, capability.capacity_unit)

@@ -48,7 +48,6 @@ def requirement_payload(form: MultiDict) -> dict:
     raw: dict = {
         "title": form.get("title", "").strip(),
         "description": form.get("description", "").strip(),
-        "category": form.get("category", "").strip(),
         "visibility": form.get("visibility", "cluster"),
         "noncompliant_quotes": form.get("noncompliant_quotes", "flag"),
         "required_certs": [c for c in form.getlist("required_certs") if c.strip()],

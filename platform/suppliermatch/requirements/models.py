@@ -16,7 +16,8 @@ class Requirement(SQLModel, table=True):
     external_ref: str | None = Field(default=None, max_length=40, unique=True, index=True)
     title: str = Field(max_length=200)
     description: str = Field(default="", max_length=5000)
-    category: str = Field(max_length=40, index=True)
+    # Optional: many RFQs name no category, and the text decides what is asked for.
+    category: str | None = Field(default=None, max_length=40, index=True)
     process: str | None = Field(default=None, max_length=60)
     quantity_per_month: float | None = None
     quantity_unit: str | None = Field(default=None, max_length=20)

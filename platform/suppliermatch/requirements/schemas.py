@@ -88,15 +88,16 @@ class LineItemSchema(ma.Schema):
 
 
 class RequirementInputSchema(ma.Schema):
-    """A requirement as the anchor writes it. Only ``title`` and ``category`` are needed
-    for a draft; publishing also needs a future quote deadline and a line item."""
+    """A requirement as the anchor writes it. Only ``title`` is needed for a draft (the
+    category is optional: the text says what is asked for); publishing also needs a future
+    quote deadline and a line item."""
 
     title = ma.fields.String(required=True, validate=v.Length(min=3, max=200))
     description = ma.fields.String(validate=v.Length(max=5000))
     category = ma.fields.String(
-        required=True,
+        allow_none=True,
         validate=_known_category,
-        metadata={"description": "Taxonomy category slug, e.g. coatings"},
+        metadata={"description": "Taxonomy category slug, e.g. coatings; optional"},
     )
     process = ma.fields.String(
         allow_none=True,
@@ -197,7 +198,7 @@ class RequirementSchema(ma.Schema):
     cluster_id = ma.fields.Integer(allow_none=True)
     title = ma.fields.String()
     description = ma.fields.String()
-    category = ma.fields.String()
+    category = ma.fields.String(allow_none=True)
     process = ma.fields.String(allow_none=True)
     quantity_per_month = ma.fields.Float(allow_none=True)
     quantity_unit = ma.fields.String(allow_none=True)

@@ -118,7 +118,7 @@ def create_for_anchor(
         created_by_id=created_by_id,
         external_ref=external_ref,
         title=data["title"],
-        category=data["category"],
+        category=data.get("category"),
         created_at=moment,
         updated_at=moment,
     )

@@ -100,6 +100,8 @@ CERTIFICATE_SEPARATOR = ";"
 CERTIFICATE_PART_SEPARATOR = "|"
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 IMPORT_REPORT_MAX_PROBLEMS = 1000
+# Capacity columns stored on the supplier as well as on its capability rows.
+SUPPLIER_CAPACITY_FIELDS = ("capacity_per_month", "capacity_unit")
 _BATCH = 2000
 _PROGRESS_EVERY = 500
 
@@ -283,14 +285,20 @@ def _parse_row(number: int, values: dict[str, str], mapping: dict[str, str]) -> 
             "give a GSTIN, a Udyam number or a supplier_ref, so that importing the file "
             "again updates this supplier instead of adding it twice"
         )
+    capacity = _number(cell("capacity_per_month"), "capacity_per_month", problems)
+    unit = cell("capacity_unit") or None
     capabilities = _capabilities(
         profile.get("categories") or [],
         about,
-        capacity=_number(cell("capacity_per_month"), "capacity_per_month", problems),
+        capacity=capacity,
         tolerance=_number(cell("best_tolerance_mm"), "best_tolerance_mm", problems),
-        unit=cell("capacity_unit") or None,
+        unit=unit,
         problems=problems,
     )
+    # The unit's own capacity, kept on the supplier too: a row whose text names no taxonomy
+    # process gets no capability row to carry it, and the capacity rule still needs it.
+    if capacity is not None and "capacity_per_month" not in problems:
+        profile.update(capacity_per_month=capacity, capacity_unit=unit)
     certificates = _certificates(cell("certifications"), problems)
     return _Row(number, ref, profile, capabilities, certificates, problems)
 
@@ -608,6 +616,9 @@ class _Writer:
             profile, problems = rules.clean_profile(target.profile, current=current)
             # Cross-field checks passed row by row already; what is left is the merge.
             profile = {k: v for k, v in profile.items() if k not in problems}
+            profile.update(
+                {k: target.profile[k] for k in SUPPLIER_CAPACITY_FIELDS if k in target.profile}
+            )
             merged = {**current, **profile}
             if target.external_ref and not current.get("external_ref"):
                 merged["external_ref"] = target.external_ref
@@ -642,7 +653,14 @@ class _Writer:
         return changed
 
     def _stored_profiles(self, ids: list[int]) -> dict[int, dict]:
-        names = [*rules.PROFILE_FIELDS, "pan", "enterprise_class", "external_ref", "cluster_id"]
+        names = [
+            *rules.PROFILE_FIELDS,
+            *SUPPLIER_CAPACITY_FIELDS,
+            "pan",
+            "enterprise_class",
+            "external_ref",
+            "cluster_id",
+        ]
         columns = [Supplier.id, *(getattr(Supplier, name) for name in names)]
         stored = {}
         for chunk in _chunks(ids):

@@ -42,6 +42,10 @@ class Supplier(SQLModel, table=True):
     lon: float | None = None
     # Free text as the MSME writes it ("we do Ni/Cu/Ni barrel plating ..."): matching reads it.
     about: str | None = Field(default=None, max_length=4000)
+    # Monthly capacity the MSME states for the whole unit, kept when no capability row
+    # carries it (an import row whose text names no taxonomy process still has a capacity).
+    capacity_per_month: float | None = None
+    capacity_unit: str | None = Field(default=None, max_length=20)
     # Semicolon-free list of category slugs declared on import, for rows without capabilities.
     categories: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     # Lower-case words of everything a search may match (names, capabilities, processes
