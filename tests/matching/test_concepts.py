@@ -149,3 +149,51 @@ def test_a_custom_taxonomy_is_matched_by_its_own_words():
         "anodising"
     }
     assert default_taxonomy().has_process("anodising") is False
+
+
+@pytest.mark.parametrize(
+    "word", ["bends", "protection", "planing", "pleasure", "radiator", "space", "planters"]
+)
+def test_a_correct_word_of_the_language_is_never_repaired_into_a_taxonomy_word(word):
+    matcher = default_matcher()
+    assert matcher.normaliser.repair(word) == word
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "flower pots, garden planters",  # pots are things, potting is the service
+        "CNC metal cutting machines",  # machine tools, not CNC machining job work
+        "zinc plates",
+        "Pipe bends and elbows",
+    ],
+)
+def test_a_process_is_not_read_from_a_fragment_of_a_product_name(text):
+    assert offered(text) == set()
+
+
+def test_a_process_named_by_its_activity_before_a_noun_still_stands():
+    assert offered("Zinc and Ni-Cu-Ni plating lines") == {"zinc_plating", "nicuni_plating"}
+    mentions = default_matcher().find_in_supplier_text("Facilities: 2 wire EDM machines")
+    assert {m.process for m in mentions if m.equipment} == {"wire_edm"}
+
+
+def test_generic_words_alone_name_no_category():
+    analysis = default_matcher().analyse_supplier_text(
+        "Hydraulic press machine. Job work undertaken."
+    )
+    assert analysis.categories == frozenset()
+    assert offered("Hydraulic press machine. Job work undertaken.") == set()
+
+
+def test_words_in_an_except_note_are_not_read():
+    assert offered("Copper alloy castings (except die-castings, vacuum heat treatment)") <= {
+        "strip_casting"
+    }
+    assert "vacuum_heat_treatment" not in offered("Kilns (except vacuum heat treatment)")
+
+
+def test_a_requirement_named_by_one_shared_word_is_not_a_confident_reading():
+    found = default_matcher().find_in_requirement("Lamps (i.e., lighting fixtures), commercial")
+    assert not found.confident
+    assert default_matcher().find_in_requirement("RFQ - wire cut EDM job work").confident

@@ -301,3 +301,59 @@ def test_profiles_can_change_while_other_threads_rank():
         thread.join()
     assert errors == []
     assert len(index) == 80
+
+
+def test_a_requirement_naming_no_process_is_ranked_by_its_words_with_what_matched():
+    query = requirement(title="Egg noodles, dry", required_certs=(), quantity_per_month=None)
+    noodles = supplier("NOODLES", "Noodles, fresh, Egg noodles made from purchased flour")
+    pasta = supplier("PASTA", "Dry pasta, Cake mixes made from purchased flour")
+    result = rank([pasta, noodles, supplier("EDM")], query)
+    assert refs(result) == ["NOODLES", "PASTA"]
+    assert result.ranked[0].match is ProcessMatch.TEXT
+    assert (
+        result.ranked[0].reasons[0]
+        == "matched 'Egg noodles made from purchased flour' for 'Egg noodles'"
+    )
+    assert result.ranked[1].reasons[0] == "matched 'Dry pasta' for 'dry'"
+
+
+def test_distance_breaks_ties_between_text_matches_but_never_overrides_the_words():
+    query = requirement(title="Corrugated cartons for export", required_certs=())
+    close_but_vague = supplier("NEAR", "Cartons, paper bags, labels and stickers, printing")
+    exact_but_far = supplier("FAR", "Corrugated cartons", lat=FAR[0], lon=FAR[1])
+    twin_near = supplier("TWIN", "Corrugated cartons")
+    result = rank([close_but_vague, exact_but_far, twin_near], replace(query, max_distance_km=100))
+    assert refs(result) == ["TWIN", "FAR", "NEAR"]
+
+
+def test_hard_constraints_and_the_why_not_list_hold_on_the_text_path():
+    query = requirement(title="Corrugated cartons", required_certs=("ISO9001",))
+    lapsed = supplier("LAPSED", "Corrugated cartons", certificates=())
+    result = rank(
+        [lapsed, supplier("OK", "Corrugated boxes and cartons")], query, include_excluded=True
+    )
+    assert refs(result) == ["OK"]
+    assert [item.supplier_ref for item in result.excluded] == ["LAPSED"]
+    assert result.excluded[0].failures == ("does not hold the required ISO 9001",)
+
+
+def test_a_weak_process_reading_leaves_the_ranking_to_the_words():
+    query = requirement(title="Lamps (i.e., lighting fixtures), commercial", required_certs=())
+    lamps = supplier("LAMPS", "Commercial lighting fixtures, Lamps and lanterns")
+    jigs = supplier("JIGS", "jigs and fixtures, CNC turning")
+    result = rank([jigs, lamps], query)
+    assert result.process is None and "only in part" in result.notes[0]
+    assert refs(result)[0] == "LAMPS"
+
+
+def test_text_matches_fill_a_ranking_after_the_suppliers_offering_the_process():
+    result = rank([supplier("EDM"), supplier("WORDS", "job work on wire harnesses")], requirement())
+    assert refs(result) == ["EDM", "WORDS"]
+    assert [item.match for item in result.ranked] == [ProcessMatch.EXACT, ProcessMatch.TEXT]
+
+
+def test_a_removed_supplier_is_not_found_by_its_words():
+    index = MatchIndex.build([supplier("A", "Corrugated cartons"), supplier("B", "Cartons")])
+    index.remove("A")
+    query = requirement(title="Corrugated cartons", required_certs=())
+    assert refs(index.rank(query)) == ["B"]

@@ -24,10 +24,13 @@ from dataclasses import dataclass
 
 from suppliermatch.matching.text import (
     GENERIC_WORDS,
+    NOUN_MARK,
     STOPWORDS,
     TokenNormaliser,
+    language_words,
     split_clauses,
     stem,
+    without_exclusions,
     words,
 )
 from suppliermatch.reference.taxonomy import Taxonomy, default_taxonomy
@@ -51,6 +54,9 @@ COMPETING_WORD_MAX_PROCESSES = 2
 # A process in the requirement's own category is preferred when the text is ambiguous.
 SAME_CATEGORY_BOOST = 1.3
 
+# A requirement's process reading decides the ranking when its synonym accounts for at least
+# this share of the telling words of the clause it was read in; below, the words do.
+CONFIDENT_SHARE = 0.5
 # Words after which a clause names the material or purpose, not the service itself.
 _OBJECT_PREPOSITION = re.compile(r"\b(?:of|from|for)\b", re.IGNORECASE)
 _CLAUSE_CACHE_LIMIT = 300_000
@@ -101,6 +107,10 @@ class RequirementProcess:
     confidence: float
     phrase: str
     alternatives: tuple[str, ...]
+    # Whether the reading can be trusted to decide the ranking: the synonym read accounts for
+    # at least CONFIDENT_SHARE of the telling words of its clause. "Lamps (i.e., lighting
+    # fixtures)" names the process "fixtures" by one word of three.
+    confident: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +146,7 @@ class ConceptMatcher:
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
-        self.normaliser = TokenNormaliser(taxonomy.abbreviations)
+        self.normaliser = TokenNormaliser(taxonomy.abbreviations, language=language_words())
 
         phrases: list[tuple[str, str]] = []  # (process slug, phrase)
         for process in taxonomy.processes:
@@ -152,6 +162,15 @@ class ConceptMatcher:
                 vocabulary.update(self.normaliser.expanded_words(keyword))
         vocabulary = {w for w in vocabulary if w.isalpha()}
         self.normaliser.set_vocabulary(vocabulary, _KNOWN_WORDS)
+        generic = {stem(word) for word in GENERIC_WORDS}
+        # Activities the taxonomy names services by ("potting", "plating"): their bare nouns
+        # ("pots", "plates") are things, not the service (see TokenNormaliser).
+        self.normaliser.set_activity_stems(
+            stem(w)
+            for _, phrase in phrases
+            for w in self.normaliser.expanded_words(phrase)
+            if w.endswith("ing") and w.isalpha() and stem(w) not in generic
+        )
 
         tokenised = [
             (slug, phrase, tuple(self.normaliser.tokens(phrase, repair=False)))
@@ -162,7 +181,6 @@ class ConceptMatcher:
             for token in stems:
                 processes_using[token].add(slug)
         process_count = len(taxonomy.processes)
-        generic = {stem(word) for word in GENERIC_WORDS}
         self._generic = frozenset(generic)
         self._processes_using = {
             token: frozenset(users) for token, users in processes_using.items()
@@ -211,7 +229,9 @@ class ConceptMatcher:
         for category in taxonomy.categories:
             for keyword in (category.name, *category.keywords):
                 stems = frozenset(self.normaliser.tokens(keyword, repair=False))
-                if stems:
+                # A keyword of generic words only ("job work", "services") names no category:
+                # "Job work undertaken." is said by every kind of firm.
+                if stems - self._generic:
                     self._category_keywords.append((category.slug, stems))
         self._clause_cache: dict[tuple[str, bool], TextAnalysis] = {}
         self._reading_cache: dict[tuple, tuple] = {}
@@ -249,13 +269,16 @@ class ConceptMatcher:
         mentions = sorted(best.values(), key=lambda m: (m.equipment, -m.confidence, m.process))
         return TextAnalysis(tuple(mentions), frozenset(categories), frozenset(stems))
 
-    def read_for_index(self, text: str) -> tuple[dict[str, float], set[str], set[str], set[str]]:
+    def read_for_index(
+        self, text: str
+    ) -> tuple[dict[str, float], set[str], set[str], dict[str, int]]:
         """What the index needs from a text: offered processes with confidence, processes
-        seen only in equipment lists, categories named, alphabetic stems."""
+        seen only in equipment lists, categories named, and each alphabetic stem with the
+        number of clauses it appears in (the term frequency of the lexical index)."""
         offered: dict[str, float] = {}
         equipment: set[str] = set()
         categories: set[str] = set()
-        stems: set[str] = set()
+        stems: dict[str, int] = {}
         for clause in split_clauses(text):
             analysis = self._analyse_clause(clause.text, clause.equipment)
             for mention in analysis.mentions:
@@ -264,7 +287,8 @@ class ConceptMatcher:
                 elif mention.confidence > offered.get(mention.process, 0.0):
                     offered[mention.process] = mention.confidence
             categories |= analysis.categories
-            stems |= analysis.stems
+            for token in analysis.stems:
+                stems[token] = stems.get(token, 0) + 1
         equipment.difference_update(offered)
         return offered, equipment, categories, stems
 
@@ -287,14 +311,18 @@ class ConceptMatcher:
         of the requirement's own category is preferred.
         """
         scores: dict[str, float] = defaultdict(float)
-        phrases: dict[str, tuple[float, str]] = {}
+        phrases: dict[str, tuple[float, str, str]] = {}
         for text, weight in ((title, TITLE_WEIGHT), (description, 1.0)):
             for mention in self.find_in_supplier_text(text or ""):
                 if mention.equipment:
                     continue
                 scores[mention.process] += weight * mention.confidence
-                if mention.confidence > phrases.get(mention.process, (0.0, ""))[0]:
-                    phrases[mention.process] = (mention.confidence, mention.phrase)
+                if mention.confidence > phrases.get(mention.process, (0.0,))[0]:
+                    phrases[mention.process] = (
+                        mention.confidence,
+                        mention.phrase,
+                        mention.synonym,
+                    )
         if category and self.taxonomy.has_category(category):
             for slug in scores:
                 if self.taxonomy.process(slug).category == category:
@@ -303,12 +331,29 @@ class ConceptMatcher:
             return RequirementProcess(process=None, confidence=0.0, phrase="", alternatives=())
         ranked = sorted(scores, key=lambda s: (-scores[s], s))
         chosen = ranked[0]
+        confidence, phrase, synonym = phrases[chosen]
         return RequirementProcess(
             process=chosen,
-            confidence=phrases[chosen][0],
-            phrase=phrases[chosen][1],
+            confidence=confidence,
+            phrase=phrase,
             alternatives=tuple(ranked[1:]),
+            confident=self._explained_share(phrase, synonym) >= CONFIDENT_SHARE,
         )
+
+    def _explained_share(self, phrase: str, synonym: str) -> float:
+        """The share of a clause's telling words that the synonym read in it accounts for, in
+        the part around "of/for/from" it is read in ("Magnetiser | for sintered magnets",
+        "Looking | for zinc plating")."""
+        named = set(self.tokens(synonym))
+        best = 0.0
+        for part in _OBJECT_PREPOSITION.split(without_exclusions(phrase)):
+            wanted = self._telling_stems(part)
+            if wanted:
+                best = max(best, len(wanted & named) / len(wanted))
+        return best
+
+    def _telling_stems(self, text: str) -> set[str]:
+        return {t for t in self.tokens(text) if t not in self._generic}
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -317,9 +362,10 @@ class ConceptMatcher:
         cached = self._clause_cache.get(key)
         if cached is not None:
             return cached
-        stems = tuple(self.tokens(clause))
-        split = _OBJECT_PREPOSITION.search(clause)
-        head = tuple(self.tokens(clause[: split.start()])) if split else None
+        offered_words = without_exclusions(clause)
+        stems = tuple(self.tokens(offered_words))
+        split = _OBJECT_PREPOSITION.search(offered_words)
+        head = tuple(self.tokens(offered_words[: split.start()])) if split else None
         # Clauses differing only in case, spacing or a repaired typo share their reading.
         reading_key = (stems, head, equipment)
         reading = self._reading_cache.get(reading_key)
@@ -353,6 +399,10 @@ class ConceptMatcher:
         matches = self._match_stems(stems)
         if head is not None:
             matches = _without_objects(matches, set(head))
+        if not equipment:  # an equipment list names machines by what they do
+            matches = _without_product_modifiers(
+                matches, head if head is not None else stems, self.normaliser.activity_stems
+            )
         found = tuple(
             (
                 m.process,
@@ -367,7 +417,9 @@ class ConceptMatcher:
             if equipment
             else frozenset(slug for slug, keyword in self._category_keywords if keyword <= stem_set)
         )
-        return found, categories, frozenset(t for t in stem_set if t.isalpha())
+        # The lexical index reads words, not senses: "pots" is the word "pot" there.
+        words_read = frozenset(t.removesuffix(NOUN_MARK) for t in stem_set)
+        return found, categories, frozenset(t for t in words_read if t.isalpha())
 
     def _match_stems(self, stems: Sequence[str]) -> list[_ClauseMatch]:
         present = set(stems)
@@ -509,6 +561,21 @@ def _without_objects(matches: list[_ClauseMatch], head: set[str]) -> list[_Claus
         return matches
     touching = [m for m in matches if m.matched & head]
     return touching or matches
+
+
+def _without_product_modifiers(
+    matches: list[_ClauseMatch], stems: Sequence[str], activities: frozenset[str]
+) -> list[_ClauseMatch]:
+    """Drop processes that only qualify the thing a clause is about.
+
+    A clause ending in a bare noun of an activity ("CNC metal cutting machines") is about
+    that thing; a process read from the words before it without any activity word of its
+    own ("CNC") describes the thing, it is not the service offered or asked for. One named
+    by its activity ("Ni-Cu-Ni plating lines") still stands.
+    """
+    if not stems or not stems[-1].endswith(NOUN_MARK):
+        return matches
+    return [m for m in matches if stems[-1] in m.matched or m.matched & activities]
 
 
 def _match_key(match: _ClauseMatch) -> tuple[float, int, bool]:

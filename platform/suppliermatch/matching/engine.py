@@ -1,16 +1,18 @@
 """Ranking: candidates from the index, hard constraints as filters, scores, explanations.
 
 1. Read the requested process from the requirement (or take the one given) and its related
-   processes from the taxonomy.
-2. Candidates come from the inverted lists: suppliers offering the process (exact), then
-   those offering a related one. If the requirement names no known process, candidates
-   come from word-stem lists instead and are re-ranked by fuzzy text similarity.
+   processes from the taxonomy. The reading is *confident* when a whole, telling synonym
+   matched (``ConceptMatcher.find_in_requirement``).
+2. Confident: candidates come from the inverted lists, suppliers offering the process
+   (exact), then those offering a related one, each kind in its own score band.
+   Not confident, or no known process: candidates are the suppliers sharing words with the
+   requirement, ordered by their BM25 score (``lexical``), the factors breaking near-ties.
 3. Hard constraints are checked on all candidates at once with arrays; failing suppliers
    leave the ranking (and are listed apart on request, with the reasons).
 4. Qualifying suppliers are scored (``scoring``): the kind of match sets the band, the
-   factors set the place inside it.
-5. Only when exact and related suppliers do not fill the list are weaker candidates (same
-   category, or owning the equipment) considered.
+   factors (and, for text matches, the words) set the place inside it.
+5. Only when exact and related suppliers do not fill the list are text matches, then weaker
+   candidates (same category, or owning the equipment) considered, each in a lower band.
 6. The top of the list gets plain-language reasons (``explain``).
 """
 
@@ -20,10 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from rapidfuzz import fuzz
-from rapidfuzz import process as fuzzy_process
 
-from suppliermatch.matching import explain, scoring
+from suppliermatch.matching import explain, lexical, scoring
 from suppliermatch.matching.constraints import (
     MIN_CAPACITY_SHARE,
     TOLERANCE_EPSILON_MM,
@@ -42,15 +42,9 @@ from suppliermatch.matching.types import (
 
 # Confidence of a related-process match relative to the supplier's own match confidence.
 RELATED_CONFIDENCE = 0.8
-# Text search (no known process): how many stem-matched suppliers get the fuzzy re-rank,
-# and the least fuzzy similarity (0..100) that still counts as a match.
-TEXT_SHORTLIST = 2000
-TEXT_MIN_SIMILARITY = 50.0
-# A stem found in more than this share of suppliers does not help text search and is
-# skipped ...
-TEXT_MAX_STEM_SHARE = 0.2
-# ... but a stem in fewer suppliers than this is always used (small indexes).
-TEXT_MIN_STEM_CUTOFF = 1000
+# Text search: at most this many of the best word matches are considered (scored, checked
+# against the hard constraints); far more than any ranking shows.
+TEXT_SHORTLIST = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,15 +69,15 @@ def rank(
     """Rank the index's suppliers for ``query``; see the module docstring for the steps."""
     weights = scoring.resolve_weights(query.weights)
     needed_by = effective_needed_by(query, today)
-    requested = _requested_process(index, query)
-    related = tuple(sorted(index.taxonomy.related(requested.process))) if requested.process else ()
+    read = _requested_process(index, query)
+    requested = read.process if read.confident else None
+    related = tuple(sorted(index.taxonomy.related(requested))) if requested else ()
+    terms = lexical.query_terms(index.matcher.tokens, query.title, query.description)
 
-    if requested.process:
-        tiers = _process_tiers(index, requested.process, related)
-    else:
-        tiers = [_text_tier(index, query)]
+    # Confident: the process decides; otherwise the words do.
+    tiers = _process_tiers(index, requested, related) if requested else [_text_tier(index, terms)]
 
-    context = _Context(index, query, weights, needed_by, requested.process)
+    context = _Context(index, query, weights, needed_by, requested, terms)
     qualified: list[_Scored] = []
     excluded: list[_Scored] = []
     fully_qualified: tuple = ()
@@ -97,11 +91,16 @@ def rank(
         if include_excluded:
             excluded.append(context.score(failed))
 
-    if requested.process and sum(len(s.rows) for s in qualified) < limit:
-        weak = _weak_tier(index, query, requested.process, tiers)
-        considered += len(weak.rows)
-        passed, _ = context.split_by_constraints(weak)
-        qualified.append(context.score(passed))
+    if requested and sum(len(s.rows) for s in qualified) < limit:
+        # Too few offer the process or a related one: the list is filled with suppliers
+        # sharing words with the requirement, then with weak candidates (same category, or
+        # owning the equipment: those stay weak even where their words match).
+        weak = _weak_tier(index, query, requested, tiers)
+        text = _text_tier(index, terms, without=[*tiers, weak])
+        for tier in (text, weak):
+            considered += len(tier.rows)
+            passed, _ = context.split_by_constraints(tier)
+            qualified.append(context.score(passed))
 
     ranked = _assemble(context, qualified, limit, explain_top, qualifies=True)
     excluded_ranked = (
@@ -110,12 +109,18 @@ def rank(
         else ()
     )
     notes = ()
-    if not requested.process:
+    if read.process and not requested:
+        label = explain.process_label(index.taxonomy, read.process)
+        notes = (
+            f"The requirement's words name {label} only in part ('{read.phrase}'); "
+            "ranked by text similarity.",
+        )
+    elif not requested:
         notes = ("No known process was recognised in the requirement; ranked by text similarity.",)
     return MatchResult(
         requirement_ref=query.ref,
-        process=requested.process,
-        process_phrase=requested.phrase,
+        process=requested,
+        process_phrase=read.phrase if requested else "",
         related_processes=related,
         ranked=ranked,
         excluded=excluded_ranked,
@@ -129,15 +134,16 @@ def rank(
 class _Requested:
     process: str | None
     phrase: str
+    confident: bool
 
 
 def _requested_process(index: MatchIndex, query: RequirementQuery) -> _Requested:
     if query.process_slug:
         if not index.taxonomy.has_process(query.process_slug):
             raise KeyError(f"unknown process {query.process_slug!r}")
-        return _Requested(query.process_slug, index.taxonomy.process(query.process_slug).name)
+        return _Requested(query.process_slug, index.taxonomy.process(query.process_slug).name, True)
     found = index.matcher.find_in_requirement(query.title, query.description, query.category)
-    return _Requested(found.process, found.phrase)
+    return _Requested(found.process, found.phrase, found.confident)
 
 
 def _process_tiers(index: MatchIndex, process: str, related: tuple[str, ...]) -> list[_Tier]:
@@ -187,28 +193,24 @@ def _weak_tier(
     return _Tier(ProcessMatch.WEAK, rows, np.full(len(rows), 0.5))
 
 
-def _text_tier(index: MatchIndex, query: RequirementQuery) -> _Tier:
-    """Suppliers whose text resembles the requirement, when no known process was named."""
-    query_text = " ".join(filter(None, (query.title, query.description)))
-    stems = {s for s in index.matcher.tokens(query_text) if s.isalpha()}
-    live = max(1, len(index))
-    scores = np.zeros(index.row_count, dtype=np.float32)
-    for stem in stems:
-        frequency = index.stem_frequency(stem)
-        if not frequency or frequency > max(TEXT_MAX_STEM_SHARE * live, TEXT_MIN_STEM_CUTOFF):
-            continue
-        scores[index.rows_with_stem(stem)] += np.log(1 + live / frequency)
-    hits = np.flatnonzero(scores > 0)
-    if len(hits) > TEXT_SHORTLIST:
-        hits = hits[np.argpartition(-scores[hits], TEXT_SHORTLIST)[:TEXT_SHORTLIST]]
-    if not len(hits):
+def _text_tier(
+    index: MatchIndex, terms: dict[str, float], without: list[_Tier] | None = None
+) -> _Tier:
+    """Suppliers sharing words with the requirement, with their relevance 0..1 (BM25)."""
+    hits = lexical.search(index, terms)
+    rows, scores = hits.rows, hits.scores
+    if without:
+        taken = np.zeros(index.row_count, dtype=np.bool_)
+        for tier in without:
+            taken[tier.rows] = True
+        keep = ~taken[rows]
+        rows, scores = rows[keep], scores[keep]
+    if len(rows) > TEXT_SHORTLIST:
+        best = np.argpartition(-scores, TEXT_SHORTLIST - 1)[:TEXT_SHORTLIST]
+        rows, scores = rows[best], scores[best]
+    if not len(rows):
         return _Tier(ProcessMatch.TEXT, np.empty(0, np.int64), np.empty(0))
-    texts = [index.texts[row] for row in hits]
-    similarity = fuzzy_process.cdist(
-        [query.title or query_text], texts, scorer=fuzz.token_set_ratio, workers=1
-    )[0]
-    keep = similarity >= TEXT_MIN_SIMILARITY
-    return _Tier(ProcessMatch.TEXT, hits[keep].astype(np.int64), similarity[keep] / 100.0)
+    return _Tier(ProcessMatch.TEXT, rows.astype(np.int64), scores / float(scores.max()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,9 +235,11 @@ class _Context:
         weights,
         needed_by: date,
         requested: str | None,
+        terms: dict[str, float],
     ):
         self.index = index
         self.requested = requested
+        self.terms = terms
         self.query = query
         self.weights = weights
         self.needed_by = needed_by
@@ -317,6 +321,8 @@ class _Context:
         )
         values = scoring.factor_values(inputs, needs)
         fit = scoring.fit(values, self.weights)
+        if tier.match is ProcessMatch.TEXT:
+            fit = scoring.text_fit(values["match_confidence"], fit)
         return _Scored(
             match=tier.match,
             rows=rows,
@@ -407,7 +413,10 @@ def _ranked_supplier(
                 )
             )
         if with_reasons:
-            mention = explain.find_mention(index, row, process) if process else None
+            if process:
+                mention = explain.find_mention(index, row, process)
+            elif group.match is ProcessMatch.TEXT:
+                mention = explain.find_text_match(index, row, context.query, context.terms)
             reasons = explain.reasons(
                 explain.Explained(
                     supplier=supplier,

@@ -7,9 +7,13 @@ tolerance, the capacity against the quantity, and the distance to the plant.
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from suppliermatch.matching import lexical
 from suppliermatch.matching.concepts import ProcessMention
 from suppliermatch.matching.constraints import (
     capacity_failure,
@@ -17,12 +21,14 @@ from suppliermatch.matching.constraints import (
     tolerance_failure,
 )
 from suppliermatch.matching.index import MatchIndex, SupplierRow
+from suppliermatch.matching.text import split_clauses, without_exclusions
 from suppliermatch.matching.types import ProcessMatch, RequirementQuery
 from suppliermatch.reference.certificates import CertificateCatalogue
 from suppliermatch.reference.taxonomy import Taxonomy
 
 # Quoted supplier phrases longer than this are shortened in reasons.
 MAX_QUOTE_CHARS = 60
+_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +41,44 @@ class Explained:
     match: ProcessMatch
     requested: str | None  # the process the requirement asks for
     process: str | None  # the process the supplier matched with
-    mention: ProcessMention | None
+    mention: ProcessMention | TextMatch | None
     distance_km: float | None
     catalogue: CertificateCatalogue
     taxonomy: Taxonomy
+
+
+@dataclass(frozen=True, slots=True)
+class TextMatch:
+    """The supplier's words that best match a requirement's, and those requirement words."""
+
+    phrase: str
+    wanted: str  # empty when the match came only through similar suppliers' words
+
+
+def find_text_match(
+    index: MatchIndex, row: int, query: RequirementQuery, terms: Mapping[str, float]
+) -> TextMatch | None:
+    """The clause of a supplier's text sharing the most telling words with the requirement."""
+    tokens = index.matcher.tokens
+    rows_total = max(1, index.row_count)
+
+    def telling(stem: str) -> float:
+        return math.log(1.0 + rows_total / max(1, index.stem_frequency(stem)))
+
+    best, best_weight, best_stems = None, 0.0, frozenset()
+    for clause in split_clauses(index.texts[row]):
+        stems = frozenset(lexical.index_stems(tokens(without_exclusions(clause.text))))
+        weight = sum(terms.get(t, 0.0) * telling(t) for t in stems)
+        if weight > best_weight:
+            best, best_weight, best_stems = clause.text, weight, stems
+    if best is None:
+        return None
+    wanted = [
+        word
+        for word in dict.fromkeys(_WORD.findall(f"{query.title} {query.description}"))
+        if best_stems.intersection(lexical.index_stems(tokens(word)))
+    ]
+    return TextMatch(phrase=" ".join(best.split()), wanted=" ".join(wanted))
 
 
 def find_mention(index: MatchIndex, row: int, process: str) -> ProcessMention | None:
@@ -78,7 +118,7 @@ def reasons(item: Explained) -> tuple[str, ...]:
 def _process_reason(item: Explained) -> str:
     taxonomy = item.taxonomy
     words = _quote(item.mention.phrase) if item.mention else ""
-    declared = item.mention is not None and item.mention.phrase == "declared"
+    declared = isinstance(item.mention, ProcessMention) and item.mention.phrase == "declared"
     if item.match is ProcessMatch.EXACT and item.process:
         label = process_label(taxonomy, item.process)
         if declared:
@@ -89,7 +129,11 @@ def _process_reason(item: Explained) -> str:
         text = f"offers {label}, closely related to {process_label(taxonomy, item.requested)}"
         return f"{text} (matched {words})" if words and not declared else text
     if item.match is ProcessMatch.TEXT:
-        return "its capability text resembles the requirement (no known process recognised)"
+        if isinstance(item.mention, TextMatch) and item.mention.wanted:
+            return f"matched {words} for {_quote(item.mention.wanted)}"
+        if item.mention is not None:
+            return f"matched {words}, words of the suppliers matching the requirement best"
+        return "its capability text resembles the requirement"
     categories = [taxonomy.category(c).name for c in item.supplier.categories]
     if categories:
         return f"works in {', '.join(categories)}, but does not name the requested process"

@@ -113,6 +113,9 @@ class MatchIndex:
         self._offering: dict[str, tuple[array, array]] = {}
         self._equipment: dict[str, array] = {}
         self._stem_rows: dict[str, array] = {}
+        # Term frequency of each posting in ``_stem_rows`` (clauses naming the stem, <= 255).
+        self._stem_tf: dict[str, array] = {}
+        self._words_total = 0
 
     # -- building ----------------------------------------------------------------------------
 
@@ -205,6 +208,26 @@ class MatchIndex:
 
     def rows_with_stem(self, stem: str) -> np.ndarray:
         return self._live(self._stem_rows.get(stem))
+
+    def stem_postings(self, stem: str) -> tuple[np.ndarray, np.ndarray]:
+        """Rows containing ``stem`` (retired ones included) and its frequency in each."""
+        rows = self._stem_rows.get(stem)
+        if not rows:
+            return np.empty(0, np.int32), np.empty(0, np.uint8)
+        return np.frombuffer(rows, dtype=np.int32), np.frombuffer(self._stem_tf[stem], np.uint8)
+
+    @property
+    def doc_length(self) -> np.ndarray:
+        """Words (stems, counted once a clause) in each row's text: BM25's length norm."""
+        return self._doc_length[: self._rows]
+
+    @property
+    def mean_doc_length(self) -> float:
+        return self._words_total / self._rows if self._rows else 0.0
+
+    def row_stems(self, row: int) -> dict[str, int]:
+        """A row's stems and their frequencies, as indexed (read again, from the cache)."""
+        return self.matcher.read_for_index(self.texts[row])[3]
 
     def stem_frequency(self, stem: str) -> int:
         """How many rows (retired included) contain the stem: for text-search weighting."""
@@ -312,6 +335,7 @@ class MatchIndex:
         grow("_readiness", (rows,), np.float32, np.nan)
         grow("_scorecard", (rows,), np.float32, np.nan)
         grow("_categories", (rows,), np.uint64, 0)
+        grow("_doc_length", (rows,), np.float32, 0.0)
         grow("_cert_valid", (codes, rows), np.int32, NO_DATE)
         grow("_cert_status", (codes, rows), np.int8, -1)
         grow("_cert_date", (codes, rows), np.int32, NO_DATE)
@@ -394,11 +418,17 @@ class MatchIndex:
         for slug in equipment:
             self._equipment.setdefault(slug, array("i")).append(row)
         stem_rows = self._stem_rows
-        for stem in stems:
+        stem_tf = self._stem_tf
+        for stem, count in stems.items():
             postings = stem_rows.get(stem)
             if postings is None:
                 postings = stem_rows[stem] = array("i")
+                stem_tf[stem] = array("B")
             postings.append(row)
+            stem_tf[stem].append(min(count, 255))
+        length = sum(stems.values())
+        self._doc_length[row] = length
+        self._words_total += length
 
         bits = self.category_bits
         mask = 0

@@ -60,6 +60,11 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
 UNMET_CEILING = 0.2
 # Value for a factor the data cannot inform (no readiness assessment yet, no plant location).
 NEUTRAL = 0.5
+# Inside the text band, the share of the place set by how well the words match; the factors
+# (distance, capacity ...) share the rest, so they break near-ties but never override a
+# clearly better text match (a 56%-similar supplier at the plant stays below 80%-similar
+# ones 1,000 km away).
+TEXT_RELEVANCE_SHARE = 0.95
 # Proximity falls from 1 at the plant to 0 at this distance.
 PROXIMITY_SCALE_KM = 1000.0
 
@@ -190,6 +195,12 @@ def fit(values: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> np.nd
     return np.asarray(combined, dtype=np.float64) / total
 
 
+def text_fit(relevance: np.ndarray, fit_values: np.ndarray) -> np.ndarray:
+    """The place of a text match in its band: how well its words match the requirement
+    (``relevance``, 0..1), the factors only breaking near-ties."""
+    return TEXT_RELEVANCE_SHARE * relevance + (1.0 - TEXT_RELEVANCE_SHARE) * fit_values
+
+
 def banded_score(match: ProcessMatch, fit_values: np.ndarray) -> np.ndarray:
     """Place each supplier's fit inside its match band (the upper end is left open)."""
     low, high = MATCH_BANDS[match]
@@ -199,10 +210,19 @@ def banded_score(match: ProcessMatch, fit_values: np.ndarray) -> np.ndarray:
 def contributions(
     values: Mapping[str, float], weights: Mapping[str, float], match: ProcessMatch
 ) -> dict[str, float]:
-    """What each factor added to one supplier's score (they sum to score minus band floor)."""
+    """What each factor added to one supplier's score (they sum to score minus band floor).
+
+    In the text band the relevance of the words is carried by ``match_confidence``."""
     low, high = MATCH_BANDS[match]
     total = sum(weights.values())
-    return {name: (high - low) * weights[name] * values[name] / total for name in weights}
+    added = {name: (high - low) * weights[name] * values[name] / total for name in weights}
+    if match is ProcessMatch.TEXT:
+        added = {name: (1.0 - TEXT_RELEVANCE_SHARE) * value for name, value in added.items()}
+        added["match_confidence"] = (
+            added.get("match_confidence", 0.0)
+            + (high - low) * TEXT_RELEVANCE_SHARE * values["match_confidence"]
+        )
+    return added
 
 
 def _known_or_neutral(values: np.ndarray) -> np.ndarray:

@@ -8,10 +8,14 @@ the texts being matched, so that equal meaning gives equal tokens.
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from rapidfuzz import process as fuzzy_process
 from rapidfuzz.distance import OSA
@@ -125,10 +129,37 @@ _SUFFIX_RULES = (
     ("e", ""),
 )
 _MIN_STEM = 3
+# Marks the stem of a bare noun that shares its stem with an activity ("pots" vs "potting").
+NOUN_MARK = "~"
+# Endings of the verb forms that name an activity: "potting", "machined", "castings",
+# "heater", "passivation".
+_VERB_ENDINGS = ("ing", "ings", "ed", "er", "ers", "ion", "ions")
 # After stripping "-ing"/"-ed"/"-er", a doubled final consonant is undoubled ("cutting" ->
 # "cut"), except l, s and z ("milling" -> "mill", "pressing" -> "press").
 _UNDOUBLE_AFTER = frozenset({"ing", "ings", "ed", "er", "ers"})
 _KEEP_DOUBLE = frozenset("lsz")
+
+
+# The English word list that pyspellchecker ships (word -> frequency, from OpenSubtitles and
+# Wiktionary; MIT licence). A word in it is a correct word of the language and is never
+# "repaired" into a taxonomy word (bends is not a misspelt bands, nor protection production).
+_LANGUAGE_WORDS_PACKAGE = "spellchecker"
+_LANGUAGE_WORDS_FILE = "resources/en.json.gz"
+# Notes that say what a phrase does NOT cover: "Meters (except electrical)". Their words are
+# not what the supplier offers, so neither reading counts them.
+EXCLUSION_NOTE = re.compile(r"\(\s*(?:except|excluding|other than|not)\b[^()]*\)", re.IGNORECASE)
+
+
+@cache
+def language_words() -> frozenset[str]:
+    """Correct English words, lower case (about 160,000, inflections included)."""
+    data = resources.files(_LANGUAGE_WORDS_PACKAGE).joinpath(_LANGUAGE_WORDS_FILE).read_bytes()
+    return frozenset(json.loads(gzip.decompress(data)))
+
+
+def without_exclusions(text: str) -> str:
+    """``text`` without its "(except ...)" notes."""
+    return EXCLUSION_NOTE.sub(" ", text) if "(" in text else text
 
 
 def fold(text: str) -> str:
@@ -222,7 +253,14 @@ class TokenNormaliser:
     it is replaced by the closest vocabulary word with the same first letter within one edit
     (two for words of eight letters or more), where an edit is an insertion, deletion,
     substitution or swap of adjacent letters ("leacihng" -> "leaching"). Words that are
-    known but not in the taxonomy (``known_words``) are left alone.
+    known but not in the taxonomy (``known_words``) and correct words of the language
+    (``language``, e.g. ``language_words()``) are left alone.
+
+    ``activity_stems`` are stems of the activity words ("potting", "machining", "plating")
+    the taxonomy names services by. The bare noun of the same stem ("pots", "machines",
+    "plates") names a thing, not the activity, so it gets its own token (stem + ``NOUN_MARK``):
+    "flower pots" is not potting, "CNC metal cutting machines" not CNC machining. Verb forms
+    ("machined", "plated", "castings") keep the activity's stem.
     """
 
     def __init__(
@@ -230,14 +268,25 @@ class TokenNormaliser:
         abbreviations: Mapping[str, str],
         vocabulary: Iterable[str] = (),
         known_words: Iterable[str] = (),
+        language: frozenset[str] = frozenset(),
     ) -> None:
         self._abbreviations = {k: tuple(v.split()) for k, v in abbreviations.items()}
         self._vocabulary: tuple[str, ...] = ()
         self._vocabulary_by_initial: dict[str, list[str]] = {}
         self._known: set[str] = set()
+        self._language = language
+        self._activity_stems: frozenset[str] = frozenset()
         self._repairs: dict[str, str | None] = {}
         self._stems: dict[str, str] = {}
         self.set_vocabulary(vocabulary, known_words)
+
+    @property
+    def activity_stems(self) -> frozenset[str]:
+        return self._activity_stems
+
+    def set_activity_stems(self, stems: Iterable[str]) -> None:
+        self._activity_stems = frozenset(stems)
+        self._stems.clear()
 
     def set_vocabulary(self, vocabulary: Iterable[str], known_words: Iterable[str] = ()) -> None:
         self._vocabulary = tuple(sorted(set(vocabulary)))
@@ -261,7 +310,7 @@ class TokenNormaliser:
 
     def repair(self, word: str) -> str:
         """The vocabulary word a misspelt ``word`` stands for, or ``word`` itself."""
-        if word in self._known or len(word) < 5 or not word.isalpha():
+        if word in self._known or len(word) < 5 or not word.isalpha() or word in self._language:
             return word
         cached = self._repairs.get(word, False)
         if cached is not False:
@@ -279,6 +328,8 @@ class TokenNormaliser:
         stemmed = self._stems.get(word)
         if stemmed is None:
             stemmed = stem(word)
+            if stemmed in self._activity_stems and not word.endswith(_VERB_ENDINGS):
+                stemmed += NOUN_MARK
             if len(self._stems) < 500_000:
                 self._stems[word] = stemmed
         return stemmed
@@ -303,7 +354,8 @@ class Clause:
 
 
 _CLAUSE_BREAK = re.compile(r"[,;|]")
-_SENTENCE_BREAK = re.compile(r"\.(?!\d)|[\n!?]+")
+# A full stop ends a sentence, except in a decimal number and in "e.g.," / "i.e.,".
+_SENTENCE_BREAK = re.compile(r"\.(?!\d|\s*,|[a-z]\.)|[\n!?]+")
 # A sentence that starts like this lists machines the unit owns, not services it sells
 # ("Facilities: 2 wire EDM machines"): owning a machine is weaker evidence than offering.
 _EQUIPMENT_LEAD = re.compile(
