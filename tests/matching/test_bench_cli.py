@@ -101,6 +101,13 @@ def test_bench_matching_writes_rankings_and_prints_the_measures(app, folder, tmp
     for measure in ("ndcg@10", "p@10", "recall@50", "violations@10"):
         assert 0 <= figures[measure] <= 1, measure
     assert figures["violations@10"] == 0
+    # The reference ranker is scored in the same run, and both on each half of the file.
+    reference = figures["reference_bm25"]
+    for measure in ("ndcg@10", "recall@50", "ndcg@10_odd_requirements", "empty_rankings"):
+        assert measure in reference and measure in figures, measure
+    assert figures["ndcg@10_over_bm25"] == pytest.approx(
+        figures["ndcg@10"] / reference["ndcg@10"], abs=1e-3
+    )
 
     with out.open(newline="") as handle:
         reader = csv.DictReader(handle)
