@@ -22,7 +22,7 @@ import time
 from rapidfuzz import fuzz
 from rapidfuzz import process as fuzzy_process
 
-from suppliermatch.matching.index import MatchIndex
+from suppliermatch.matching.engine.index import MatchIndex
 from suppliermatch.matching.synthetic import SyntheticData
 
 

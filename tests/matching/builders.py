@@ -3,7 +3,7 @@
 from dataclasses import replace
 from datetime import date
 
-from suppliermatch.matching.types import HeldCertificate, RequirementQuery, SupplierDoc
+from suppliermatch.matching.engine.types import HeldCertificate, RequirementQuery, SupplierDoc
 
 NEEDED_BY = date(2026, 8, 30)
 # A plant in Hosur (Krishnagiri district) and places at known distances from it.

@@ -7,9 +7,9 @@ from itertools import groupby
 
 import pytest
 
-from suppliermatch.matching.concepts import default_matcher
 from suppliermatch.matching.csv_adapter import read_folder
-from suppliermatch.matching.index import MatchIndex
+from suppliermatch.matching.engine.concepts import default_matcher
+from suppliermatch.matching.engine.index import MatchIndex
 from suppliermatch.matching.synthetic import SyntheticData
 from suppliermatch.reference.taxonomy import default_taxonomy
 from suppliermatch.requirements.importer import CSV_COLUMNS

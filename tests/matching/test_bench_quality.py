@@ -3,7 +3,7 @@
 import pytest
 
 from suppliermatch.matching.csv_adapter import read_folder
-from suppliermatch.matching.index import MatchIndex
+from suppliermatch.matching.engine.index import MatchIndex
 from suppliermatch.matching.metrics import evaluate, fails_hard_constraint
 from suppliermatch.paths import MATCHING_BENCH_DIR
 from suppliermatch.reference.certificates import default_catalogue

@@ -2,7 +2,7 @@
 
 import pytest
 
-from suppliermatch.matching.concepts import ConceptMatcher, default_matcher
+from suppliermatch.matching.engine.concepts import ConceptMatcher, default_matcher
 from suppliermatch.reference.taxonomy import default_taxonomy, parse_taxonomy
 
 

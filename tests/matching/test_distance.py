@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from suppliermatch.matching.geo import EARTH_RADIUS_KM, haversine_km, haversine_km_many
+from suppliermatch.matching.engine.geo import EARTH_RADIUS_KM, haversine_km, haversine_km_many
 
 
 def test_one_degree_along_the_equator_is_about_111_km():

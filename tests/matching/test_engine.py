@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from suppliermatch.matching.constraints import hard_constraint_failures
-from suppliermatch.matching.index import MatchIndex
-from suppliermatch.matching.scoring import WeightError
-from suppliermatch.matching.types import ProcessMatch
+from suppliermatch.matching.engine.constraints import hard_constraint_failures
+from suppliermatch.matching.engine.index import MatchIndex
+from suppliermatch.matching.engine.scoring import WeightError
+from suppliermatch.matching.engine.types import ProcessMatch
 from suppliermatch.reference.certificates import default_catalogue
 from tests.matching.builders import FAR, NEEDED_BY, cert, requirement, supplier
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from suppliermatch.matching import scoring
-from suppliermatch.matching.types import ProcessMatch
+from suppliermatch.matching.engine import scoring
+from suppliermatch.matching.engine.types import ProcessMatch
 
 
 def test_by_default_meeting_more_main_factors_always_scores_higher():

@@ -10,8 +10,8 @@ from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.service import countable_certificates, local_today
 from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from suppliermatch.matching import service
+from suppliermatch.matching.engine.types import ProcessMatch
 from suppliermatch.matching.loader import supplier_documents
-from suppliermatch.matching.types import ProcessMatch
 from suppliermatch.suppliers import service as suppliers
 from suppliermatch.suppliers.models import Supplier
 from tests import factories

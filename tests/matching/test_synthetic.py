@@ -1,7 +1,7 @@
 """Synthetic data for speed tests: reproducible, varied, and readable by the engine."""
 
-from suppliermatch.matching.concepts import default_matcher
-from suppliermatch.matching.index import MatchIndex
+from suppliermatch.matching.engine.concepts import default_matcher
+from suppliermatch.matching.engine.index import MatchIndex
 from suppliermatch.matching.synthetic import SyntheticData
 
 

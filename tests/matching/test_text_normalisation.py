@@ -2,7 +2,13 @@
 
 import pytest
 
-from suppliermatch.matching.text import fold, parse_tolerance_mm, raw_tokens, split_clauses, stem
+from suppliermatch.matching.engine.text import (
+    fold,
+    parse_tolerance_mm,
+    raw_tokens,
+    split_clauses,
+    stem,
+)
 
 
 @pytest.mark.parametrize(

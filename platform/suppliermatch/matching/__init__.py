@@ -1,4 +1,4 @@
-"""The matching engine: ranks suppliers for a requirement and explains why.
-
-Pure Python and numpy: no Flask, no database, so it can be benchmarked on its own.
+"""Supplier matching: the engine (``matching.engine``, no Flask, no database) and what the
+app and the benchmarks build around it (loading from the database, the per-worker index
+cache, the API and pages, the benchmark commands and their tooling).
 """

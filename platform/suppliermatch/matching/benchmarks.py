@@ -33,9 +33,9 @@ from suppliermatch.matching.csv_adapter import (
     SUPPLIERS_FILE,
     read_folder,
 )
+from suppliermatch.matching.engine.types import RequirementQuery, SupplierDoc
 from suppliermatch.matching.metrics import QualityReport, evaluate, fails_hard_constraint
 from suppliermatch.matching.service import rank_requirement
-from suppliermatch.matching.types import RequirementQuery, SupplierDoc
 from suppliermatch.paths import REPO_ROOT
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.requirements import importer as requirement_importer

@@ -33,7 +33,7 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.service import local_today
-from suppliermatch.matching.index import MatchIndex
+from suppliermatch.matching.engine.index import MatchIndex
 from suppliermatch.matching.loader import RANKABLE, scorecard_levels, supplier_documents
 from suppliermatch.models_base import utcnow
 from suppliermatch.reference.taxonomy import Taxonomy, default_taxonomy

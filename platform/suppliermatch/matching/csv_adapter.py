@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from suppliermatch.matching.text import parse_tolerance_mm
-from suppliermatch.matching.types import HeldCertificate, RequirementQuery, SupplierDoc
+from suppliermatch.matching.engine.text import parse_tolerance_mm
+from suppliermatch.matching.engine.types import HeldCertificate, RequirementQuery, SupplierDoc
 
 SUPPLIERS_FILE = "suppliers.csv"
 REQUIREMENTS_FILE = "requirements.csv"

@@ -40,8 +40,8 @@ from sqlmodel import Session
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.readiness import assess
 from suppliermatch.certification.service import CertState, Verification, current_records
-from suppliermatch.matching.text import parse_tolerance_mm
-from suppliermatch.matching.types import HeldCertificate, RequirementQuery, SupplierDoc
+from suppliermatch.matching.engine.text import parse_tolerance_mm
+from suppliermatch.matching.engine.types import HeldCertificate, RequirementQuery, SupplierDoc
 from suppliermatch.reference.certificates import CertStatus, counts_on
 from suppliermatch.requirements.models import Award, Invitation, Quote, Requirement
 from suppliermatch.requirements.scorecard import supplier_scorecards

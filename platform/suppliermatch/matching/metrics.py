@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import fmean
 
-from suppliermatch.matching.constraints import hard_constraint_failures
-from suppliermatch.matching.types import RequirementQuery, SupplierDoc
+from suppliermatch.matching.engine.constraints import hard_constraint_failures
+from suppliermatch.matching.engine.types import RequirementQuery, SupplierDoc
 from suppliermatch.reference.certificates import CertificateCatalogue
 
 RELEVANT_GRADE = 2

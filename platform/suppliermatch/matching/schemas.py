@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow import validate as v
 
 from suppliermatch.api_common import PageArgs
-from suppliermatch.matching import scoring
+from suppliermatch.matching.engine import scoring
 from suppliermatch.matching.service import MAX_WEIGHT
 from suppliermatch.models_base import MAX_ROW_ID
 

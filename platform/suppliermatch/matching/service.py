@@ -28,19 +28,19 @@ from suppliermatch.audit.service import record_transition
 from suppliermatch.certification.service import local_today
 from suppliermatch.errors import Forbidden, NotFound, ValidationFailed
 from suppliermatch.locking import claim
-from suppliermatch.matching import scoring
 from suppliermatch.matching.cache import fresh_index
-from suppliermatch.matching.concepts import default_matcher
-from suppliermatch.matching.constraints import (
+from suppliermatch.matching.engine import scoring
+from suppliermatch.matching.engine.concepts import default_matcher
+from suppliermatch.matching.engine.constraints import (
     MIN_CAPACITY_SHARE,
     Constraint,
     Failure,
     hard_constraint_failures,
 )
-from suppliermatch.matching.explain import process_label
+from suppliermatch.matching.engine.explain import process_label
+from suppliermatch.matching.engine.types import FactorScore, ProcessMatch, RankedSupplier
 from suppliermatch.matching.loader import RANKABLE, requirement_query, supplier_documents
 from suppliermatch.matching.models import Shortlist
-from suppliermatch.matching.types import FactorScore, ProcessMatch, RankedSupplier
 from suppliermatch.models_base import utcnow
 from suppliermatch.reference.certificates import CertStatus, default_catalogue
 from suppliermatch.reference.taxonomy import default_taxonomy

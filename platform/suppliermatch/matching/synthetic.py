@@ -16,7 +16,7 @@ import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from suppliermatch.matching.types import HeldCertificate, RequirementQuery, SupplierDoc
+from suppliermatch.matching.engine.types import HeldCertificate, RequirementQuery, SupplierDoc
 from suppliermatch.reference.certificates import CertificateCatalogue, default_catalogue
 from suppliermatch.reference.taxonomy import Taxonomy, default_taxonomy
 

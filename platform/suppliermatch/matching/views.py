@@ -11,7 +11,8 @@ from suppliermatch.api_common import requested_page
 from suppliermatch.errors import DomainError, ValidationFailed
 from suppliermatch.extensions import db
 from suppliermatch.forms import domain_errors
-from suppliermatch.matching import scoring, service
+from suppliermatch.matching import service
+from suppliermatch.matching.engine import scoring
 from suppliermatch.requirements import invitations
 from suppliermatch.requirements.visibility import can_manage
 

@@ -6,7 +6,7 @@ slugs, no synonym claimed by two processes, every related process exists). A rel
 between processes is symmetric: declaring it on one side is enough.
 
 Matching free text against the synonyms with typo tolerance is the matching engine's job
-(``suppliermatch.matching.concepts``); this module offers the exact look-ups that forms and
+(``suppliermatch.matching.engine.concepts``); this module offers the exact look-ups that forms and
 imports need.
 """
 

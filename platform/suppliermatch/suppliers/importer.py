@@ -32,7 +32,7 @@ from sqlmodel import Session, SQLModel
 
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.errors import ValidationFailed
-from suppliermatch.matching.concepts import default_matcher
+from suppliermatch.matching.engine.concepts import default_matcher
 from suppliermatch.models_base import utcnow
 from suppliermatch.reference.certificates import CertStatus, default_catalogue
 from suppliermatch.reference.enterprise_class import AmountError, parse_inr

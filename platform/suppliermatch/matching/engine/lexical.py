@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from suppliermatch.matching import text
+from suppliermatch.matching.engine import text
 
 K1 = 1.2
 B = 0.75

@@ -28,7 +28,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from suppliermatch.matching.types import ProcessMatch
+from suppliermatch.matching.engine.types import ProcessMatch
 
 # Score bands (low, high) per kind of process match; they do not overlap, best first.
 MATCH_BANDS: Mapping[ProcessMatch, tuple[float, float]] = MappingProxyType(

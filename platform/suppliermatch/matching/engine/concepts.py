@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from suppliermatch.matching.text import (
+from suppliermatch.matching.engine.text import (
     GENERIC_WORDS,
     NOUN_MARK,
     STOPWORDS,

@@ -23,8 +23,13 @@ from datetime import date
 
 import numpy as np
 
-from suppliermatch.matching.concepts import ConceptMatcher, ProcessMention, default_matcher
-from suppliermatch.matching.types import HeldCertificate, MatchResult, RequirementQuery, SupplierDoc
+from suppliermatch.matching.engine.concepts import ConceptMatcher, ProcessMention, default_matcher
+from suppliermatch.matching.engine.types import (
+    HeldCertificate,
+    MatchResult,
+    RequirementQuery,
+    SupplierDoc,
+)
 from suppliermatch.reference.certificates import (
     CertificateCatalogue,
     CertStatus,
@@ -72,7 +77,7 @@ class SupplierRow:
 
 
 class MatchIndex:
-    """Suppliers indexed for ranking; see ``suppliermatch.matching.engine`` for ``rank``."""
+    """Suppliers indexed for ranking; see ``suppliermatch.matching.engine.ranking`` for ``rank``."""
 
     def __init__(
         self,
@@ -170,7 +175,7 @@ class MatchIndex:
         today: date | None = None,
     ) -> MatchResult:
         """Suppliers for ``query``, best first, with reasons; see ``engine.rank``."""
-        from suppliermatch.matching.engine import rank  # the engine builds on this module
+        from suppliermatch.matching.engine.ranking import rank  # the engine builds on this module
 
         with self._lock:
             return rank(

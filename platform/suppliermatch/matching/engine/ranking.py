@@ -23,16 +23,16 @@ from datetime import date
 
 import numpy as np
 
-from suppliermatch.matching import explain, lexical, scoring
-from suppliermatch.matching.constraints import (
+from suppliermatch.matching.engine import explain, lexical, scoring
+from suppliermatch.matching.engine.constraints import (
     MIN_CAPACITY_SHARE,
     TOLERANCE_EPSILON_MM,
     effective_needed_by,
     hard_constraint_failures,
 )
-from suppliermatch.matching.geo import haversine_km_many
-from suppliermatch.matching.index import MatchIndex
-from suppliermatch.matching.types import (
+from suppliermatch.matching.engine.geo import haversine_km_many
+from suppliermatch.matching.engine.index import MatchIndex
+from suppliermatch.matching.engine.types import (
     FactorScore,
     MatchResult,
     ProcessMatch,

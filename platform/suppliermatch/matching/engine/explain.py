@@ -13,16 +13,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from suppliermatch.matching import lexical
-from suppliermatch.matching.concepts import ProcessMention
-from suppliermatch.matching.constraints import (
+from suppliermatch.matching.engine import lexical
+from suppliermatch.matching.engine.concepts import ProcessMention
+from suppliermatch.matching.engine.constraints import (
     capacity_failure,
     certificate_failure,
     tolerance_failure,
 )
-from suppliermatch.matching.index import MatchIndex, SupplierRow
-from suppliermatch.matching.text import split_clauses, without_exclusions
-from suppliermatch.matching.types import ProcessMatch, RequirementQuery
+from suppliermatch.matching.engine.index import MatchIndex, SupplierRow
+from suppliermatch.matching.engine.text import split_clauses, without_exclusions
+from suppliermatch.matching.engine.types import ProcessMatch, RequirementQuery
 from suppliermatch.reference.certificates import CertificateCatalogue
 from suppliermatch.reference.taxonomy import Taxonomy
 

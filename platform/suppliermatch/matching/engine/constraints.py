@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from suppliermatch.matching.types import HeldCertificate, RequirementQuery
+from suppliermatch.matching.engine.types import HeldCertificate, RequirementQuery
 from suppliermatch.reference.certificates import CertificateCatalogue, CertStatus, counts_on
 
 # A supplier must be able to make at least this share of the monthly quantity.
