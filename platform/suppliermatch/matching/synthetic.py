@@ -3,6 +3,10 @@
 Texts are written the way MSMEs write them: one to three capabilities in the taxonomy's
 words (any synonym, sometimes abbreviated or with a swapped-letter typo), an equipment list,
 filler ("Export quality."), sometimes a tolerance; about 30% leave categories empty.
+Real firms also write about everything else (cartons, cables, castings, pump spares): a
+share of suppliers lists only such products, and others add one to their processes, drawn
+from open-vocabulary product names (a material, a product, a qualifier); a share of the
+requirements asks for such a product with no category, so that the text path is timed too.
 Certificates come with every status and expiries either side of typical needed-by dates.
 Everything is drawn from a seeded generator, so a given (n, seed) always gives the same data.
 
@@ -16,6 +20,7 @@ import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from suppliermatch.matching.engine.text import words
 from suppliermatch.matching.engine.types import HeldCertificate, RequirementQuery, SupplierDoc
 from suppliermatch.reference.certificates import CertificateCatalogue, default_catalogue
 from suppliermatch.reference.taxonomy import Taxonomy, default_taxonomy
@@ -105,6 +110,47 @@ _FILLER = (
     "Serving auto OEMs since {year}.",
     "Proprietor-run unit with {staff} staff.",
 )
+# Open-vocabulary products: "{material} {goods}[, {qualifier}]".
+_MATERIALS = words(
+    """
+    stainless steel mild cast iron aluminium copper brass bronze zinc titanium nickel
+    rubber nitrile silicone PVC HDPE polypropylene nylon PTFE ceramic glass fibreglass
+    carbon graphite teak plywood kraft paper corrugated cotton jute canvas leather foam
+    epoxy enamel galvanised tinned
+    """
+)
+_GOODS = words(
+    """
+    pipes tubes fittings flanges valves gaskets seals hoses bellows bushes bearings pulleys
+    gears sprockets shafts couplings fasteners bolts nuts washers rivets springs clamps
+    brackets hinges handles knobs castings forgings stampings extrusions sheets strips
+    wires cables conductors connectors terminals switches sockets relays fuses panels
+    enclosures cabinets racks trays boxes cartons crates pallets drums barrels bags sacks
+    labels tapes films liners covers filters strainers nozzles impellers pumps motors fans
+    blowers compressors heaters coolers radiators chillers tanks vessels containers
+    moulds dies jigs gauges meters sensors thermostats lamps fixtures tools brushes wheels
+    discs belts chains ropes nets gloves aprons uniforms helmets shoes
+    """
+)
+_QUALIFIERS = (
+    "industrial type",
+    "for chemical plants",
+    "for automotive use",
+    "heavy duty",
+    "made to drawing",
+    "spares and repairs",
+    "export packing",
+    "food grade",
+    "high temperature",
+    "(except household)",
+    "assorted sizes",
+    "to IS standards",
+)
+# Shares of suppliers listing open-vocabulary products only, of the rest adding one, and of
+# requirements asking for one.
+_OPEN_SUPPLIER_SHARE = 0.3
+_OPEN_EXTRA_SHARE = 0.3
+_OPEN_REQUIREMENT_SHARE = 0.25
 _CAPACITIES = (200, 500, 1000, 3000, 8000, 15000, 30000, 60000)
 _QUANTITIES = (500, 1000, 2000, 5000, 10000, 20000)
 _TOLERANCES = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1)
@@ -148,8 +194,14 @@ class SyntheticData:
     # -- suppliers ---------------------------------------------------------------------------
 
     def _supplier(self, rng: random.Random, number: int) -> SupplierDoc:
-        offered = rng.sample(self._processes, k=rng.choice((1, 1, 2, 2, 2, 3)))
-        phrases = [self._wording(rng, process.synonyms) for process in offered]
+        if rng.random() < _OPEN_SUPPLIER_SHARE:
+            offered = []
+            phrases = [_product(rng) for _ in range(rng.randint(2, 4))]
+        else:
+            offered = rng.sample(self._processes, k=rng.choice((1, 1, 2, 2, 2, 3)))
+            phrases = [self._wording(rng, process.synonyms) for process in offered]
+            if rng.random() < _OPEN_EXTRA_SHARE:
+                phrases.append(_product(rng))
         place, lat, lon = rng.choice(PLACES)
         machining = any(p.category == "cnc_machining" for p in offered)
         tolerance = rng.choice(_TOLERANCES) if machining or rng.random() < 0.05 else None
@@ -221,6 +273,8 @@ class SyntheticData:
     # -- requirements ------------------------------------------------------------------------
 
     def _requirement(self, rng: random.Random, number: int) -> RequirementQuery:
+        if rng.random() < _OPEN_REQUIREMENT_SHARE:
+            return self._open_requirement(rng, number)
         process = rng.choice(self._processes)
         first = self._wording(rng, process.synonyms)
         second = self._wording(rng, process.synonyms)
@@ -264,6 +318,33 @@ class SyntheticData:
             max_distance_km=rng.choice(_MAX_DISTANCES),
             needed_by=self.reference_date + timedelta(days=rng.randint(0, 360)),
         )
+
+    def _open_requirement(self, rng: random.Random, number: int) -> RequirementQuery:
+        """A requirement for a product outside the taxonomy, with no category."""
+        place, lat, lon = rng.choice(PLACES)
+        quantity = float(rng.choice(_QUANTITIES))
+        return RequirementQuery(
+            ref=f"R{number:05d}",
+            title=_product(rng),
+            description=rng.choice(
+                ("", "Monthly requirement, delivery to plant.", f"Delivery to our {place} plant.")
+            ),
+            required_certs=tuple(rng.sample(self.catalogue.codes, k=rng.choice((0, 0, 1)))),
+            quantity_per_month=quantity if rng.random() < 0.5 else None,
+            plant_lat=lat,
+            plant_lon=lon,
+            max_distance_km=rng.choice(_MAX_DISTANCES),
+            needed_by=self.reference_date + timedelta(days=rng.randint(0, 360)),
+        )
+
+
+def _product(rng: random.Random) -> str:
+    """An open-vocabulary product name: "Nitrile rubber gaskets, heavy duty"."""
+    words_used = [rng.choice(_MATERIALS) for _ in range(rng.choice((0, 1, 1, 2)))]
+    text = " ".join([*words_used, rng.choice(_GOODS)])
+    if rng.random() < 0.5:
+        text += f", {rng.choice(_QUALIFIERS)}"
+    return text.capitalize() if rng.random() < 0.5 else text
 
 
 def _swap_letters(rng: random.Random, word: str) -> str:
