@@ -105,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         "mean_suppliers_returned": round(statistics.fmean(returned), 1),
         "brute_force_requirements": len(brute_ms),
         "brute_force_ms_p50": round(brute_p50, 1) if brute_p50 is not None else None,
-        "speedup_p50": round(brute_p50 / engine_p50, 1) if brute_p50 is not None else None,
+        # Three significant figures: on a few hundred suppliers the scan is the faster one.
+        "speedup_p50": float(f"{brute_p50 / engine_p50:.3g}") if brute_p50 is not None else None,
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
     json.dump(report, sys.stdout, indent=2)

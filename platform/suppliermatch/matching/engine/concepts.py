@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -278,7 +278,7 @@ class ConceptMatcher:
         offered: dict[str, float] = {}
         equipment: set[str] = set()
         categories: set[str] = set()
-        stems: dict[str, int] = {}
+        stems: Counter[str] = Counter()
         for clause in split_clauses(text):
             analysis = self._analyse_clause(clause.text, clause.equipment)
             for mention in analysis.mentions:
@@ -287,8 +287,7 @@ class ConceptMatcher:
                 elif mention.confidence > offered.get(mention.process, 0.0):
                     offered[mention.process] = mention.confidence
             categories |= analysis.categories
-            for token in analysis.stems:
-                stems[token] = stems.get(token, 0) + 1
+            stems.update(analysis.stems)
         equipment.difference_update(offered)
         return offered, equipment, categories, stems
 

@@ -117,10 +117,10 @@ class MatchIndex:
         self._row_of: dict[int | str, int] = {}
         self._offering: dict[str, tuple[array, array]] = {}
         self._equipment: dict[str, array] = {}
-        self._stem_rows: dict[str, array] = {}
-        # Term frequency of each posting in ``_stem_rows`` (clauses naming the stem, <= 255).
-        self._stem_tf: dict[str, array] = {}
+        # Word stem -> (rows containing it, its frequency in each: clauses naming it, <= 255).
+        self._words: dict[str, tuple[array, array]] = {}
         self._words_total = 0
+        self._lengths: list[int] = []  # text lengths of the rows being appended
 
     # -- building ----------------------------------------------------------------------------
 
@@ -212,14 +212,15 @@ class MatchIndex:
         return self._live(self._equipment.get(process))
 
     def rows_with_stem(self, stem: str) -> np.ndarray:
-        return self._live(self._stem_rows.get(stem))
+        postings = self._words.get(stem)
+        return self._live(postings[0] if postings else None)
 
     def stem_postings(self, stem: str) -> tuple[np.ndarray, np.ndarray]:
         """Rows containing ``stem`` (retired ones included) and its frequency in each."""
-        rows = self._stem_rows.get(stem)
-        if not rows:
+        postings = self._words.get(stem)
+        if not postings:
             return np.empty(0, np.int32), np.empty(0, np.uint8)
-        return np.frombuffer(rows, dtype=np.int32), np.frombuffer(self._stem_tf[stem], np.uint8)
+        return np.frombuffer(postings[0], dtype=np.int32), np.frombuffer(postings[1], np.uint8)
 
     @property
     def doc_length(self) -> np.ndarray:
@@ -236,8 +237,8 @@ class MatchIndex:
 
     def stem_frequency(self, stem: str) -> int:
         """How many rows (retired included) contain the stem: for text-search weighting."""
-        rows = self._stem_rows.get(stem)
-        return len(rows) if rows else 0
+        postings = self._words.get(stem)
+        return len(postings[0]) if postings else 0
 
     def rows_in_category(self, category: str) -> np.ndarray:
         bit = self.category_bits.get(category)
@@ -381,6 +382,9 @@ class MatchIndex:
         self._readiness[rows] = numbers["readiness"]
         self._scorecard[rows] = numbers["scorecard"]
         self._categories[rows] = np.array(masks, dtype=np.uint64)
+        self._doc_length[rows] = self._lengths
+        self._words_total += sum(self._lengths)
+        self._lengths = []
         if certificate_cells:
             codes, cert_rows, status, day, verified = (
                 np.array(c) for c in zip(*certificate_cells, strict=True)
@@ -422,18 +426,14 @@ class MatchIndex:
             postings[1].append(confidence)
         for slug in equipment:
             self._equipment.setdefault(slug, array("i")).append(row)
-        stem_rows = self._stem_rows
-        stem_tf = self._stem_tf
+        words = self._words
         for stem, count in stems.items():
-            postings = stem_rows.get(stem)
+            postings = words.get(stem)
             if postings is None:
-                postings = stem_rows[stem] = array("i")
-                stem_tf[stem] = array("B")
-            postings.append(row)
-            stem_tf[stem].append(min(count, 255))
-        length = sum(stems.values())
-        self._doc_length[row] = length
-        self._words_total += length
+                postings = words[stem] = (array("i"), array("B"))
+            postings[0].append(row)
+            postings[1].append(count if count < 256 else 255)
+        self._lengths.append(sum(stems.values()))
 
         bits = self.category_bits
         mask = 0
