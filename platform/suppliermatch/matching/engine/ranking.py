@@ -96,7 +96,8 @@ def rank(
         # sharing words with the requirement, then with weak candidates (same category, or
         # owning the equipment: those stay weak even where their words match).
         weak = _weak_tier(index, query, requested, tiers)
-        text = _text_tier(index, terms, without=[*tiers, weak])
+        # Filling the tail: the query's own words, without the feedback pass.
+        text = _text_tier(index, terms, without=[*tiers, weak], feedback=False)
         for tier in (text, weak):
             considered += len(tier.rows)
             passed, _ = context.split_by_constraints(tier)
@@ -194,10 +195,14 @@ def _weak_tier(
 
 
 def _text_tier(
-    index: MatchIndex, terms: dict[str, float], without: list[_Tier] | None = None
+    index: MatchIndex,
+    terms: dict[str, float],
+    without: list[_Tier] | None = None,
+    *,
+    feedback: bool = True,
 ) -> _Tier:
     """Suppliers sharing words with the requirement, with their relevance 0..1 (BM25)."""
-    hits = lexical.search(index, terms)
+    hits = lexical.search(index, terms, feedback=feedback)
     rows, scores = hits.rows, hits.scores
     if without:
         taken = np.zeros(index.row_count, dtype=np.bool_)
