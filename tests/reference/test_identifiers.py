@@ -240,3 +240,35 @@ def test_any_single_mistyped_character_is_caught(body, data):
     replacement = data.draw(st.sampled_from(GSTIN_ALPHABET.replace(gstin[position], "")))
     with pytest.raises(IdentifierError):
         validate_gstin(gstin[:position] + replacement + gstin[position + 1 :])
+
+
+# -- against an independent implementation ------------------------------------------------------
+
+stdnum_gstin = pytest.importorskip("stdnum.in_.gstin")
+
+
+@given(
+    state=st.sampled_from(sorted(GST_STATE_CODES)),
+    letters=st.text(LETTERS, min_size=5, max_size=5),
+    holder=st.sampled_from(sorted(PAN_HOLDER_TYPES)),
+    digits=st.text(DIGITS, min_size=4, max_size=4),
+    last=st.sampled_from(LETTERS),
+    entity=st.sampled_from(GSTIN_ALPHABET[1:]),
+    check=st.sampled_from(GSTIN_ALPHABET),
+)
+def test_gstin_validation_agrees_with_python_stdnum(
+    state, letters, holder, digits, last, entity, check
+):
+    """One source of truth (identifiers.py, whose messages say what is wrong), checked
+    against python-stdnum's GSTIN rules where the two are meant to agree: stdnum also
+    refuses a 14th character other than Z (which GSTN reserves, not forbids), a PAN
+    serial of 0000, and state codes it does not list."""
+    gstin = f"{state}{letters[:3]}{holder}{letters[4]}{digits}{last}{entity}Z{check}"
+    ours = True
+    try:
+        validate_gstin(gstin)
+    except IdentifierError:
+        ours = False
+    theirs = stdnum_gstin.is_valid(gstin)
+    if digits != "0000" and state in stdnum_gstin._STATE_CODES:
+        assert ours == theirs, gstin

@@ -321,3 +321,50 @@ def test_capacity_is_kept_on_the_supplier_when_no_capability_row_carries_it(sess
     assert again["rows_updated"] == 1, again
     session.expire_all()
     assert session.get(Supplier, supplier.id).capacity_per_month == 1500
+
+# -- contacts as spreadsheets write them ------------------------------------------------------
+
+
+def test_phones_are_kept_in_e164_with_the_districts_std_code_for_local_numbers(
+    session, coordinator
+):
+    rows = [
+        "P1,Ganjam Local Works,,,Odisha,Ganjam,761008,,,,,,,,,,2345678",
+        "P2,Two Numbers Works,,,Odisha,Khordha,751001,,,,,,,,,,+91-94370 12345 / 0674-2345678",
+        "P3,Trunk Zero Works,,,Odisha,Khordha,751001,,,,,,,,,,094370 54321",
+        "P4,Extension Works,,,Karnataka,Bengaluru Urban,560001,,,,,,,,,,080 2345 6789 ext 12",
+    ]
+    body = _upload(coordinator, HEADER + "\n" + "\n".join(rows) + "\n").get_json()
+    assert (body["outcome"], body["rows_created"], body["notices"]) == ("imported", 4, [])
+    session.expire_all()
+    phones = dict(session.exec(select(Supplier.external_ref, Supplier.phone)).all())
+    assert phones["P1"] == "+916802345678"
+    assert phones["P2"] == "+919437012345, +916742345678"
+    assert phones["P3"] == "+919437054321"
+    assert phones["P4"] == "+918023456789;ext=12"
+
+
+def test_an_unreadable_phone_or_email_keeps_the_row_and_the_report_names_it(session, coordinator):
+    unreadable = GOOD_ROW.replace("+91 9437012345", "12345").replace(
+        "info@kalinga.example", "sales at kalinga"
+    )
+    body = _upload(coordinator, f"{HEADER}\n{unreadable}\n").get_json()
+    assert (body["outcome"], body["rows_created"], body["rows_rejected"]) == ("imported", 1, 0)
+    warnings = {(n["row"], n["field"]): n["problem"] for n in body["notices"]}
+    assert warnings[(2, "phone")].startswith("'12345' is not an Indian phone number")
+    assert warnings[(2, "phone")].endswith("imported without a phone")
+    assert warnings[(2, "email")] == (
+        "'sales at kalinga': is not an e-mail address; imported without an email"
+    )
+    session.expire_all()
+    supplier = session.exec(select(Supplier).where(Supplier.external_ref == "K001")).one()
+    assert (supplier.phone, supplier.email) == (None, None)
+    page = coordinator.get(f"/suppliers/imports/{body['id']}").get_data(as_text=True)
+    assert "12345" in page and "imported without a phone" in page
+
+
+def test_an_unreadable_gstin_still_refuses_the_row(session, coordinator):
+    bad = GOOD_ROW.replace(ODISHA_GSTIN, "21AABCK1234F1ZX").replace("+91 9437012345", "12345")
+    body = _upload(coordinator, f"{HEADER}\n{bad}\n", good_rows_only="true").get_json()
+    assert (body["outcome"], body["rows_created"], body["rows_rejected"]) == ("partial", 0, 1)
+    assert [p["field"] for p in body["problems"]] == ["gstin"]

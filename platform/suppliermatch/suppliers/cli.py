@@ -58,7 +58,15 @@ def import_command(file: Path, good_rows_only: bool, cluster_slug: str | None):
     if record.problems_total > 20:
         click.echo(f"  ... and {record.problems_total - 20} more", err=True)
     if record.notices:
-        click.echo(f"{len(record.notices)} notices (e.g. two rows for one enterprise).")
+        click.echo(
+            f"{len(record.notices)} notices (a contact that could not be read, two rows for "
+            "one enterprise, a column not used):"
+        )
+        for notice in record.notices[:20]:
+            row = f"row {notice['row']} " if notice["row"] is not None else ""
+            click.echo(f"  {row}{notice['field']}: {notice['problem']}")
+        if len(record.notices) > 20:
+            click.echo(f"  ... and {len(record.notices) - 20} more")
     if record.outcome == ImportOutcome.REJECTED:
         raise click.exceptions.Exit(1)
 

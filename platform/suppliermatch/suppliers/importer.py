@@ -127,6 +127,7 @@ class _Row:
     capabilities: dict  # (category, process) -> capability values
     certificates: dict  # code -> (state, expires_on)
     problems: dict = field(default_factory=dict)  # column -> message
+    warnings: dict = field(default_factory=dict)  # column -> message: dropped, row kept
 
 
 @dataclass
@@ -206,6 +207,12 @@ def import_suppliers(
     ]
     targets = resolver.resolve(rows, notices)
     bad_rows = [row for row in rows if row.problems]
+    notices.extend(
+        {"row": row.number, "ref": row.ref or "", "field": mapping.get(col, col), "problem": msg}
+        for row in rows
+        if not row.problems
+        for col, msg in row.warnings.items()
+    )
     problems = [
         {"row": row.number, "ref": row.ref or "", "field": mapping.get(col, col), "problem": msg}
         for row in bad_rows
@@ -273,8 +280,17 @@ def _parse_row(number: int, values: dict[str, str], mapping: dict[str, str]) -> 
     profile, profile_problems = rules.clean_profile(
         {k: v for k, v in raw.items() if v is not None}, current=None
     )
+    warnings: dict[str, str] = {}
     for profile_field, message in profile_problems.items():
-        problems.setdefault(_column_of(profile_field), message)
+        column = _column_of(profile_field)
+        if profile_field in rules.CONTACT_FIELDS:
+            # A contact that cannot be read costs the contact, not the supplier.
+            article = "an" if profile_field == "email" else "a"
+            shown = f"{cell(column)[:60]!r}: " if cell(column)[:60] not in message else ""
+            warnings[column] = f"{shown}{message}; imported without {article} {column}"
+            profile.pop(profile_field, None)
+        else:
+            problems.setdefault(column, message)
     ref = cell("supplier_ref") or None
     if ref is not None and len(ref) > 40:
         problems["supplier_ref"] = f"must have at most 40 characters, got {len(ref)}"
@@ -300,7 +316,7 @@ def _parse_row(number: int, values: dict[str, str], mapping: dict[str, str]) -> 
     if capacity is not None and "capacity_per_month" not in problems:
         profile.update(capacity_per_month=capacity, capacity_unit=unit)
     certificates = _certificates(cell("certifications"), problems)
-    return _Row(number, ref, profile, capabilities, certificates, problems)
+    return _Row(number, ref, profile, capabilities, certificates, problems, warnings)
 
 
 def _column_of(profile_field: str) -> str:

@@ -33,7 +33,8 @@ class Supplier(SQLModel, table=True):
     employees: int | None = None
     contact_name: str | None = Field(default=None, max_length=160)
     email: str | None = Field(default=None, max_length=254, index=True)
-    phone: str | None = Field(default=None, max_length=20, index=True)
+    # Up to rules.MAX_PHONES numbers in E.164 (``+919876543210;ext=12``), ", " between.
+    phone: str | None = Field(default=None, max_length=80, index=True)
     address: str | None = Field(default=None, max_length=400)
     pincode: str | None = Field(default=None, max_length=6, index=True)
     district: str | None = Field(default=None, max_length=80)

@@ -22,6 +22,7 @@ from suppliermatch.reference.identifiers import (
     validate_pincode,
     validate_udyam,
 )
+from suppliermatch.reference.phones import read_phones
 from suppliermatch.reference.taxonomy import default_taxonomy
 
 # India's mainland and islands lie within about 6-38 deg N and 68-98 deg E (Survey of
@@ -35,9 +36,13 @@ MAX_EMPLOYEES = 1_000_000
 MAX_RUPEES = 10**12
 MAX_EQUIPMENT_COUNT = 10_000
 MAX_MATERIALS = 20
-# A phone number written with +91, spaces, dashes or brackets: 8 (landline without STD
-# code) to 13 digits (+91 and a 10-digit mobile, or 0 and a trunk code).
-PHONE_DIGITS = (8, 13)
+# A phone cell holds at most this many numbers (the column keeps them in E.164,
+# separated by PHONE_SEPARATOR).
+MAX_PHONES = 3
+PHONE_SEPARATOR = ", "
+# Fields of contact, not identity: a value that cannot be read is dropped with a
+# warning by a bulk import, where an identifier's problem refuses the row.
+CONTACT_FIELDS = ("phone", "email")
 
 # Fields a person may set on a profile; everything else is derived or system-owned.
 PROFILE_FIELDS = (
@@ -71,6 +76,8 @@ TEXT_LIMITS = {
     "about": 4000,
     "email": 254,
 }
+# What a person may type in the phone field (the column stores the E.164 reading).
+PHONE_INPUT_LIMIT = 120
 CAPABILITY_TEXT_LIMITS = {"description": 2000, "capacity_unit": 20}
 
 
@@ -220,7 +227,8 @@ def clean_profile(values: Mapping, *, current: Mapping | None = None) -> tuple[d
     if clean.get("email") and not _EMAIL.fullmatch(clean["email"]):
         problems["email"] = "is not an e-mail address"
     if "phone" in values:
-        _phone(clean, problems, values["phone"])
+        district = values.get("district") or (current or {}).get("district")
+        _phone(clean, problems, values["phone"], district)
     if "gstin" in values:
         _identifier(clean, problems, "gstin", values["gstin"], validate_gstin)
         if "gstin" in clean:
@@ -243,19 +251,28 @@ def clean_profile(values: Mapping, *, current: Mapping | None = None) -> tuple[d
     return clean, problems
 
 
-def _phone(clean: dict, problems: Problems, value) -> None:
+def _phone(clean: dict, problems: Problems, value, district) -> None:
+    """Every number in the cell, in E.164 (``+919876543210``); a landline written without
+    its STD code takes the district's."""
     if value is None or (isinstance(value, str) and not value.strip()):
         clean["phone"] = None
         return
-    if not isinstance(value, str) or not _PHONE_CHARACTERS.fullmatch(value.strip()):
-        problems["phone"] = "may contain only digits, spaces, +, - and brackets"
+    if not isinstance(value, str):
+        problems["phone"] = "must be text"
         return
-    digits = sum(char.isdigit() for char in value)
-    low, high = PHONE_DIGITS
-    if not low <= digits <= high:
-        problems["phone"] = f"must have {low} to {high} digits, got {digits}"
+    if len(value) > PHONE_INPUT_LIMIT:
+        problems["phone"] = f"must have at most {PHONE_INPUT_LIMIT} characters, got {len(value)}"
+        return
+    read = read_phones(value, district if isinstance(district, str) else None)
+    if read.unreadable:
+        problems["phone"] = (
+            f"{read.unreadable[0][:30]!r} is not an Indian phone number (write a 10-digit "
+            "mobile, or a landline with its STD code, e.g. 0674 2345678)"
+        )
+    elif len(read.numbers) > MAX_PHONES:
+        problems["phone"] = f"at most {MAX_PHONES} numbers, got {len(read.numbers)}"
     else:
-        clean["phone"] = " ".join(value.split())
+        clean["phone"] = PHONE_SEPARATOR.join(read.numbers)
 
 
 def _state(clean: dict, problems: Problems, value) -> None:

@@ -47,7 +47,7 @@ class ProfileFieldsSchema(ma.Schema):
     employees = _number(rules.PROFILE_NUMBERS["employees"])
     contact_name = _text(rules.TEXT_LIMITS["contact_name"])
     email = _text(rules.TEXT_LIMITS["email"])
-    phone = _text(20)
+    phone = _text(rules.PHONE_INPUT_LIMIT)
     address = _text(rules.TEXT_LIMITS["address"])
     pincode = _text(10, metadata={"description": "6 digits, first 1-9"})
     district = _text(rules.TEXT_LIMITS["district"])
