@@ -14,6 +14,7 @@ the detector took, the pairs it found, and precision/recall on the planted dupli
 import argparse
 import itertools
 import random
+import resource
 import string
 import sys
 import time
@@ -470,16 +471,21 @@ def main(argv: list[str] | None = None) -> int:
 
     generated = generate(args.suppliers, seed=args.seed)
     truth = planted_pairs(generated)
-    started = time.perf_counter()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started, cpu_started = time.perf_counter(), time.process_time()
     found = find_duplicates(generated.records)
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     likely = {frozenset((p.first_id, p.second_id)) for p in found if p.likely}
     hits = truth & likely
     precision = len(hits) / len(likely) if likely else 0.0
     recall = len(hits) / len(truth) if truth else 0.0
     print(f"suppliers {len(generated.records)}  planted pairs {len(truth)}")
-    print(f"seconds {seconds:.2f}")
+    print(
+        f"seconds {seconds:.2f} (CPU {cpu_seconds:.2f})  peak RSS {peak_mib:.0f} MiB "
+        f"(before the scan {rss_before / 1024:.0f} MiB)"
+    )
     print(f"pairs found {len(found)} (review score and up), likely duplicates {len(likely)}")
     print(f"precision {precision:.3f}  recall {recall:.3f} on the planted duplicates")
     return 0

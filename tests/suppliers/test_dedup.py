@@ -1,12 +1,18 @@
-"""Duplicate enterprises are found with evidence a coordinator can check; namesakes are not."""
+"""Duplicate enterprises are found with evidence a coordinator can check; namesakes are not;
+records without a place are compared; one organisation's sites are related, not merged."""
+
+import csv
 
 import pytest
 
+from suppliermatch.paths import MATCHING_BENCH_DIR
+from suppliermatch.suppliers import dedup_model as fs
 from suppliermatch.suppliers.dedup import (
     LIKELY_DUPLICATE_SCORE,
-    MAX_RECORDS_SHARING_CONTACT,
+    Relation,
     SupplierRecord,
     compare_records,
+    duplicate_groups,
     duplicates_of,
     find_duplicates,
     normalise_name,
@@ -63,7 +69,27 @@ def test_a_name_that_is_only_a_suffix_word_is_kept():
     "written", ["+91 98765 43210", "098765-43210", "919876543210", "9876543210"]
 )
 def test_phone_numbers_written_differently_normalise_alike(written):
-    assert normalise_phone(written) == "9876543210"
+    assert normalise_phone(written) == ("+919876543210",)
+
+
+@pytest.mark.parametrize(
+    ("written", "legal_form"),
+    [
+        ("Robert Bosch GmbH", "foreign"),
+        ("Koninklijke Philips N.V.", "foreign"),
+        ("ASML Netherlands B.V.", "foreign"),
+        ("Bosch Inc.", "foreign"),
+        ("Bosch Corp", "foreign"),
+    ],
+)
+def test_foreign_legal_forms_are_removed_before_names_are_compared(written, legal_form):
+    name = normalise_name(written)
+    assert name.legal_form == legal_form
+    assert "gmbh" not in name.tokens and "v" not in name.tokens and "inc" not in name.tokens
+
+
+def test_a_legal_form_word_inside_the_name_is_removed_too():
+    assert normalise_name("Akzo Naamloze Vennootschap Nobel").written == "akzo nobel"
 
 
 # -- pairs that are duplicates ------------------------------------------------------------
@@ -137,10 +163,12 @@ def test_namesakes_in_one_district_with_their_own_pans_are_not_reported():
     assert scored.score < 0.01
 
 
-def test_namesakes_in_different_districts_with_nothing_shared_are_not_compared():
+def test_namesakes_in_different_states_with_nothing_shared_are_not_for_review():
     first = supplier("S1", "Prime Tools")
     second = supplier("S2", "Prime Tools", pincode="380081", district="Ahmedabad", state="Gujarat")
-    assert find_duplicates([first, second], min_score=0.0) == []
+    assert find_duplicates([first, second]) == []
+    (compared,) = find_duplicates([first, second], min_score=0.0)
+    assert "different states (Odisha, Gujarat)" in compared.evidence
 
 
 def test_same_name_and_place_alone_is_for_review_not_a_likely_duplicate():
@@ -160,7 +188,7 @@ def test_llp_and_company_of_the_same_name_count_against_each_other():
     assert conflicting.score < compare_records(company, plain).score
 
 
-def test_a_consultants_phone_shared_by_many_firms_is_not_evidence():
+def test_a_phone_many_firms_share_makes_no_likely_pair_of_unlike_names():
     consultant = "+91 9123456780"
     firms = [
         supplier(f"S{n}", name, phone=consultant)
@@ -176,8 +204,19 @@ def test_a_consultants_phone_shared_by_many_firms_is_not_evidence():
             ]
         )
     ]
-    assert len(firms) > MAX_RECORDS_SHARING_CONTACT
-    assert find_duplicates(firms) == []
+    assert not any(pair.likely for pair in find_duplicates(firms, min_score=0.0))
+
+
+def test_one_enterprises_many_registrations_under_one_phone_are_all_found():
+    registrations = [
+        supplier(f"S{n}", name, phone="0674 2345678", pincode=None, district=None)
+        for n, name in enumerate(
+            ["Utkal Alloys", "Utkal Alloys Pvt Ltd", "UTKAL ALLOYS", "Utkal Aloys", "Utkal Alloys"]
+            + ["M/s Utkal Alloys", "Utkal Alloys Private Limited", "Utkal Alloy"]
+        )
+    ]
+    groups = duplicate_groups(find_duplicates(registrations))
+    assert groups == [{f"S{n}" for n in range(8)}]
 
 
 def test_a_phone_shared_by_two_firms_with_unlike_names_is_not_likely():
@@ -235,3 +274,63 @@ def test_records_without_identifiers_or_place_do_not_break_detection():
         SupplierRecord(id=3, name="X"),
     ]
     assert find_duplicates(bare) == []
+
+
+# -- no place, a rare word anywhere, related sites ------------------------------------------------
+
+
+def test_names_alone_without_any_place_are_compared():
+    first = SupplierRecord(id=1, name="Kalinga Magnetics")
+    second = SupplierRecord(id=2, name="KALINGA MAGNETICS PVT LTD")
+    (pair,) = find_duplicates([first, second], min_score=0.0)
+    assert pair.evidence == ("names identical after removing legal suffixes",)
+    # A shared name and nothing else is not yet worth a coordinator's look.
+    assert find_duplicates([first, second]) == []
+
+
+def test_a_distinctive_word_later_in_the_name_still_brings_two_records_together():
+    first = SupplierRecord(id=1, name="Board of Trustees of Acmeware College", phone="9437012345")
+    second = SupplierRecord(id=2, name="Acmeware College", phone="9437012345")
+    (pair,) = find_duplicates([first, second])
+    assert "same phone +91 94370 12345" in pair.evidence
+
+
+def test_two_sites_of_one_organisation_are_related_sites_not_a_duplicate():
+    college = supplier("S1", "Acmeware College Training Centre", phone="0674 2345678")
+    hostel = supplier("S2", "Acmeware College Hostel Block", phone="+91 674 234 5678")
+    (pair,) = find_duplicates([college, hostel], min_score=0.0)
+    assert pair.relation == Relation.RELATED_SITES
+    assert not pair.likely
+    assert pair.evidence[0].startswith(
+        "related sites of one organisation: share 'acmeware college'"
+    )
+
+
+def test_weights_are_learned_from_a_large_enough_list_and_still_find_the_duplicate():
+    # The matching benchmark's suppliers: 620 real-looking registrations, 20 of them twice.
+    bench = MATCHING_BENCH_DIR / "suppliers.csv"
+    if not bench.exists():
+        pytest.skip("the shared matching benchmark is not on this machine")
+    with bench.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    records = [
+        SupplierRecord(
+            id=row["supplier_ref"],
+            name=row["name"],
+            gstin=row["gstin"] or None,
+            udyam=row["udyam"] or None,
+            pincode=row["pincode"] or None,
+            district=row["district"] or None,
+            state=row["state"] or None,
+            email=row["email"] or None,
+            phone=row["phone"] or None,
+        )
+        for row in rows
+    ]
+    assert len(records) >= fs.MIN_RECORDS_TO_LEARN
+    with (MATCHING_BENCH_DIR / "duplicates.csv").open(newline="", encoding="utf-8") as handle:
+        truth = {
+            frozenset((r["supplier_ref"], r["duplicate_of_ref"])) for r in csv.DictReader(handle)
+        }
+    likely = {frozenset((p.first_id, p.second_id)) for p in find_duplicates(records) if p.likely}
+    assert likely == truth

@@ -2,35 +2,46 @@
 
 The same MSME often arrives twice: once from a cluster's spreadsheet, once by signing
 up; the name spelled differently ("Sri Industries Private Limited" and "Shri
-Industries Pvt. Ltd."), the GSTIN left out, the phone written another way. Pairs are
-found without comparing every record with every other:
+Industries Pvt. Ltd."), the GSTIN left out, the phone written another way, the place
+missing. Pairs worth comparing are proposed by several rules, none of which needs a
+place (``dedup_blocking``); each pair is then scored from all its evidence at once by
+a Fellegi-Sunter model whose weights are learned from the records being checked
+(``dedup_model``): what a shared phone, a shared rare word or a different PAN is worth
+depends on how often it happens among these records.
 
-* records that share an identifier or contact (GSTIN, PAN, Udyam number, phone,
-  e-mail) are compared with each other;
-* within a place (district, or PIN code) records whose names share a leading
-  fragment are compared by name, and pairs whose names are alike are kept.
-
-Each kept pair is then scored from all the evidence at once. Every clue adds or
-subtracts a weight in bits (log2 of how much likelier it is for a duplicate than for
-two different enterprises that happen to land in the same block); the score is the
-resulting probability. The weights are judgement, not fitted to data: a different PAN
-rules a pair out (one PAN, one Udyam registration), a shared Udyam number or PAN
-all but settles it, a shared phone or e-mail counts a lot, a place a little, and name
-likeness carries the rest. Values shared by many records (a consultant's phone, a
-placeholder GSTIN, a free-mail domain) are not evidence and do not form blocks.
+A phone or e-mail many records share is still evidence: a value held by many counts
+for less, by its own frequency. One organisation with several sites (the same phone
+or e-mail, a shared name stem, different branch names) is reported as *related
+sites*, not as one registration to merge.
 """
 
 import itertools
-import math
 import re
-import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
+
+from suppliermatch.reference.phones import phone_for_display, read_phones
+from suppliermatch.suppliers import dedup_blocking as blocking
+from suppliermatch.suppliers import dedup_model as fs
+from suppliermatch.suppliers.dedup_names import NON_WORD, NormalisedName, normalise_name
+
+__all__ = [
+    "LIKELY_DUPLICATE_SCORE",
+    "REVIEW_SCORE",
+    "DuplicatePair",
+    "SupplierRecord",
+    "compare_records",
+    "duplicate_groups",
+    "duplicates_of",
+    "find_duplicates",
+    "normalise_name",
+    "normalise_phone",
+]
 
 # -- what counts as a likely duplicate ------------------------------------------------
 
@@ -40,50 +51,17 @@ LIKELY_DUPLICATE_SCORE = 0.9
 # Pairs at or above this score are worth a coordinator's look.
 REVIEW_SCORE = 0.5
 
-# -- evidence weights, in bits --------------------------------------------------------
-
-# Two records in the same block start unlikely to be one enterprise.
-PRIOR_BITS = -6.0
-SAME_GSTIN_BITS = 14.0
-SAME_PAN_BITS = 12.0
-# Udyam registration is one per PAN, so two PANs are two enterprises.
-DIFFERENT_PAN_BITS = -14.0
-SAME_UDYAM_BITS = 12.0
-DIFFERENT_UDYAM_BITS = -6.0
-# An identifier one keystroke away from another is more likely a typing slip than a
-# different registration.
-NEAR_IDENTIFIER_BITS = 4.0
-SAME_PHONE_BITS = 7.0
-DIFFERENT_PHONE_BITS = -1.0
-SAME_EMAIL_BITS = 7.0
-SAME_EMAIL_DOMAIN_BITS = 3.0
-SAME_PINCODE_BITS = 2.0
-SAME_DISTRICT_BITS = 1.0
-DIFFERENT_STATE_BITS = -2.0
-# An LLP and a company are different legal persons, even under the same trade name.
-LEGAL_FORM_CONFLICT_BITS = -3.0
-# Name likeness (rapidfuzz ratio of the normalised names, 0-100) -> bits; the first
-# band the likeness reaches applies.
-NAME_LIKENESS_BITS: tuple[tuple[float, float], ...] = (
-    (100.0, 6.0),
-    (95.0, 5.0),
-    (90.0, 4.0),
-    (85.0, 2.0),
-    (75.0, 0.0),
-    (60.0, -3.0),
-    (0.0, -8.0),
-)
-
-# -- blocking -----------------------------------------------------------------------
-
-# Names in the same place are compared in full only when at least this alike.
-NAME_BLOCK_CUTOFF = 80.0
-# A value held by more records than this is a placeholder or shared by unrelated
-# enterprises (a consultant's phone), not evidence of sameness.
-MAX_RECORDS_SHARING_IDENTIFIER = 25
-MAX_RECORDS_SHARING_CONTACT = 5
-# Rows of a large name block compared in one rapidfuzz call (bounds memory).
-_CDIST_CHUNK = 1024
+# A pair sharing a contact whose names share a word but are less alike than this, each
+# with words the other lacks, is two sites of one organisation.
+RELATED_SITES_NAME_LIKENESS = 88.0
+# Names less alike than this (and neither holding all the other's words) are "unlike",
+# and such records are compared only when they share an identifier or a contact.
+NAME_CANDIDATE_LIKENESS = 70.0
+# Random pairs drawn to measure how often different enterprises agree by chance: 20 a
+# record, at most 50,000 (enough for a u of 1 in 10,000 to be seen five times).
+RANDOM_PAIRS = 50_000
+RANDOM_PAIRS_PER_RECORD = 20
+_RANDOM_SEED = 20251126
 
 # Addresses anyone can get: the same domain says nothing about the enterprise.
 FREE_MAIL_DOMAINS = frozenset(
@@ -108,94 +86,14 @@ FREE_MAIL_DOMAINS = frozenset(
     }
 )
 
-# -- name normalisation ---------------------------------------------------------------
-
-# Legal-form endings, as token sequences after punctuation is removed ("(P) Ltd." ->
-# "p ltd"), mapped to the legal form they declare (None: says nothing about it).
-_LEGAL_SUFFIXES: tuple[tuple[tuple[str, ...], str | None], ...] = tuple(
-    sorted(
-        [
-            (("private", "limited"), "company"),
-            (("private", "ltd"), "company"),
-            (("pvt", "limited"), "company"),
-            (("pvt", "ltd"), "company"),
-            (("p", "ltd"), "company"),
-            (("p", "limited"), "company"),
-            (("pvt",), "company"),
-            (("limited",), "company"),
-            (("ltd",), "company"),
-            (("opc",), "company"),
-            (("one", "person", "company"), "company"),
-            (("llp",), "llp"),
-            (("limited", "liability", "partnership"), "llp"),
-            (("and", "co"), None),
-            (("and", "company"), None),
-            (("co",), None),
-            (("company",), None),
-            (("india",), None),
-        ],
-        key=lambda suffix: -len(suffix[0]),
-    )
-)
-# The same suffixes looked up by their last word, longest first, so that a name is
-# only tried against the few suffixes that could end it.
-_SUFFIXES_BY_LAST_WORD: dict[str, list[tuple[tuple[str, ...], str | None]]] = {}
-for _words, _form in _LEGAL_SUFFIXES:
-    _SUFFIXES_BY_LAST_WORD.setdefault(_words[-1], []).append((_words, _form))
-_LONG_SUFFIX_WORDS = frozenset(
-    word for words, _ in _LEGAL_SUFFIXES for word in words if len(word) >= 6
-)
-_LEADING_NOISE: tuple[tuple[str, ...], ...] = (("m", "s"), ("ms",), ("messrs",), ("the",))
-# Abbreviations and spellings of the same word in enterprise names.
-_WORD_VARIANTS = {
-    "shree": "sri",
-    "shri": "sri",
-    "sree": "sri",
-    "shre": "sri",
-    "engg": "engineering",
-    "eng": "engineering",
-    "engineerings": "engineering",
-    "ind": "industries",
-    "inds": "industries",
-    "indus": "industries",
-    "industry": "industries",
-    "mfg": "manufacturing",
-    "mfrs": "manufacturers",
-    "tech": "technologies",
-    "techno": "technologies",
-    "technology": "technologies",
-    "lab": "labs",
-    "laboratory": "labs",
-    "laboratories": "labs",
-    "wks": "works",
-    "corp": "corporation",
-    "corpn": "corporation",
-    "intl": "international",
-    "ent": "enterprises",
-    "entp": "enterprises",
-    "enterprise": "enterprises",
-    "sys": "systems",
-    "system": "systems",
-    "eqpt": "equipment",
-    "equip": "equipment",
-    "equipments": "equipment",
-    "fabricator": "fabricators",
-    "mech": "mechanical",
-    "elec": "electricals",
-    "electrical": "electricals",
-    "svcs": "services",
-    "service": "services",
-    "prods": "products",
-    "pdts": "products",
-    "bros": "brothers",
-    "assoc": "associates",
-    "laxmi": "lakshmi",
-    "mahalaxmi": "mahalakshmi",
-}
-_NON_WORD = re.compile(r"[\W_]+")
 _PAN_SHAPE = re.compile(r"[A-Z]{5}[0-9]{4}[A-Z]", re.ASCII)
 _GSTIN_SHAPE = re.compile(r"[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][0-9A-Z]{3}", re.ASCII)
 _UDYAM_SHAPE = re.compile(r"UDYAM-[A-Z]{2}-[0-9]{2}-[0-9]{7}", re.ASCII)
+_IDENTITY, _UDYAM, _PHONE, _EMAIL, _NAME, _PLACE, _LEGAL_FORM = (
+    fs.FEATURE_INDEX[name]
+    for name in ("identity", "udyam", "phone", "email", "name", "place", "legal_form")
+)
+_NAN = float("nan")
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +112,11 @@ class SupplierRecord:
     phone: str | None = None
 
 
+class Relation:
+    DUPLICATE = "duplicate"
+    RELATED_SITES = "related_sites"
+
+
 @dataclass(frozen=True, slots=True)
 class DuplicatePair:
     """Two records that may be one enterprise; ``first_id`` comes first in the input."""
@@ -222,57 +125,11 @@ class DuplicatePair:
     second_id: Hashable
     score: float
     evidence: tuple[str, ...]
+    relation: str = Relation.DUPLICATE
 
     @property
     def likely(self) -> bool:
-        return self.score >= LIKELY_DUPLICATE_SCORE
-
-
-@dataclass(frozen=True, slots=True)
-class NormalisedName:
-    """A name reduced to what identifies the enterprise, and the legal form it declares."""
-
-    written: str  # words in written order
-    key: str  # words sorted, so that word order does not matter
-    tokens: tuple[str, ...]
-    legal_form: str | None
-
-
-def _suffix_word(token: str) -> str:
-    """A long legal-suffix word with one slip of the keyboard, spelled right ("priavte")."""
-    if len(token) < 6 or token in _LONG_SUFFIX_WORDS:
-        return token
-    for word in _LONG_SUFFIX_WORDS:
-        if OSA.distance(token, word, score_cutoff=1) <= 1:
-            return word
-    return token
-
-
-def normalise_name(name: str) -> NormalisedName:
-    """Lower-case, without punctuation, legal suffixes or honorific spellings."""
-    folded = name or ""
-    if not folded.isascii():  # strip accents; other scripts are kept as they are
-        folded = unicodedata.normalize("NFKD", folded)
-        folded = "".join(char for char in folded if not unicodedata.combining(char))
-    tokens = _NON_WORD.sub(" ", folded.casefold().replace("&", " and ")).split()
-    for noise in _LEADING_NOISE:
-        if len(tokens) > len(noise) and tuple(tokens[: len(noise)]) == noise:
-            tokens = tokens[len(noise) :]
-            break
-    tokens[-2:] = [_suffix_word(token) for token in tokens[-2:]]
-    legal_form = None
-    while tokens and tokens[-1] in _SUFFIXES_BY_LAST_WORD:
-        for suffix, form in _SUFFIXES_BY_LAST_WORD[tokens[-1]]:
-            if len(tokens) > len(suffix) and tuple(tokens[-len(suffix) :]) == suffix:
-                tokens = tokens[: -len(suffix)]
-                legal_form = legal_form or form
-                break
-        else:
-            break
-    words = tuple(_WORD_VARIANTS.get(word, word) for word in tokens if word != "and")
-    return NormalisedName(
-        written=" ".join(words), key=" ".join(sorted(words)), tokens=words, legal_form=legal_form
-    )
+        return self.relation == Relation.DUPLICATE and self.score >= LIKELY_DUPLICATE_SCORE
 
 
 # -- identifiers and contacts as the detector compares them ---------------------------
@@ -285,22 +142,14 @@ def _identifier(value: str | None, shape: re.Pattern[str]) -> str | None:
     return cleaned if shape.fullmatch(cleaned) else None
 
 
-def normalise_phone(phone: str | None) -> str | None:
-    """Digits a phone number is dialled with inside India, without +91 or a leading 0."""
+def normalise_phone(phone: str | None, district: str | None = None) -> tuple[str, ...]:
+    """Every number in a phone cell, as E.164 where it reads as one, else as its digits
+    (a number from abroad or a short local one still matches itself)."""
     if not phone:
-        return None
-    digits = re.sub(r"[^0-9]", "", phone)
-    if len(digits) == 12 and digits.startswith("91"):
-        digits = digits[2:]
-    elif len(digits) == 11 and digits.startswith("0"):
-        digits = digits[1:]
-    return digits if 6 <= len(digits) <= 12 else None
-
-
-def _phone_for_display(digits: str) -> str:
-    if len(digits) == 10 and digits[0] in "6789":
-        return f"+91 {digits[:5]} {digits[5:]}"
-    return digits
+        return ()
+    read = read_phones(phone, district)
+    digits = (re.sub(r"[^0-9]", "", part) for part in read.unreadable)
+    return read.numbers + tuple(d for d in digits if len(d) >= 6)
 
 
 def _email(value: str | None) -> str | None:
@@ -312,19 +161,20 @@ def _email(value: str | None) -> str | None:
 
 
 def _place(value: str | None) -> str | None:
-    cleaned = _NON_WORD.sub(" ", (value or "").casefold()).strip()
+    cleaned = NON_WORD.sub(" ", (value or "").casefold()).strip()
     return cleaned or None
 
 
 @dataclass(slots=True)
 class _Prepared:
-    index: int
     record: SupplierRecord
     name: NormalisedName
+    words: frozenset[str]
+    words_rarest_first: tuple[str, ...]
     gstin: str | None
     pan: str | None
     udyam: str | None
-    phone: str | None
+    phones: tuple[str, ...]
     email: str | None
     email_domain: str | None
     pincode: str | None
@@ -332,7 +182,7 @@ class _Prepared:
     state: str | None
 
 
-def _prepare(index: int, record: SupplierRecord) -> _Prepared:
+def _prepare(record: SupplierRecord) -> _Prepared:
     gstin = _identifier(record.gstin, _GSTIN_SHAPE)
     pan = _identifier(record.pan, _PAN_SHAPE) or (gstin[2:12] if gstin else None)
     email = _email(record.email)
@@ -340,14 +190,16 @@ def _prepare(index: int, record: SupplierRecord) -> _Prepared:
     state = _place(record.state)
     district = _place(record.district)
     pincode = re.sub(r"[^0-9]", "", record.pincode or "")
+    name = normalise_name(record.name)
     return _Prepared(
-        index=index,
         record=record,
-        name=normalise_name(record.name),
+        name=name,
+        words=frozenset(name.tokens),
+        words_rarest_first=(),  # set once the whole list is known (_Context)
         gstin=gstin,
         pan=pan,
         udyam=_identifier(record.udyam, _UDYAM_SHAPE),
-        phone=normalise_phone(record.phone),
+        phones=normalise_phone(record.phone, record.district),
         email=email,
         email_domain=domain if domain and domain not in FREE_MAIL_DOMAINS else None,
         pincode=pincode if len(pincode) == 6 else None,
@@ -356,229 +208,309 @@ def _prepare(index: int, record: SupplierRecord) -> _Prepared:
     )
 
 
-def _forget_common_values(prepared: Sequence[_Prepared]) -> None:
-    """Treat a value held by too many records as unknown: it tells nothing apart."""
-    limits = {field: MAX_RECORDS_SHARING_IDENTIFIER for field in ("gstin", "pan", "udyam")}
-    limits.update({field: MAX_RECORDS_SHARING_CONTACT for field in ("phone", "email")})
-    limits["email_domain"] = MAX_RECORDS_SHARING_CONTACT
-    for field, limit in limits.items():
-        counts = Counter(value for p in prepared if (value := getattr(p, field)) is not None)
-        common = {value for value, count in counts.items() if count > limit}
-        if common:
-            for p in prepared:
-                if getattr(p, field) in common:
-                    setattr(p, field, None)
-
-
-# -- scoring one pair -------------------------------------------------------------------
-
-
-def _name_bits(likeness: float) -> float:
-    for floor, bits in NAME_LIKENESS_BITS:
-        if likeness >= floor:
-            return bits
-    return NAME_LIKENESS_BITS[-1][1]
+# -- comparing one pair ---------------------------------------------------------------------
 
 
 def _near(a: str, b: str) -> bool:
     return OSA.distance(a, b, score_cutoff=1) <= 1
 
 
-def _score_pair(a: _Prepared, b: _Prepared) -> DuplicatePair:
-    bits = PRIOR_BITS
-    evidence: list[str] = []
+def name_likeness(a: NormalisedName, b: NormalisedName) -> float:
+    """0-100. Sorting the words forgives a changed word order, but a typo in a word's
+    first letter can move it; whichever reading is closer counts."""
+    return max(fuzz.ratio(a.key, b.key), fuzz.ratio(a.written, b.written))
 
+
+def _name_level(a: _Prepared, b: _Prepared, likeness: float, distinctive: bool) -> int:
+    """The level of the "name" feature (see dedup_model.FEATURES)."""
+    if a.name.key == b.name.key:
+        return 0
+    if likeness >= 94.0:
+        return 1
+    if likeness >= 88.0:
+        return 2
+    if a.words <= b.words or b.words <= a.words:
+        return 3 if distinctive else 4
+    if likeness >= 80.0:
+        return 5
+    if likeness >= NAME_CANDIDATE_LIKENESS:
+        return 6 if distinctive else 7
+    return 8
+
+
+class _Context:
+    """What the whole list says about each value: how many records hold it."""
+
+    def __init__(self, prepared: Sequence[_Prepared], *, learning: bool):
+        self.learning = learning
+        self.records = len(prepared)
+        self._names_seen: dict[tuple[str, str], tuple[int, float]] = {}
+        self.word_counts = Counter(word for p in prepared for word in p.words)
+        for p in prepared:
+            p.words_rarest_first = tuple(
+                sorted(p.words, key=lambda word: (self.word_counts[word], word))
+            )
+        self.counts: dict[str, Counter] = {
+            "gstin": Counter(p.gstin for p in prepared if p.gstin),
+            "pan": Counter(p.pan for p in prepared if p.pan),
+            "udyam": Counter(p.udyam for p in prepared if p.udyam),
+            "phone": Counter(phone for p in prepared for phone in set(p.phones)),
+            "email": Counter(p.email for p in prepared if p.email),
+            "email_domain": Counter(p.email_domain for p in prepared if p.email_domain),
+        }
+        self.known = {field: sum(counter.values()) for field, counter in self.counts.items()}
+        self.rare_words = max(3, self.records // 100)
+
+    def frequency(self, field: str, value: str) -> float:
+        """How likely a record drawn at random holds ``value`` too: that value's ``u``."""
+        others = max(self.known[field] - 1, 1)
+        return max(self.counts[field][value] - 1, 1) / others
+
+    def name_comparison(self, a: _Prepared, b: _Prepared) -> tuple[int, float]:
+        """(level, likeness) of two names, worked out once a pair of distinct names."""
+        if a.name.key == b.name.key:
+            return 0, 100.0
+        pair = (a.name.key, b.name.key)
+        known = self._names_seen.get(pair)
+        if known is None:
+            likeness = name_likeness(a.name, b.name)
+            distinctive = self.distinctive(self.rarest_shared_word(a, b))
+            known = self._names_seen[pair] = (_name_level(a, b, likeness, distinctive), likeness)
+        return known
+
+    def rarest_shared_word(self, a: _Prepared, b: _Prepared) -> str | None:
+        return next((word for word in a.words_rarest_first if word in b.words), None)
+
+    def distinctive(self, word: str | None) -> bool:
+        """Whether few enough names hold ``word`` for sharing it to say something."""
+        return self.learning and word is not None and self.word_counts[word] <= self.rare_words
+
+
+def _compare(a: _Prepared, b: _Prepared, context: _Context, levels: list, override: list):
+    """Fill one row of levels (and value frequencies) for a pair; return name likeness."""
+    learning = context.learning
     if a.gstin and a.gstin == b.gstin:
-        bits += SAME_GSTIN_BITS
-        evidence.append(f"same GSTIN {a.gstin}")
+        levels[_IDENTITY] = 0
+        if learning:
+            override[_IDENTITY] = context.frequency("gstin", a.gstin)
     elif a.pan and b.pan:
         if a.pan == b.pan:
-            bits += SAME_PAN_BITS
-            evidence.append(f"same PAN {a.pan}")
-        elif _near(a.pan, b.pan):
-            bits += NEAR_IDENTIFIER_BITS
-            evidence.append(f"PANs {a.pan} and {b.pan} differ by one character")
+            levels[_IDENTITY] = 1
+            if learning:
+                override[_IDENTITY] = context.frequency("pan", a.pan)
         else:
-            bits += DIFFERENT_PAN_BITS
-            evidence.append(f"different PANs {a.pan} and {b.pan}")
-
+            levels[_IDENTITY] = 2 if _near(a.pan, b.pan) else 3
     if a.udyam and b.udyam:
         if a.udyam == b.udyam:
-            bits += SAME_UDYAM_BITS
-            evidence.append(f"same Udyam number {a.udyam}")
-        elif _near(a.udyam, b.udyam):
-            bits += NEAR_IDENTIFIER_BITS
-            evidence.append(f"Udyam numbers {a.udyam} and {b.udyam} differ by one character")
+            levels[_UDYAM] = 0
+            if learning:
+                override[_UDYAM] = context.frequency("udyam", a.udyam)
         else:
-            bits += DIFFERENT_UDYAM_BITS
-            evidence.append(f"different Udyam numbers {a.udyam} and {b.udyam}")
-
-    if a.phone and b.phone:
-        if a.phone == b.phone:
-            bits += SAME_PHONE_BITS
-            evidence.append(f"same phone {_phone_for_display(a.phone)}")
+            levels[_UDYAM] = 1 if _near(a.udyam, b.udyam) else 2
+    if a.phones and b.phones:
+        shared = [phone for phone in a.phones if phone in b.phones]
+        levels[_PHONE] = 0 if shared else 1
+        if shared and learning:
+            override[_PHONE] = min(context.frequency("phone", p) for p in shared)
+    if a.email and b.email:
+        if a.email == b.email:
+            levels[_EMAIL] = 0
+            if learning:
+                override[_EMAIL] = context.frequency("email", a.email)
+        elif a.email_domain and a.email_domain == b.email_domain:
+            levels[_EMAIL] = 1
+            if learning:
+                override[_EMAIL] = context.frequency("email_domain", a.email_domain)
         else:
-            bits += DIFFERENT_PHONE_BITS
-    if a.email and a.email == b.email:
-        bits += SAME_EMAIL_BITS
-        evidence.append(f"same email {a.email}")
-    elif a.email_domain and a.email_domain == b.email_domain:
-        bits += SAME_EMAIL_DOMAIN_BITS
-        evidence.append(f"same email domain {a.email_domain}")
-
-    # Sorting the words forgives a changed word order, but a typo in a word's first
-    # letter can move it; whichever reading is closer counts.
-    likeness = max(fuzz.ratio(a.name.key, b.name.key), fuzz.ratio(a.name.written, b.name.written))
-    bits += _name_bits(likeness)
-    if a.name.key == b.name.key:
-        evidence.append("names identical after removing legal suffixes")
-    else:
-        evidence.append(f"names {likeness:.0f}% alike after removing legal suffixes")
-    if {a.name.legal_form, b.name.legal_form} == {"company", "llp"}:
-        bits += LEGAL_FORM_CONFLICT_BITS
-        evidence.append("one is an LLP, the other a company")
-
+            levels[_EMAIL] = 2
+    likeness = 0.0
+    if a.name.key and b.name.key:
+        # A name's own frequency is not its u: one enterprise registered 300 times
+        # under one spelling is as common as a name 300 enterprises share, and the
+        # other fields (and the rare-word levels) are what tell the two apart.
+        levels[_NAME], likeness = context.name_comparison(a, b)
     if a.pincode and a.pincode == b.pincode:
-        bits += SAME_PINCODE_BITS
-        evidence.append(f"same PIN code {a.pincode}")
+        levels[_PLACE] = 0
     elif a.district and a.district == b.district:
-        bits += SAME_DISTRICT_BITS
-        evidence.append(f"same district {a.record.district.strip()}")
-    elif a.state and b.state and a.state != b.state:
-        bits += DIFFERENT_STATE_BITS
-        evidence.append(f"different states ({a.record.state.strip()}, {b.record.state.strip()})")
+        levels[_PLACE] = 1
+    elif a.state and b.state:
+        levels[_PLACE] = 2 if a.state == b.state else 3
+    if a.name.legal_form and b.name.legal_form:
+        conflict = {a.name.legal_form, b.name.legal_form} == {"company", "llp"}
+        levels[_LEGAL_FORM] = 0 if conflict else 1
+    return likeness
 
-    score = 1.0 / (1.0 + 2.0 ** (-bits))
-    return DuplicatePair(
-        first_id=a.record.id,
-        second_id=b.record.id,
-        score=round(score, 4),
-        evidence=tuple(evidence),
+
+def _compare_many(
+    prepared: Sequence[_Prepared], first: np.ndarray, second: np.ndarray, context: _Context
+) -> tuple[fs.Comparisons, np.ndarray]:
+    features = len(fs.FEATURES)
+    all_levels, all_overrides, likeness = [], [], []
+    for x, y in zip(first.tolist(), second.tolist(), strict=True):
+        levels, override = [fs.UNKNOWN] * features, [_NAN] * features
+        likeness.append(_compare(prepared[x], prepared[y], context, levels, override))
+        all_levels.append(levels)
+        all_overrides.append(override)
+    shape = (len(all_levels), features)
+    comparisons = fs.Comparisons(
+        levels=np.array(all_levels, dtype=np.int8).reshape(shape),
+        u_override=np.array(all_overrides, dtype=np.float64).reshape(shape),
+    )
+    return comparisons, np.array(likeness, dtype=np.float64)
+
+
+# -- what a pair's evidence says ------------------------------------------------------------
+
+
+def _related_sites(a: _Prepared, b: _Prepared, levels, likeness: float) -> str | None:
+    """The stem and contact two sites of one organisation share, or None."""
+    shares_contact = levels[_PHONE] == 0 or levels[_EMAIL] in (0, 1)
+    if not shares_contact or levels[_IDENTITY] in (0, 1) or levels[_UDYAM] == 0:
+        return None
+    if likeness >= RELATED_SITES_NAME_LIKENESS or not (a.words & b.words):
+        return None
+    if a.words <= b.words or b.words <= a.words:
+        return None
+    return " ".join(word for word in a.name.tokens if word in b.words)
+
+
+def _evidence(a: _Prepared, b: _Prepared, levels, likeness: float, context: _Context):
+    said: list[str] = []
+    identity = levels[_IDENTITY]
+    if identity == 0:
+        said.append(f"same GSTIN {a.gstin}")
+    elif identity == 1:
+        said.append(f"same PAN {a.pan}")
+    elif identity == 2:
+        said.append(f"PANs {a.pan} and {b.pan} differ by one character")
+    elif identity == 3:
+        said.append(f"different PANs {a.pan} and {b.pan}")
+    udyam = levels[_UDYAM]
+    if udyam == 0:
+        said.append(f"same Udyam number {a.udyam}")
+    elif udyam == 1:
+        said.append(f"Udyam numbers {a.udyam} and {b.udyam} differ by one character")
+    elif udyam == 2:
+        said.append(f"different Udyam numbers {a.udyam} and {b.udyam}")
+    if levels[_PHONE] == 0:
+        phone = next(phone for phone in a.phones if phone in b.phones)
+        held = context.counts["phone"][phone]
+        shared_by = f" (held by {held} records)" if held > 2 else ""
+        said.append(f"same phone {phone_for_display(phone)}{shared_by}")
+    if levels[_EMAIL] == 0:
+        said.append(f"same email {a.email}")
+    elif levels[_EMAIL] == 1:
+        said.append(f"same email domain {a.email_domain}")
+    name = levels[_NAME]
+    if name == 0:
+        said.append("names identical after removing legal suffixes")
+    elif name in (3, 4):
+        said.append(
+            f"names {likeness:.0f}% alike after removing legal suffixes; "
+            "one name's words are all in the other"
+        )
+    elif name != fs.UNKNOWN:
+        said.append(f"names {likeness:.0f}% alike after removing legal suffixes")
+    rarest = context.rarest_shared_word(a, b)
+    if name != fs.UNKNOWN and context.distinctive(rarest):
+        held = context.word_counts[rarest]
+        said.append(f"both names hold {rarest!r}, a word {held} of {context.records} names hold")
+    if levels[_LEGAL_FORM] == 0:
+        said.append("one is an LLP, the other a company")
+    place = levels[_PLACE]
+    if place == 0:
+        said.append(f"same PIN code {a.pincode}")
+    elif place == 1:
+        said.append(f"same district {a.record.district.strip()}")
+    elif place == 3:
+        said.append(f"different states ({a.record.state.strip()}, {b.record.state.strip()})")
+    return said
+
+
+# -- the list as a whole --------------------------------------------------------------------
+
+
+def _random_pairs(count: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(_RANDOM_SEED)
+    wanted = min(RANDOM_PAIRS, RANDOM_PAIRS_PER_RECORD * count)
+    if count * (count - 1) // 2 <= wanted:
+        first, second = np.triu_indices(count, k=1)
+        return first.astype(np.int64), second.astype(np.int64)
+    first = rng.integers(0, count, wanted)
+    second = rng.integers(0, count, wanted)
+    keep = first != second
+    return first[keep], second[keep]
+
+
+def _names_could_match(a: _Prepared, b: _Prepared) -> bool:
+    """Whether two names reach a level of the name comparison above "names unlike"."""
+    return (
+        name_likeness(a.name, b.name) >= NAME_CANDIDATE_LIKENESS
+        or a.words <= b.words
+        or b.words <= a.words
     )
 
 
-def compare_records(a: SupplierRecord, b: SupplierRecord) -> DuplicatePair:
-    """Score one pair on its own (no values count as too common)."""
-    return _score_pair(_prepare(0, a), _prepare(1, b))
-
-
-# -- blocking ------------------------------------------------------------------------------
-
-
-def _name_fragments(name: NormalisedName) -> set[str]:
-    """Leading three letters of the first two words: a typo rarely hits both."""
-    return {token[:3] for token in name.tokens[:2] if token}
-
-
-def _exact_blocks(prepared: Sequence[_Prepared]) -> Iterable[list[int]]:
-    for field in ("gstin", "pan", "udyam", "phone", "email"):
-        groups: dict[str, list[int]] = defaultdict(list)
-        for p in prepared:
-            value = getattr(p, field)
-            if value is not None:
-                groups[value].append(p.index)
-        yield from (members for members in groups.values() if len(members) > 1)
-
-
-def _name_blocks(prepared: Sequence[_Prepared]) -> Iterable[list[int]]:
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for p in prepared:
-        places = [place for place in (p.district, p.pincode) if place]
-        for place in places:
-            for fragment in _name_fragments(p.name):
-                groups[(place, fragment)].append(p.index)
-    yield from (members for members in groups.values() if len(members) > 1)
-
-
-def _alike_pairs(members: list[int], keys: list[str]) -> Iterable[tuple[int, int]]:
-    """Pairs within a block whose names reach NAME_BLOCK_CUTOFF."""
-    names = [keys[i] for i in members]
-    if len(members) <= 8:
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                if fuzz.ratio(names[x], names[y], score_cutoff=NAME_BLOCK_CUTOFF):
-                    yield members[x], members[y]
-        return
-    for start in range(0, len(members), _CDIST_CHUNK):
-        rows = names[start : start + _CDIST_CHUNK]
-        alike = process.cdist(
-            rows, names, scorer=fuzz.ratio, score_cutoff=NAME_BLOCK_CUTOFF, dtype=np.uint8
-        )
-        for x, y in zip(*np.nonzero(alike), strict=True):
-            if start + x < y:
-                yield members[start + x], members[y]
-
-
-def _pairs_sharing_a_value(prepared: Sequence[_Prepared]) -> set[tuple[int, int]]:
-    pairs: set[tuple[int, int]] = set()
-    for members in _exact_blocks(prepared):
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                pairs.add((members[x], members[y]))
-    return pairs
-
-
-def _pairs_with_alike_names(prepared: Sequence[_Prepared]) -> set[tuple[int, int]]:
-    keys = [p.name.written for p in prepared]
-    pairs: set[tuple[int, int]] = set()
-    for members in _name_blocks(prepared):
-        pairs.update(_alike_pairs(members, keys))
-    return pairs
-
-
-# A pair found only by its names shares no identifier or contact, so the most it can
-# gain beyond its name and place is two near-miss identifiers and an e-mail domain.
-_BEST_BITS_WITHOUT_SHARED_VALUE = (
-    PRIOR_BITS
-    + NAME_LIKENESS_BITS[0][1]
-    + SAME_PINCODE_BITS
-    + 2 * NEAR_IDENTIFIER_BITS
-    + SAME_EMAIL_DOMAIN_BITS
-)
-
-
-def _bits_needed(min_score: float) -> float:
-    if min_score <= 0.0:
-        return -math.inf
-    if min_score >= 1.0:
-        return math.inf
-    return math.log2(min_score / (1.0 - min_score))
-
-
-def _ruled_out_by_pan(a: _Prepared, b: _Prepared, bits_needed: float) -> bool:
-    """Whether PANs that differ beyond a typo keep a name-only pair below the bar.
-
-    Skipping these before scoring is what keeps large lists fast: namesakes in one
-    district are common and almost all of them carry their own PAN.
-    """
-    if not (a.pan and b.pan) or _near(a.pan, b.pan):
-        return False
-    best = _BEST_BITS_WITHOUT_SHARED_VALUE - NEAR_IDENTIFIER_BITS + DIFFERENT_PAN_BITS
-    return best < bits_needed
+def _candidates(prepared: Sequence[_Prepared], context: _Context) -> np.ndarray:
+    return blocking.candidate_pairs(
+        names_alike=lambda x, y: _names_could_match(prepared[x], prepared[y]),
+        name_keys=[p.name.key for p in prepared],
+        place_keys=[p.district or p.pincode or "" for p in prepared],
+        words=[p.name.tokens for p in prepared],
+        frequency=context.word_counts,
+        values=[
+            [(p.gstin,) if p.gstin else () for p in prepared],
+            [(p.pan,) if p.pan else () for p in prepared],
+            [(p.udyam,) if p.udyam else () for p in prepared],
+            [p.phones for p in prepared],
+            [(p.email,) if p.email else () for p in prepared],
+        ],
+    )
 
 
 def _find(
     prepared: list[_Prepared], min_score: float, involving: int | None = None
 ) -> list[DuplicatePair]:
-    _forget_common_values(prepared)
-    bits_needed = _bits_needed(min_score)
-    sharing = _pairs_sharing_a_value(prepared)
-    name_only = _pairs_with_alike_names(prepared) - sharing
-    candidates = itertools.chain(
-        sharing,
-        (
-            (x, y)
-            for x, y in name_only
-            if not _ruled_out_by_pan(prepared[x], prepared[y], bits_needed)
-        ),
-    )
+    learning = len(prepared) >= fs.MIN_RECORDS_TO_LEARN
+    context = _Context(prepared, learning=learning)
+    first, second = blocking.decode(_candidates(prepared, context))
+    comparisons, likeness = _compare_many(prepared, first, second, context)
+    if learning:
+        random_first, random_second = _random_pairs(len(prepared))
+        random_comparisons, _ = _compare_many(prepared, random_first, random_second, context)
+        model = fs.learn(comparisons, random_comparisons, len(prepared))
+    else:
+        model = fs.Model()
+    scores, _ = model.probability(comparisons)
+    keep = scores >= min_score
+    if involving is not None:
+        keep &= (first == involving) | (second == involving)
     found = []
-    for x, y in candidates:
-        if involving is not None and involving not in (x, y):
-            continue
-        pair = _score_pair(prepared[x], prepared[y])
-        if pair.score >= min_score:
-            found.append(pair)
+    for row in np.nonzero(keep)[0].tolist():
+        x, y = int(first[row]), int(second[row])
+        if involving is not None and y == involving:
+            x, y = y, x
+        a, b = prepared[x], prepared[y]
+        levels = comparisons.levels[row]
+        evidence = _evidence(a, b, levels, likeness[row], context)
+        relation = Relation.DUPLICATE
+        stem = _related_sites(a, b, levels, likeness[row])
+        if stem:
+            relation = Relation.RELATED_SITES
+            evidence.insert(
+                0,
+                f"related sites of one organisation: share {stem!r} and a contact, "
+                "under different site names",
+            )
+        found.append(
+            DuplicatePair(
+                first_id=a.record.id,
+                second_id=b.record.id,
+                score=round(float(scores[row]), 4),
+                evidence=tuple(evidence),
+                relation=relation,
+            )
+        )
     found.sort(key=lambda pair: -pair.score)
     return found
 
@@ -592,9 +524,9 @@ def find_duplicates(
     """Pairs of records that may be the same enterprise, best first.
 
     Only pairs scoring at least ``min_score`` are returned; ``DuplicatePair.likely``
-    marks those at or above LIKELY_DUPLICATE_SCORE.
+    marks those at or above LIKELY_DUPLICATE_SCORE (related sites are never likely).
     """
-    return _find([_prepare(index, record) for index, record in enumerate(records)], min_score)
+    return _find([_prepare(record) for record in records], min_score)
 
 
 def duplicates_of(
@@ -607,5 +539,40 @@ def duplicates_of(
 
     ``record`` is always ``first_id`` of the pairs returned.
     """
-    prepared = [_prepare(index, r) for index, r in enumerate(itertools.chain([record], existing))]
+    prepared = [_prepare(r) for r in itertools.chain([record], existing)]
     return _find(prepared, min_score, involving=0)
+
+
+def compare_records(a: SupplierRecord, b: SupplierRecord) -> DuplicatePair:
+    """Score one pair on its own, with the judgement priors (two records teach nothing)."""
+    pa, pb = _prepare(a), _prepare(b)
+    context = _Context([pa, pb], learning=False)
+    comparisons, likeness = _compare_many([pa, pb], np.array([0]), np.array([1]), context)
+    score, _ = fs.Model().probability(comparisons)
+    levels = comparisons.levels[0]
+    return DuplicatePair(
+        first_id=a.id,
+        second_id=b.id,
+        score=round(float(score[0]), 4),
+        evidence=tuple(_evidence(pa, pb, levels, likeness[0], context)),
+    )
+
+
+def duplicate_groups(pairs: Iterable[DuplicatePair]) -> list[set[Hashable]]:
+    """Records joined by likely-duplicate pairs, as groups (connected components)."""
+    parent: dict[Hashable, Hashable] = {}
+
+    def root(item: Hashable) -> Hashable:
+        parent.setdefault(item, item)
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    for pair in pairs:
+        if pair.likely:
+            parent[root(pair.first_id)] = root(pair.second_id)
+    groups: dict[Hashable, set[Hashable]] = {}
+    for item in list(parent):
+        groups.setdefault(root(item), set()).add(item)
+    return [members for members in groups.values() if len(members) > 1]
