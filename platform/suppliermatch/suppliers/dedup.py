@@ -363,9 +363,9 @@ def _compare_many(
 
 
 def _related_sites(a: _Prepared, b: _Prepared, levels, likeness: float) -> str | None:
-    """The stem and contact two sites of one organisation share, or None."""
-    shares_contact = levels[_PHONE] == 0 or levels[_EMAIL] in (0, 1)
-    if not shares_contact or levels[_IDENTITY] in (0, 1) or levels[_UDYAM] == 0:
+    """The name stem two sites of one organisation share (given that they share a phone
+    or an e-mail), or None."""
+    if levels[_IDENTITY] in (0, 1) or levels[_UDYAM] == 0:
         return None
     if likeness >= RELATED_SITES_NAME_LIKENESS or not (a.words & b.words):
         return None
@@ -482,7 +482,20 @@ def _find(
     else:
         model = fs.Model()
     scores, _ = model.probability(comparisons)
+    # Sites of one organisation are reported whatever their score as duplicates.
+    levels_of = comparisons.levels
+    shares_contact = (levels_of[:, _PHONE] == 0) | np.isin(levels_of[:, _EMAIL], (0, 1))
+    stems = {
+        row: stem
+        for row in np.nonzero(shares_contact)[0].tolist()
+        if (
+            stem := _related_sites(
+                prepared[first[row]], prepared[second[row]], levels_of[row], likeness[row]
+            )
+        )
+    }
     keep = scores >= min_score
+    keep[list(stems)] = True
     if involving is not None:
         keep &= (first == involving) | (second == involving)
     found = []
@@ -491,10 +504,10 @@ def _find(
         if involving is not None and y == involving:
             x, y = y, x
         a, b = prepared[x], prepared[y]
-        levels = comparisons.levels[row]
+        levels = levels_of[row]
         evidence = _evidence(a, b, levels, likeness[row], context)
         relation = Relation.DUPLICATE
-        stem = _related_sites(a, b, levels, likeness[row])
+        stem = stems.get(row)
         if stem:
             relation = Relation.RELATED_SITES
             evidence.insert(
