@@ -484,7 +484,8 @@ def _find(
     scores, _ = model.probability(comparisons)
     # Sites of one organisation are reported whatever their score as duplicates.
     levels_of = comparisons.levels
-    shares_contact = (levels_of[:, _PHONE] == 0) | np.isin(levels_of[:, _EMAIL], (0, 1))
+    # A shared phone or address; a shared domain can be a host's or a group's.
+    shares_contact = (levels_of[:, _PHONE] == 0) | (levels_of[:, _EMAIL] == 0)
     stems = {
         row: stem
         for row in np.nonzero(shares_contact)[0].tolist()
