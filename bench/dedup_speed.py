@@ -392,7 +392,9 @@ def generate(count: int, *, duplicate_share: float = 0.05, seed: int = 7) -> Gen
             stem = "".join(c for c in trade_name.lower() if c.isalpha())[:20]
             domain = f"{stem}.in"
             while domain in domains_taken:
-                domain = f"{stem}{rng.choice(('ind', 'group', 'co', str(rng.randrange(99))))}.in"
+                # About 3,400 trade names: past ~350,000 firms a two-digit number runs out.
+                suffix = rng.choice(("ind", "group", "co", str(rng.randrange(10**6))))
+                domain = f"{stem}{suffix}.in"
             domains_taken.add(domain)
             email = f"{rng.choice(('info', 'sales', 'contact', 'accounts'))}@{domain}"
         record = SupplierRecord(
