@@ -4,7 +4,7 @@ Many RFQs name no category (the text decides what is asked for); a supplier row 
 names no taxonomy process still states a monthly capacity, kept on the supplier.
 
 Revision ID: 9f324ff319e6
-Revises: 5d1e0a7c9b21
+Revises: 5c1e7a9d2b40
 Create Date: 2026-12-03 08:56:06.754554
 """
 

@@ -322,6 +322,7 @@ def test_capacity_is_kept_on_the_supplier_when_no_capability_row_carries_it(sess
     session.expire_all()
     assert session.get(Supplier, supplier.id).capacity_per_month == 1500
 
+
 # -- contacts as spreadsheets write them ------------------------------------------------------
 
 
