@@ -202,9 +202,9 @@ def test_msme_signs_up_lists_a_capability_and_certificate_and_sees_a_matching_re
     visit.goto(msme.certificate_path)
     assert "iso9001-certificate.pdf" in page.inner_text("main")
 
-    # Readiness counts the requirement its certificates now qualify it for.
+    # Readiness counts the requirement it is now fully qualified for.
     visit.goto("/readiness")
-    qualifying = page.locator(".kpi", has_text="open requirements you qualify for")
+    qualifying = page.locator(".kpi", has_text="open requirements you are fully qualified for")
     assert int(qualifying.locator(".value").inner_text()) >= 1
 
     # The Ganjam requirement for graphite boats and trays is open to it.
