@@ -44,8 +44,10 @@ def make_user(
     cluster: Cluster | None = None,
     organisation: Organisation | None = None,
     email: str | None = None,
+    vetted: bool = True,
 ) -> User:
-    """kind: msme, anchor, coordinator or admin."""
+    """kind: msme, anchor, coordinator or admin. An anchor is approved by its coordinator
+    unless ``vetted=False`` (then it waits, as a self-registered anchor does)."""
     email = email or f"{unique(kind)}@example.test"
     if kind == "admin":
         return accounts.create_user(
@@ -70,6 +72,7 @@ def make_user(
         full_name=f"{kind} user",
         organisation=organisation,
         role="owner",
+        vetted=vetted,
     )
     if kind == "msme":
         _ensure_supplier_profile(session, organisation)

@@ -12,7 +12,7 @@ from flask import g
 from flask_login import current_user
 from sqlmodel import Session, select
 
-from suppliermatch.accounts.models import Organisation, OrganisationKind, User
+from suppliermatch.accounts.models import Organisation, OrganisationKind, User, Vetting
 from suppliermatch.errors import Forbidden
 from suppliermatch.extensions import db
 
@@ -21,6 +21,9 @@ class ActorKind(StrEnum):
     ANONYMOUS = "anonymous"
     MSME = "msme"
     ANCHOR = "anchor"
+    # An anchor firm's user the cluster coordinator has not approved (yet, or at all): a
+    # kind of its own, so that no check written for ANCHOR lets it through by accident.
+    UNVETTED_ANCHOR = "unvetted_anchor"
     COORDINATOR = "coordinator"
     ADMIN = "admin"
 
@@ -58,6 +61,10 @@ class Actor:
 
 
 ANONYMOUS = Actor(kind=ActorKind.ANONYMOUS)
+AWAITING_VETTING = (
+    "Your firm's account is waiting for the cluster coordinator's approval. Until then you "
+    "see what the public directory shows."
+)
 
 
 def actor_for_user(
@@ -79,8 +86,11 @@ def actor_for_user(
         supplier_id = session.exec(
             select(Supplier.id).where(Supplier.organisation_id == organisation.id)
         ).first()
+    kind = _KIND_BY_ORGANISATION[OrganisationKind(organisation.kind)]
+    if kind == ActorKind.ANCHOR and user.vetting != Vetting.APPROVED:
+        kind = ActorKind.UNVETTED_ANCHOR
     return Actor(
-        kind=_KIND_BY_ORGANISATION[OrganisationKind(organisation.kind)],
+        kind=kind,
         user_id=user.id,
         organisation_id=organisation.id,
         cluster_id=organisation.cluster_id,
@@ -120,6 +130,8 @@ def require(*kinds: ActorKind):
                 return login_manager.unauthorized()
             if actor.is_admin or actor.kind in kinds:
                 return view(*args, **kwargs)
+            if actor.kind == ActorKind.UNVETTED_ANCHOR and ActorKind.ANCHOR in kinds:
+                raise Forbidden(AWAITING_VETTING)
             raise Forbidden("Your account cannot do this.")
 
         # Read by the API document (api_document.py) to declare who may call the operation.

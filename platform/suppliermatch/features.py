@@ -38,6 +38,7 @@ def api_blueprints():
     return [
         accounts_api.blp,
         accounts_api.tokens_blp,
+        accounts_api.vetting_blp,
         suppliers_api.blp,
         certification_api.blp,
         certification_api.readiness_blp,
@@ -84,8 +85,17 @@ NAV_LINKS = [
     (("coordinator", "admin"), "Requirements", "requirements.coordinator_list"),
     (("coordinator", "admin"), "Verification", "certification.verification_queue"),
     (("coordinator", "admin"), "Cluster roadmap", "certification.cluster_roadmap"),
-    (("anonymous", "msme", "anchor", "coordinator", "admin"), "Directory", "suppliers.directory"),
-    (("msme", "anchor", "coordinator", "admin"), "Notifications", "notifications.inbox"),
+    (("coordinator", "admin"), "Anchor firms", "accounts.vetting_queue"),
+    (
+        ("anonymous", "msme", "anchor", "unvetted_anchor", "coordinator", "admin"),
+        "Directory",
+        "suppliers.directory",
+    ),
+    (
+        ("msme", "anchor", "unvetted_anchor", "coordinator", "admin"),
+        "Notifications",
+        "notifications.inbox",
+    ),
 ]
 
 

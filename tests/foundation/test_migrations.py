@@ -33,3 +33,48 @@ def test_downgrade_to_base_and_back(empty_database_url):
     assert sa.inspect(engine).get_table_names() == ["alembic_version"]
     engine.dispose()
     command.upgrade(config, "head")
+
+
+def test_anchor_vetting_migration_keeps_self_registered_anchors_waiting(empty_database_url):
+    """Anchors who signed themselves up before vetting existed wait for their coordinator;
+    anchors the platform created stay approved; other users get no vetting state."""
+    config = alembic_config(empty_database_url)
+    command.upgrade(config, "7dc356c09e7c-1")  # just before vetting existed
+    engine = sa.create_engine(empty_database_url)
+    now = "2026-11-30 10:00:00"
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO organisation (id, kind, name, created_at) VALUES "
+                "(1, 'anchor', 'Signed-up Magnets', :now), (2, 'anchor', 'Seeded Magnets', :now),"
+                " (3, 'msme', 'Asha Works', :now)"
+            ),
+            {"now": now},
+        )
+        for user_id, organisation_id in ((1, 1), (2, 2), (3, 3)):
+            connection.execute(
+                sa.text(
+                    'INSERT INTO "user" (id, email, full_name, password_hash, organisation_id, '
+                    "role, is_admin, is_active, session_token, created_at) VALUES "
+                    "(:id, :email, 'Someone', 'x', :org, 'owner', false, true, 't', :now)"
+                ),
+                {
+                    "id": user_id,
+                    "email": f"u{user_id}@example.test",
+                    "org": organisation_id,
+                    "now": now,
+                },
+            )
+        connection.execute(
+            sa.text(
+                "INSERT INTO auditevent (entity_type, entity_id, action, actor_user_id, "
+                "created_at) VALUES ('user', 1, 'signup', 1, :now), ('user', 3, 'signup', 3, :now)"
+            ),
+            {"now": now},
+        )
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text('SELECT id, vetting FROM "user" ORDER BY id'))
+        states = {user_id: vetting for user_id, vetting in rows}
+    engine.dispose()
+    assert states == {1: "pending", 2: "approved", 3: None}

@@ -3,7 +3,7 @@ cluster's or firm's object), and anonymous 401 (API) or a redirect to sign in (p
 
 import pytest
 
-from tests.security.scenario import ROLES
+from tests.security.scenario import WORLD_ROLES as ROLES
 
 LOGIN = "login"
 

@@ -19,8 +19,11 @@ before looking the object up, so nothing about the object is revealed.
 A new route without a row fails test_route_inventory, naming the route.
 
 Outcomes are listed in ROLES order: anonymous, MSME A, MSME B, anchor X, anchor Y,
-coordinator 1, coordinator 2, admin. MSME A, anchor X and coordinator 1 are in cluster 1
-with the objects; MSME B, anchor Y and coordinator 2 are the other tenant (cluster 2).
+coordinator 1, coordinator 2, admin, then by name what the unvetted anchor gets. MSME A,
+anchor X and coordinator 1 are in cluster 1 with the objects; MSME B, anchor Y and
+coordinator 2 are the other tenant (cluster 2). The unvetted anchor signed up in cluster 1
+and waits for coordinator 1's approval: it is the wrong kind of user (403) wherever a
+vetted anchor is needed, and like any stranger (404, or nothing listed) elsewhere.
 """
 
 import io
@@ -49,41 +52,62 @@ CONFLICT = "409"
 INVALID = "invalid"
 
 
-def outcomes(*by_role: str) -> dict[str, str]:
-    """Outcomes in ROLES order (anonymous first)."""
-    return dict(zip(ROLES, by_role, strict=True))
+def outcomes(*by_role: str, unvetted_anchor: str) -> dict[str, str]:
+    """Outcomes in ROLES order (anonymous first); the unvetted anchor's is named, always."""
+    return dict(zip(ROLES, (*by_role, unvetted_anchor), strict=True))
 
 
 # -- who gets what: the patterns the rows share ------------------------------------------------
 
-EVERYONE = outcomes(OK, OK, OK, OK, OK, OK, OK, OK)
-SIGNED_IN = outcomes(LOGIN, OK, OK, OK, OK, OK, OK, OK)
+EVERYONE = outcomes(OK, OK, OK, OK, OK, OK, OK, OK, unvetted_anchor=OK)
+SIGNED_IN = outcomes(LOGIN, OK, OK, OK, OK, OK, OK, OK, unvetted_anchor=OK)
 # Something only its owner (MSME A's user) has: notifications, API tokens.
-ONLY_A = outcomes(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
+ONLY_A = {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": LOGIN, "msme_a": OK}
 # Supplier A's full profile: A itself, the firms and coordinator of its cluster, admins.
-READ_A = outcomes(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, OK, NOT_FOUND, OK)
+READ_A = outcomes(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, OK, NOT_FOUND, OK, unvetted_anchor=FORBIDDEN)
 # Changing A's profile or certificates: A and its coordinator; anchors never change them.
-EDIT_A = outcomes(LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, OK)
+EDIT_A = outcomes(
+    LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, OK, unvetted_anchor=FORBIDDEN
+)
 # A's certificate records, their history and A's readiness: as for changing the profile.
 RECORDS_A = EDIT_A
-COORDINATORS = outcomes(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK)
+COORDINATORS = outcomes(
+    LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK, unvetted_anchor=FORBIDDEN
+)
 # An object of cluster 1 that coordinators handle (duplicates, imports, the cluster roadmap).
-CLUSTER_1_OFFICE = outcomes(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, OK)
-MSMES = outcomes(LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
-ANCHORS = outcomes(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN, OK)
+CLUSTER_1_OFFICE = outcomes(
+    LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, OK, unvetted_anchor=FORBIDDEN
+)
+MSMES = outcomes(
+    LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, unvetted_anchor=FORBIDDEN
+)
+ANCHORS = outcomes(
+    LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN, OK, unvetted_anchor=FORBIDDEN
+)
 # Posting a requirement needs an anchor firm to post for: admins have none.
 ANCHOR_FIRMS = {**ANCHORS, "admin": FORBIDDEN}
 # Anchor X's requirement: X and admins manage it, coordinator 1 oversees it, MSME A was
 # invited; cluster 2 does not know it exists.
-SEES_RFQ = outcomes(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, OK, NOT_FOUND, OK)
-OVERSEES_RFQ = outcomes(LOGIN, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, OK, NOT_FOUND, OK)
-MANAGES_RFQ = outcomes(LOGIN, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, OK)
-# Quoting and declining: the invited supplier only (admins are not a supplier).
-INVITED_SUPPLIER = outcomes(
-    LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN
+SEES_RFQ = outcomes(
+    LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, OK, NOT_FOUND, OK, unvetted_anchor=NOT_FOUND
 )
+OVERSEES_RFQ = outcomes(
+    LOGIN, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, OK, NOT_FOUND, OK, unvetted_anchor=FORBIDDEN
+)
+MANAGES_RFQ = outcomes(
+    LOGIN, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, OK, unvetted_anchor=FORBIDDEN
+)
+# Quoting and declining: the invited supplier only (admins are not a supplier).
+INVITED_SUPPLIER = {
+    **dict.fromkeys(ROLES, FORBIDDEN),
+    "anonymous": LOGIN,
+    "msme_a": OK,
+    "msme_b": NOT_FOUND,
+}
 # Scorecards: any buyer or coordinator may read a listed supplier's.
-BUYERS_AND_COORDINATORS = outcomes(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK, OK, OK)
+BUYERS_AND_COORDINATORS = outcomes(
+    LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK, OK, OK, unvetted_anchor=FORBIDDEN
+)
 
 
 # -- requests ----------------------------------------------------------------------------------
@@ -281,6 +305,23 @@ ACCOUNT_ROUTES = [
     Route("tokens_api.list_tokens", "GET", "/api/tokens", SIGNED_IN),
     Route("tokens_api.create_token", "POST", "/api/tokens", SIGNED_IN, fixed_json({"name": "ci"})),
     Route("tokens_api.revoke_token", "DELETE", "/api/tokens/{token_a}", ONLY_A),
+    # Vetting anchor firms: the unvetted anchor of cluster 1 waits for coordinator 1.
+    Route("vetting_api.vetting_queue", "GET", "/api/anchor-vetting", COORDINATORS),
+    Route(
+        "vetting_api.decide_vetting",
+        "POST",
+        "/api/anchor-vetting/{applicant}",
+        CLUSTER_1_OFFICE,
+        fixed_json({"decision": "approve"}),
+    ),
+    Route("accounts.vetting_queue", "GET", "/anchors/vetting", COORDINATORS),
+    Route(
+        "accounts.decide_vetting",
+        "POST",
+        "/anchors/vetting/{applicant}",
+        CLUSTER_1_OFFICE,
+        fixed_form({"decision": "reject", "reason": "No such firm at the address given"}),
+    ),
 ]
 
 
@@ -293,13 +334,21 @@ def _equipment_version(scenario):
 
 
 SUPPLIER_API_ROUTES = [
-    Route("suppliers_api.list_suppliers", "GET", "/api/suppliers?q=plating", SIGNED_IN),
+    Route(
+        "suppliers_api.list_suppliers",
+        "GET",
+        "/api/suppliers?q=plating",
+        # Each finds the profiles it may read; an unvetted anchor is sent to the directory.
+        {**SIGNED_IN, "unvetted_anchor": FORBIDDEN},
+    ),
     Route(
         "suppliers_api.create_supplier",
         "POST",
         "/api/suppliers",
         # An MSME has its profile already (409); anchors do not add suppliers.
-        outcomes(LOGIN, CONFLICT, CONFLICT, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+        outcomes(
+            LOGIN, CONFLICT, CONFLICT, FORBIDDEN, FORBIDDEN, OK, OK, OK, unvetted_anchor=FORBIDDEN
+        ),
         fixed_json({"legal_name": "Utkal Magnet Tools"}),
     ),
     Route(
@@ -307,7 +356,17 @@ SUPPLIER_API_ROUTES = [
         "GET",
         "/api/suppliers/me",
         # Admins pass every kind check but have no profile of their own.
-        outcomes(LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+        outcomes(
+            LOGIN,
+            OK,
+            OK,
+            FORBIDDEN,
+            FORBIDDEN,
+            FORBIDDEN,
+            FORBIDDEN,
+            NOT_FOUND,
+            unvetted_anchor=FORBIDDEN,
+        ),
     ),
     Route("suppliers_api.get_supplier", "GET", A, READ_A),
     Route(
@@ -315,7 +374,9 @@ SUPPLIER_API_ROUTES = [
         "GET",
         "/api/suppliers/{unlisted_supplier}",
         # Unlisted means out of the public directory, not hidden from its own cluster.
-        outcomes(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, NOT_FOUND, OK),
+        outcomes(
+            LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, NOT_FOUND, OK, unvetted_anchor=FORBIDDEN
+        ),
     ),
     Route(
         "suppliers_api.update_supplier",
@@ -398,7 +459,17 @@ SUPPLIER_API_ROUTES = [
         "GET",
         "/api/suppliers/{unlisted_supplier}/scorecard",
         # An unlisted supplier's scorecard is for its own cluster's coordinator.
-        outcomes(LOGIN, FORBIDDEN, FORBIDDEN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK),
+        outcomes(
+            LOGIN,
+            FORBIDDEN,
+            FORBIDDEN,
+            NOT_FOUND,
+            NOT_FOUND,
+            OK,
+            NOT_FOUND,
+            OK,
+            unvetted_anchor=FORBIDDEN,
+        ),
     ),
 ]
 
@@ -408,14 +479,24 @@ SUPPLIER_PAGE_ROUTES = [
         "suppliers.my_profile",
         "GET",
         "/suppliers/me",
-        outcomes(LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+        outcomes(
+            LOGIN,
+            OK,
+            OK,
+            FORBIDDEN,
+            FORBIDDEN,
+            FORBIDDEN,
+            FORBIDDEN,
+            NOT_FOUND,
+            unvetted_anchor=FORBIDDEN,
+        ),
     ),
     Route("suppliers.detail", "GET", P, READ_A),
     Route(
         "suppliers.search_page",
         "GET",
         "/suppliers?q=plating",
-        outcomes(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK, OK, OK),
+        outcomes(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK, OK, OK, unvetted_anchor=FORBIDDEN),
     ),
     Route("suppliers.new", "GET", "/suppliers/new", COORDINATORS),
     Route(
@@ -517,7 +598,7 @@ CERTIFICATE_API_ROUTES = [
         "certificates_api.list_certificates",
         "GET",
         "/api/certificates",
-        outcomes(LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+        outcomes(LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, OK, OK, OK, unvetted_anchor=FORBIDDEN),
     ),
     Route(
         "certificates_api.create_certificate",
@@ -538,7 +619,9 @@ CERTIFICATE_API_ROUTES = [
         "GET",
         "/api/certificates/{plan_a}",
         # A plan is the MSME's own business: no anchor reads it, quotes or not.
-        outcomes(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK),
+        outcomes(
+            LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, unvetted_anchor=FORBIDDEN
+        ),
     ),
     Route(
         "certificates_api.update_certificate",
@@ -594,7 +677,9 @@ CERTIFICATE_API_ROUTES = [
 
 C = "/certificates/{certificate_a}"
 # Pages about "my" records: MSMEs see their own; coordinators are sent on to their queue.
-OWN_RECORDS_PAGE = outcomes(LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, OK, OK, OK)
+OWN_RECORDS_PAGE = outcomes(
+    LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, OK, OK, OK, unvetted_anchor=FORBIDDEN
+)
 CERTIFICATE_PAGE_ROUTES = [
     Route("certification.my_certificates", "GET", "/certificates", OWN_RECORDS_PAGE),
     Route(

@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 
 from suppliermatch.access import actor_for_user
 from suppliermatch.accounts import service as accounts
-from suppliermatch.accounts.models import User
+from suppliermatch.accounts.models import OrganisationKind, User
 from suppliermatch.certification import evidence as evidence_service
 from suppliermatch.certification import service as certificates
 from suppliermatch.matching import service as shortlist
@@ -39,8 +39,8 @@ from suppliermatch.suppliers.models import DuplicateCandidate, Supplier, Supplie
 from tests import factories
 from tests.certification.documents import certificate_pdf
 
-# The users whose view of every route is tabled, in the order the table lists them.
-ROLES = (
+# The cast of the ``world`` fixture (tests/conftest.py) too.
+WORLD_ROLES = (
     "anonymous",
     "msme_a",
     "msme_b",
@@ -50,7 +50,12 @@ ROLES = (
     "coordinator_2",
     "admin",
 )
+# The users whose view of every route is tabled, in the order the table lists them; the
+# unvetted anchor signed up as an anchor firm in cluster 1, and coordinator 1 has not
+# approved it.
+ROLES = (*WORLD_ROLES, "unvetted_anchor")
 SIGNED_IN_ROLES = ROLES[1:]
+UNVETTED_FIRM = "Vikram Unvetted Magnets"
 
 # A's unit price on every quote line once bidding has ended: no competitor may ever read it.
 SENTINEL_PRICE_INR = 987654.32
@@ -63,6 +68,19 @@ SENTINEL_BUDGET = SENTINEL_BUDGET_INR
 GSTIN_A = "21AABCK1234F1ZB"
 UDYAM_A = "UDYAM-OD-07-0012345"
 PINCODE_A = "761008"
+# A's identity beyond the directory: for A, the vetted anchor and the coordinator of its
+# cluster, and admins; never anyone else (an unvetted anchor of its own cluster included).
+IDENTITY_A = {
+    "gstin": GSTIN_A,
+    "udyam_number": UDYAM_A,
+    "phone": "+91 680 222 3344",
+    "email": "accounts@asha-sentinel.example",
+    "contact_name": "Sushila Sentinel Rath",
+    "address": "Plot 17, Sentinel Industrial Estate, Chhatrapur",
+}
+PAN_A = GSTIN_A[2:12]
+TURNOVER_A_INR = 73_519_864
+INVESTMENT_A_INR = 14_862_973
 
 
 @dataclass
@@ -105,15 +123,16 @@ def build_scenario(session: Session, *, rivals_quote: bool = False) -> Scenario:
         "coordinator_1": factories.make_user(session, kind="coordinator", cluster=cluster_1),
         "coordinator_2": factories.make_user(session, kind="coordinator", cluster=cluster_2),
         "admin": factories.make_user(session, kind="admin"),
+        "unvetted_anchor": _unvetted_anchor(session, cluster_1),
     }
     supplier_a = _profile(
         session,
         users["msme_a"],
         legal_name="Asha Precision Works",
-        gstin=GSTIN_A,
-        udyam_number=UDYAM_A,
         pincode=PINCODE_A,
-        phone="+91 680 222 3344",
+        turnover_inr=TURNOVER_A_INR,
+        investment_inr=INVESTMENT_A_INR,
+        **IDENTITY_A,
     )
     supplier_b = _profile(session, users["msme_b"], legal_name="Bhavani Graphite Products")
     supplier_c = _profile(session, users["msme_c"], legal_name="Chola Surface Coatings")
@@ -140,6 +159,7 @@ def build_scenario(session: Session, *, rivals_quote: bool = False) -> Scenario:
         supplier_b=supplier_b.id,
         supplier_c=supplier_c.id,
         unlisted_supplier=unlisted.id,
+        applicant=users["unvetted_anchor"].id,
     )
     _profile_details(session, scenario)
     _certificates(session, scenario)
@@ -155,6 +175,13 @@ def build_scenario(session: Session, *, rivals_quote: bool = False) -> Scenario:
     ).first()
     session.commit()
     return scenario
+
+
+def _unvetted_anchor(session: Session, cluster) -> User:
+    firm = factories.make_organisation(
+        session, kind=OrganisationKind.ANCHOR, cluster=cluster, name=UNVETTED_FIRM
+    )
+    return factories.make_user(session, kind="anchor", organisation=firm, vetted=False)
 
 
 def _profile(session: Session, user: User, **values) -> Supplier:

@@ -436,6 +436,24 @@ ATTEMPTS = [
         _y_organisation,
         None,
     ),
+    # An anchor that signs itself up waits for its coordinator; it cannot approve itself.
+    Attempt(
+        "anonymous",
+        "POST",
+        "/api/auth/signup",
+        _body(
+            {
+                "account_type": "anchor",
+                "organisation_name": "Sneaky Magnets",
+                "full_name": "Sneaky",
+                "email": "sneaky@example.test",
+                "password": factories.PASSWORD,
+            }
+        ),
+        "vetting",
+        _value("approved"),
+        None,
+    ),
     # Pages: the same fields posted with a form are not applied.
     Attempt(
         "msme_a",

@@ -20,7 +20,7 @@ from tests.security.inventory import (
     ROUTES,
     Route,
 )
-from tests.security.scenario import ROLES
+from tests.security.scenario import ROLES, UNVETTED_FIRM
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -235,6 +235,19 @@ LIST_CHECKS = [
     ),
     ("/api/notifications", "msme_a", {"shows": (RFQ_X,), "hides": (RFQ_Y,)}),
     ("/notifications", "msme_b", {"shows": (RFQ_Y,), "hides": (RFQ_X,)}),
+    # The unvetted anchor of cluster 1 finds the directory, but none of X's requirements;
+    # only its own cluster's coordinator (and admins) see it waiting.
+    (
+        "/api/suppliers/directory?per_page=100",
+        "unvetted_anchor",
+        {"shows": (SUPPLIER_A, SUPPLIER_B), "hides": (UNLISTED,)},
+    ),
+    ("/directory?q=Asha", "unvetted_anchor", {"shows": (SUPPLIER_A,), "hides": (SUPPLIER_B,)}),
+    ("/api/requirements?per_page=100", "unvetted_anchor", {"shows": (), "hides": X_RFQS["shows"]}),
+    ("/api/anchor-vetting", "coordinator_1", {"shows": (UNVETTED_FIRM,), "hides": ()}),
+    ("/anchors/vetting", "coordinator_1", {"shows": (UNVETTED_FIRM,), "hides": ()}),
+    ("/api/anchor-vetting", "coordinator_2", {"shows": (), "hides": (UNVETTED_FIRM,)}),
+    ("/anchors/vetting", "admin", {"shows": (UNVETTED_FIRM,), "hides": ()}),
     ("/api/tokens", "msme_a", {"shows": ("msme_a tests",), "hides": ("msme_b tests",)}),
     ("/account", "anchor_y", {"shows": ("anchor_y tests",), "hides": ("anchor_x tests",)}),
 ]

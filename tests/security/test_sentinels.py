@@ -1,4 +1,4 @@
-"""A sentinel quote price and a sentinel budget reach only those entitled to them.
+"""Sentinel quote prices, budgets and supplier identities reach only those entitled to them.
 
 MSME A quotes the sentinel unit price on every requirement of anchor X (open, bidding
 ended, awarded); every requirement of X carries the sentinel budget. MSME B (another
@@ -7,9 +7,14 @@ Every GET route of the app, with every object of the scenario in its URL, is req
 each role and the body scanned for the sentinels in the ways a page, a file or JSON could
 write them, and for the line and quote totals they make.
 
+Supplier A's identifiers, contacts and money (GSTIN, PAN, Udyam number, phone, e-mail,
+contact, address, turnover, investment) are sentinels too.
+
 Who may see what (docs/DOMAIN): a quote's prices are for its supplier, the buyer (once
 bidding has ended) and admins, never a competitor, another anchor or a coordinator; a
-budget is for the anchor's own users, its cluster coordinator and admins, never a supplier.
+budget is for the anchor's own users, its cluster coordinator and admins, never a supplier;
+a supplier's identity is for itself, its cluster's vetted anchors and coordinator and
+admins, never an anchor the coordinator has not approved.
 """
 
 import itertools
@@ -23,9 +28,13 @@ from suppliermatch.requirements.service import line_items
 from tests.security.clients import signed_in_client, undone_afterwards
 from tests.security.inventory import PUBLIC, ROUTES
 from tests.security.scenario import (
+    IDENTITY_A,
+    INVESTMENT_A_INR,
+    PAN_A,
     SEALED_PRICE_INR,
     SENTINEL_BUDGET,
     SENTINEL_PRICE_INR,
+    TURNOVER_A_INR,
     build_scenario,
 )
 
@@ -33,6 +42,7 @@ from tests.security.scenario import (
 # budget. While bidding is open, A's prices are A's alone.
 MAY_SEE_PRICE = {"msme_a", "anchor_x", "admin"}
 MAY_SEE_BUDGET = {"anchor_x", "coordinator_1", "admin"}
+MAY_SEE_IDENTITY_A = {"msme_a", "anchor_x", "coordinator_1", "admin"}
 SCANNED_ROLES = (
     "anonymous",
     "msme_a",
@@ -43,6 +53,7 @@ SCANNED_ROLES = (
     "coordinator_1",
     "coordinator_2",
     "admin",
+    "unvetted_anchor",
 )
 # Endpoints whose parameters are file names, not objects: nothing of the scenario there.
 NOT_WALKED = {"static", "home.swagger_assets"}
@@ -78,6 +89,11 @@ def price_sentinels(price: float, requirement_id: int) -> set[str]:
 
 def budget_sentinels() -> set[str]:
     return spellings(SENTINEL_BUDGET) | spellings(SENTINEL_BUDGET - 250_000)
+
+
+def identity_sentinels() -> set[str]:
+    """A's private fields as stored, and its money in the spellings a page could use."""
+    return {*IDENTITY_A.values(), PAN_A} | spellings(TURNOVER_A_INR) | spellings(INVESTMENT_A_INR)
 
 
 def candidate_values(scenario) -> dict[str, list[int]]:
@@ -159,7 +175,9 @@ def _scan(app, scenario, role: str, sentinels: set[str]) -> tuple[list[str], int
 
 
 @pytest.mark.parametrize("role", SCANNED_ROLES)
-def test_no_response_shows_a_role_the_prices_or_budget_it_may_not_see(app, contested, role):
+def test_no_response_shows_a_role_the_prices_budget_or_identity_it_may_not_see(
+    app, contested, role
+):
     ids = contested.ids
     forbidden = set()
     if role != "msme_a":
@@ -169,6 +187,8 @@ def test_no_response_shows_a_role_the_prices_or_budget_it_may_not_see(app, conte
         forbidden |= price_sentinels(SENTINEL_PRICE_INR, ids["rfq_awarded"])
     if role not in MAY_SEE_BUDGET:
         forbidden |= budget_sentinels()
+    if role not in MAY_SEE_IDENTITY_A:
+        forbidden |= identity_sentinels()
     leaks, scanned = _scan(app, contested, role, forbidden)
     assert scanned > 100
     assert leaks == []
@@ -193,6 +213,20 @@ def test_the_sentinels_are_found_where_they_belong(app, contested):
         f"/api/requirements/{ids['rfq_open']}/quotes/mine"
     )
     assert _leaks(own.get_data(as_text=True), price_sentinels(SEALED_PRICE_INR, ids["rfq_open"]))
+
+
+def test_the_identity_sentinels_are_found_where_they_belong(app, contested):
+    """A's whole profile, as its cluster's vetted anchor reads it in JSON and on the page,
+    shows every identity sentinel: the scan would see any of them."""
+    supplier_a = contested.ids["supplier_a"]
+    buyer = signed_in_client(app, contested, "anchor_x")
+    profile = buyer.get(f"/api/suppliers/{supplier_a}").get_json()
+    assert {field: profile[field] for field in IDENTITY_A} == IDENTITY_A
+    assert (profile["pan"], profile["turnover_inr"]) == (PAN_A, TURNOVER_A_INR)
+    assert profile["investment_inr"] == INVESTMENT_A_INR
+    page = buyer.get(f"/suppliers/{supplier_a}").get_data(as_text=True)
+    assert all(value in page for value in IDENTITY_A.values())
+    assert _leaks(page, spellings(TURNOVER_A_INR)) and _leaks(page, spellings(INVESTMENT_A_INR))
 
 
 def test_the_spellings_cover_indian_and_western_grouping():

@@ -6,15 +6,28 @@ from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 from werkzeug.exceptions import Unauthorized
 
-from suppliermatch.access import current_actor, forget_current_actor, require_login
-from suppliermatch.accounts import schemas, service
+from suppliermatch.access import (
+    ActorKind,
+    current_actor,
+    forget_current_actor,
+    require,
+    require_login,
+)
+from suppliermatch.accounts import schemas, service, vetting
 from suppliermatch.accounts.models import OrganisationKind
+from suppliermatch.api_common import PageArgs, paginate
 from suppliermatch.audit.service import record_security_event
 from suppliermatch.extensions import db, limiter
 from suppliermatch.ratelimits import AUTH_RATE_LIMIT, account_key
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/auth", description="Sign in and out")
 tokens_blp = Blueprint("tokens_api", __name__, url_prefix="/api/tokens", description="API tokens")
+vetting_blp = Blueprint(
+    "vetting_api",
+    __name__,
+    url_prefix="/api/anchor-vetting",
+    description="Anchor firms waiting for the cluster coordinator's approval",
+)
 
 
 def me_payload() -> dict:
@@ -25,6 +38,7 @@ def me_payload() -> dict:
         "email": user.email,
         "full_name": user.full_name,
         "kind": actor.kind.value,
+        "vetting": user.vetting,
         "organisation_id": actor.organisation_id,
         "cluster_id": actor.cluster_id,
         "supplier_id": actor.supplier_id,
@@ -70,7 +84,8 @@ def logout():
 @blp.arguments(schemas.SignUpSchema)
 @blp.response(201, schemas.MeSchema)
 def signup(data):
-    """Create an MSME or anchor organisation with its first user, and sign in."""
+    """Create an MSME or anchor organisation with its first user, and sign in. An anchor
+    sees only the public directory until its cluster coordinator approves it."""
     cluster = service.get_cluster_by_slug(db.session, data["cluster"]) if data["cluster"] else None
     user = service.sign_up_organisation(
         db.session,
@@ -145,3 +160,34 @@ def revoke_token(token_id):
     """Revoke one of your tokens."""
     service.revoke_api_token(db.session, current_user, token_id)
     db.session.commit()
+
+
+@vetting_blp.route("", methods=["GET"])
+@require(ActorKind.COORDINATOR)
+@vetting_blp.arguments(schemas.VettingQueueArgs, location="query", as_kwargs=True)
+@vetting_blp.arguments(PageArgs, location="query", as_kwargs=True)
+@vetting_blp.response(200, schemas.ApplicantSchema(many=True))
+def vetting_queue(state, page, per_page):
+    """Anchor users of your cluster (all, for admins) awaiting approval, oldest first."""
+    statement = vetting.vetting_queue(db.session, current_actor(), state=state)
+    rows, headers = paginate(db.session, statement, page, per_page)
+    return vetting.applicants(rows), 200, headers
+
+
+@vetting_blp.route("/<int:user_id>", methods=["POST"])
+@require(ActorKind.COORDINATOR)
+@vetting_blp.arguments(schemas.VettingDecisionSchema)
+@vetting_blp.response(200, schemas.ApplicantSchema)
+@vetting_blp.alt_response(404, description="No such anchor account in your cluster")
+@vetting_blp.alt_response(409, description="The account was decided already")
+def decide_vetting(data, user_id):
+    """Approve a waiting anchor user, or reject it with a reason; the user is told."""
+    applicant = vetting.decide(
+        db.session,
+        current_actor(),
+        user_id,
+        decision=data["decision"],
+        reason=data["reason"],
+    )
+    db.session.commit()
+    return applicant

@@ -20,6 +20,17 @@ class MemberRole(StrEnum):
     MEMBER = "member"
 
 
+class Vetting(StrEnum):
+    """Whether the cluster coordinator has vetted an anchor firm's user (see accounts.vetting).
+
+    Until approved, an anchor user sees only what the public directory shows.
+    """
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
 class Cluster(SQLModel, table=True):
     """A regional REPM cluster, e.g. "Ganjam REPM cluster, Odisha"."""
 
@@ -55,6 +66,8 @@ class User(SQLModel, table=True):
     role: str = Field(default=MemberRole.MEMBER, max_length=20)
     is_admin: bool = Field(default=False)
     is_active: bool = Field(default=True)
+    # Users of anchor firms only (None for everyone else): a Vetting value.
+    vetting: str | None = Field(default=None, max_length=20)
     # Rotated on logout and password change: the login cookie carries it, so a cookie
     # captured before the rotation no longer loads the user.
     session_token: str = Field(default_factory=new_session_token, max_length=64)

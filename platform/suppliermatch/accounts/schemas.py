@@ -2,7 +2,9 @@
 
 import marshmallow as ma
 
+from suppliermatch.accounts.models import Vetting
 from suppliermatch.accounts.passwords import MAX_PASSWORD_LENGTH
+from suppliermatch.accounts.vetting import MAX_REASON_LENGTH
 
 Email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
 
@@ -41,7 +43,16 @@ class MeSchema(ma.Schema):
     id = ma.fields.Integer()
     email = ma.fields.String()
     full_name = ma.fields.String()
-    kind = ma.fields.String(metadata={"description": "msme, anchor, coordinator or admin"})
+    kind = ma.fields.String(
+        metadata={"description": "msme, anchor, unvetted_anchor, coordinator or admin"}
+    )
+    vetting = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Anchor firms' users: pending, approved or rejected by the cluster "
+            "coordinator; until approved an anchor sees only the public directory"
+        },
+    )
     organisation_id = ma.fields.Integer(allow_none=True)
     cluster_id = ma.fields.Integer(allow_none=True)
     supplier_id = ma.fields.Integer(allow_none=True)
@@ -69,3 +80,38 @@ class TokenSchema(ma.Schema):
 
 class NewTokenSchema(TokenSchema):
     token = ma.fields.String(metadata={"description": "Shown once; store it now."})
+
+
+# -- vetting anchor firms ----------------------------------------------------------------------
+
+
+class VettingQueueArgs(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE  # page / per_page have their own schema
+
+    state = ma.fields.String(
+        load_default=Vetting.PENDING.value,
+        validate=ma.validate.OneOf([v.value for v in Vetting]),
+        metadata={"description": "pending (the default), approved or rejected"},
+    )
+
+
+class VettingDecisionSchema(ma.Schema):
+    decision = ma.fields.String(required=True, validate=ma.validate.OneOf(["approve", "reject"]))
+    reason = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Length(max=MAX_REASON_LENGTH),
+        metadata={"description": "Required to reject; the anchor is told it"},
+    )
+
+
+class ApplicantSchema(ma.Schema):
+    user_id = ma.fields.Integer(attribute="user.id")
+    full_name = ma.fields.String(attribute="user.full_name")
+    email = ma.fields.String(attribute="user.email")
+    vetting = ma.fields.String(attribute="user.vetting")
+    signed_up_at = ma.fields.DateTime(attribute="user.created_at")
+    organisation_id = ma.fields.Integer(attribute="organisation.id")
+    organisation_name = ma.fields.String(attribute="organisation.name")
+    cluster = ma.fields.String(attribute="cluster.slug", allow_none=True)

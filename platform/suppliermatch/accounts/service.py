@@ -18,6 +18,7 @@ from suppliermatch.accounts.models import (
     Organisation,
     OrganisationKind,
     User,
+    Vetting,
     new_session_token,
 )
 from suppliermatch.accounts.passwords import (
@@ -26,6 +27,7 @@ from suppliermatch.accounts.passwords import (
     needs_rehash,
     verify_password,
 )
+from suppliermatch.accounts.vetting import request_vetting
 from suppliermatch.errors import Conflict, NotFound, ValidationFailed
 from suppliermatch.models_base import utcnow
 
@@ -60,7 +62,12 @@ def create_user(
     organisation: Organisation | None,
     role: str = MemberRole.MEMBER,
     is_admin: bool = False,
+    added_by: User | None = None,
+    vetted: bool = False,
 ) -> User:
+    """A new user. In an anchor firm the user waits for the cluster coordinator's approval
+    unless ``added_by`` is the firm's approved owner or an admin, or the platform itself
+    vouches for it (``vetted``: seeds, the command line)."""
     email = normalise_email(email)
     check_password_policy(password, user_inputs=[email, full_name])
     if find_user_by_email(session, email) is not None:
@@ -72,10 +79,34 @@ def create_user(
         organisation_id=organisation.id if organisation else None,
         role=role,
         is_admin=is_admin,
+        vetting=initial_vetting(organisation, added_by=added_by, vetted=vetted),
     )
     session.add(user)
     session.flush()
+    if user.vetting == Vetting.PENDING:
+        request_vetting(session, user, organisation)
     return user
+
+
+def initial_vetting(
+    organisation: Organisation | None, *, added_by: User | None, vetted: bool
+) -> str | None:
+    """Where a new user of ``organisation`` starts: only anchor firms' users are vetted."""
+    if organisation is None or organisation.kind != OrganisationKind.ANCHOR:
+        return None
+    if vetted or (added_by is not None and _vouches_for(added_by, organisation)):
+        return Vetting.APPROVED
+    return Vetting.PENDING
+
+
+def _vouches_for(user: User, organisation: Organisation) -> bool:
+    if user.is_admin:
+        return True
+    return (
+        user.organisation_id == organisation.id
+        and user.role == MemberRole.OWNER
+        and user.vetting == Vetting.APPROVED
+    )
 
 
 def sign_up_organisation(
@@ -88,7 +119,8 @@ def sign_up_organisation(
     password: str,
     full_name: str,
 ) -> User:
-    """Create an organisation and its first user, who owns it; an MSME gets its profile."""
+    """Create an organisation and its first user, who owns it; an MSME gets its profile, an
+    anchor firm waits for its cluster coordinator's approval (see ``vetting``)."""
     organisation = Organisation(kind=kind, name=organisation_name.strip(), cluster_id=_id(cluster))
     session.add(organisation)
     session.flush()

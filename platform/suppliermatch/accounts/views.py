@@ -1,4 +1,5 @@
-"""Pages: sign in, sign up, sign out, and the account page with API tokens."""
+"""Pages: sign in, sign up, sign out, the account page with API tokens, and the
+coordinator's queue of anchor firms to vet."""
 
 from urllib.parse import urlsplit
 
@@ -7,9 +8,15 @@ from flask import session as cookie_session
 from flask_login import current_user, login_user, logout_user
 from sqlmodel import select
 
-from suppliermatch.access import forget_current_actor, require_login
-from suppliermatch.accounts import schemas, service
-from suppliermatch.accounts.models import Cluster, OrganisationKind
+from suppliermatch.access import (
+    ActorKind,
+    current_actor,
+    forget_current_actor,
+    require,
+    require_login,
+)
+from suppliermatch.accounts import schemas, service, vetting
+from suppliermatch.accounts.models import Cluster, OrganisationKind, Vetting
 from suppliermatch.audit.service import record_security_event
 from suppliermatch.errors import DomainError
 from suppliermatch.extensions import db, limiter
@@ -103,6 +110,11 @@ def signup():
                 db.session.commit()
                 _sign_in(user)
                 flash("Welcome to SupplierMatch.")
+                if user.vetting == Vetting.PENDING:
+                    flash(
+                        "Your cluster coordinator will review your firm's account; until then "
+                        "you see the public directory."
+                    )
                 return redirect(url_for("home.index"))
     status = 200 if not errors else 400
     return (
@@ -170,3 +182,57 @@ def change_password():
     return render_template(
         "accounts/account.html", tokens=tokens, new_token=None, errors=errors
     ), 400
+
+
+# -- vetting anchor firms ----------------------------------------------------------------------
+
+
+@bp.route("/anchors/vetting", methods=["GET"])
+@require(ActorKind.COORDINATOR)
+def vetting_queue():
+    return _render_vetting_queue(errors={}, status=200)
+
+
+def _render_vetting_queue(*, errors: dict, status: int, failed_user_id: int | None = None):
+    actor = current_actor()
+    waiting, rejected = (
+        vetting.applicants(db.session.exec(vetting.vetting_queue(db.session, actor, state=state)))
+        for state in (Vetting.PENDING, Vetting.REJECTED)
+    )
+    return (
+        render_template(
+            "accounts/vetting_queue.html",
+            waiting=waiting,
+            rejected=rejected,
+            errors=errors,
+            failed_user_id=failed_user_id,
+        ),
+        status,
+    )
+
+
+@bp.route("/anchors/vetting/<int:user_id>", methods=["POST"])
+@require(ActorKind.COORDINATOR)
+def decide_vetting(user_id):
+    data, errors = load_form(schemas.VettingDecisionSchema(), request.form)
+    status = 422
+    if data is not None:
+        try:
+            applicant = vetting.decide(
+                db.session,
+                current_actor(),
+                user_id,
+                decision=data["decision"],
+                reason=data["reason"],
+            )
+        except DomainError as error:
+            db.session.rollback()
+            if error.status_code == 404:
+                raise
+            errors, status = domain_errors(error), error.status_code
+        else:
+            db.session.commit()
+            verb = "approved" if applicant.user.vetting == Vetting.APPROVED else "not approved"
+            flash(f"{applicant.organisation.name} ({applicant.user.email}) {verb}.")
+            return redirect(url_for("accounts.vetting_queue"))
+    return _render_vetting_queue(errors=errors, status=status, failed_user_id=user_id)

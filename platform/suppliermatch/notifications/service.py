@@ -24,6 +24,9 @@ class Kind(StrEnum):
     AWARDED = "awarded"
     NOT_AWARDED = "not_awarded"
     CANCELLED = "cancelled"
+    ANCHOR_WAITING = "anchor_waiting"
+    ANCHOR_APPROVED = "anchor_approved"
+    ANCHOR_REJECTED = "anchor_rejected"
 
 
 def enqueue(

@@ -106,6 +106,7 @@ def _load_users(session: Session) -> int:
                 full_name=row["name"],
                 organisation=organisation,
                 role=row.get("role", "owner"),
+                vetted=True,  # the demo's anchor firms are known to their coordinators
             )
         created += 1
     session.flush()

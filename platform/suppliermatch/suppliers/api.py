@@ -7,7 +7,7 @@ or change what is decided in ``service`` and ``dedup_service``.
 from flask import current_app, jsonify, url_for
 from flask_smorest import Blueprint
 
-from suppliermatch.access import ActorKind, current_actor, require, require_login
+from suppliermatch.access import ActorKind, current_actor, require
 from suppliermatch.api_common import PageArgs, paginate, pagination_header
 from suppliermatch.extensions import db
 from suppliermatch.suppliers import dedup_service, schemas, service
@@ -35,7 +35,7 @@ def _search(actor, args: dict, page: int, per_page: int):
 
 
 @blp.route("", methods=["GET"])
-@require_login
+@require(*service.PROFILE_READERS)
 @blp.arguments(schemas.SupplierSearchArgs, location="query", as_kwargs=True)
 @blp.arguments(PageArgs, location="query", as_kwargs=True)
 @blp.response(200, schemas.SearchHitSchema(many=True))
@@ -72,7 +72,7 @@ def my_profile():
 
 
 @blp.route("/<int:supplier_id>", methods=["GET"])
-@require_login
+@require(*service.PROFILE_READERS)
 @blp.response(200, schemas.SupplierSchema)
 @blp.alt_response(404, description="No such supplier, or not yours to read")
 def get_supplier(supplier_id):
@@ -103,7 +103,7 @@ def _register_children(path: str, kind, output, create_input, update_input) -> N
     label = kind.label
 
     @blp.route(f"/<int:supplier_id>/{path}", methods=["GET"], endpoint=f"list_{path}")
-    @require_login
+    @require(*service.PROFILE_READERS)
     @blp.response(200, output(many=True))
     @blp.alt_response(404, description="No such supplier, or not yours to read")
     @blp.doc(summary=f"The {label} list of a profile you may read.")

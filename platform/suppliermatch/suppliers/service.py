@@ -5,7 +5,8 @@ Access rules, in one place:
 - anchors and the coordinator of a cluster read the profiles in that cluster, and the
   coordinator (who onboards them) edits them too; anchors never edit;
 - admins read and edit everything;
-- anyone, signed in or not, reads the public part of a profile (``directory_*``).
+- anyone, signed in or not, reads the public part of a profile (``directory_*``), and an
+  anchor the cluster coordinator has not approved (UNVETTED_ANCHOR) reads nothing more.
 A profile the actor may not read answers NotFound, never Forbidden, so that its existence
 is not revealed. Functions take the session first, never commit, and raise DomainErrors.
 """
@@ -39,6 +40,9 @@ from suppliermatch.suppliers.search import (
 from suppliermatch.suppliers.tabular import TableError, read_rows
 
 EDITABLE_FIELDS = rules.PROFILE_FIELDS
+# The kinds of user that read full profiles at all (which ones: ``readable_clause``); the
+# routes refuse everyone else, unvetted anchors included, before looking a profile up.
+PROFILE_READERS = (ActorKind.MSME, ActorKind.ANCHOR, ActorKind.COORDINATOR)
 # The platform itself (demo seed, command line): an admin's reach, no user behind it.
 SYSTEM_ACTOR = Actor(kind=ActorKind.ADMIN)
 # Values that identify one enterprise: no two suppliers may share them.

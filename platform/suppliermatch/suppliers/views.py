@@ -21,7 +21,7 @@ from flask import (
 )
 from werkzeug.datastructures import MultiDict
 
-from suppliermatch.access import ActorKind, current_actor, require, require_login
+from suppliermatch.access import ActorKind, current_actor, require
 from suppliermatch.api_common import paginate, requested_page
 from suppliermatch.errors import Conflict, DomainError, ValidationFailed
 from suppliermatch.extensions import db
@@ -127,7 +127,7 @@ def my_profile():
 
 
 @bp.route("/suppliers/<int:supplier_id>", methods=["GET"])
-@require_login
+@require(*service.PROFILE_READERS)
 def detail(supplier_id):
     supplier = service.get_supplier_for(db.session, current_actor(), supplier_id)
     return _render_profile(supplier)
