@@ -20,6 +20,7 @@ from suppliermatch import idempotency
 TAG_NAMES = {
     "auth_api": "Sign in",
     "tokens_api": "API tokens",
+    "vetting_api": "Anchor vetting",
     "suppliers_api": "Suppliers",
     "certificates_api": "Certificates",
     "readiness_api": "Readiness",
@@ -54,7 +55,8 @@ SIGNED_IN = [{"apiToken": []}, {"sessionCookie": [], "csrfToken": []}]
 WRITES = frozenset({"post", "put", "patch", "delete"})
 REFUSALS = {
     "401": "Not signed in: no valid API token or login cookie.",
-    "403": "Signed in, but as a kind of user (or a firm) this operation is not for.",
+    "403": "Signed in, but as a kind of user (or a firm) this operation is not for; an "
+    "anchor firm its cluster coordinator has not approved yet sees the public directory only.",
     "404": "Nothing of that id that you may see (another tenant's object answers the same).",
     "409": "The object's state or version does not allow this (send the version you read).",
 }
@@ -111,7 +113,8 @@ def _required_kinds(app: Flask, adapter, path: str, method: str) -> frozenset | 
 def _declare_access(operation: dict, path: str, method: str, kinds: frozenset | None) -> None:
     from suppliermatch.access import ActorKind  # access imports the extensions, which import this
 
-    signed_in_kinds = {ActorKind.MSME, ActorKind.ANCHOR, ActorKind.COORDINATOR}
+    # Every kind a signed-in user can be (admins pass every check): fewer can mean 403.
+    signed_in_kinds = set(ActorKind) - {ActorKind.ANONYMOUS, ActorKind.ADMIN}
     responses = operation.setdefault("responses", {})
     refusals = []
     if kinds is None:

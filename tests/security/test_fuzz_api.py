@@ -54,6 +54,7 @@ RULES_THE_DOCUMENT_CANNOT_STATE = {
     "POST /api/certificates/{certificate_id}/transitions": "facts the target state needs",
     "POST /api/certificates/{certificate_id}/renewals": "dates in order",
     "POST /api/certificates/{certificate_id}/verification": "a rejection needs a reason",
+    "POST /api/anchor-vetting/{user_id}": "a rejection needs a reason",
     "POST /api/certificates/{certificate_id}/evidence": "the file must be a PDF, PNG or JPEG",
     "POST /api/requirements": "taxonomy slugs, real PIN codes, budget ends in order",
     "PATCH /api/requirements/{requirement_id}": "taxonomy slugs, real PIN codes",

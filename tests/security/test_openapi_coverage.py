@@ -107,6 +107,14 @@ def test_every_operation_has_a_summary_a_named_tag_and_its_refusals(client):
     assert wrong == []
 
 
+def test_reading_a_whole_profile_declares_the_unvetted_anchors_403(client):
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+    assert "403" in paths["/api/suppliers/{supplier_id}"]["get"]["responses"]
+    assert "403" in paths["/api/suppliers"]["get"]["responses"]
+    # Anyone signed in, unvetted or not, may ask who they are.
+    assert "403" not in paths["/api/auth/me"]["get"]["responses"]
+
+
 def test_a_refusal_that_names_no_field_still_carries_errors(client):
     response = client.get("/api/requirements/1")
     assert response.status_code == 401

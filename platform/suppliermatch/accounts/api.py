@@ -179,9 +179,10 @@ def vetting_queue(state, page, per_page):
 @vetting_blp.arguments(schemas.VettingDecisionSchema)
 @vetting_blp.response(200, schemas.ApplicantSchema)
 @vetting_blp.alt_response(404, description="No such anchor account in your cluster")
-@vetting_blp.alt_response(409, description="The account was decided already")
+@vetting_blp.alt_response(409, description="Approved already, or rejected already")
 def decide_vetting(data, user_id):
-    """Approve a waiting anchor user, or reject it with a reason; the user is told."""
+    """Approve a waiting (or earlier rejected) anchor user, or reject a waiting one with a
+    reason; the user is told."""
     applicant = vetting.decide(
         db.session,
         current_actor(),

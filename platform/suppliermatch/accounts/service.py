@@ -67,7 +67,7 @@ def create_user(
 ) -> User:
     """A new user. In an anchor firm the user waits for the cluster coordinator's approval
     unless ``added_by`` is the firm's approved owner or an admin, or the platform itself
-    vouches for it (``vetted``: seeds, the command line)."""
+    vouches for it (``vetted``: the demo seed)."""
     email = normalise_email(email)
     check_password_policy(password, user_inputs=[email, full_name])
     if find_user_by_email(session, email) is not None:
