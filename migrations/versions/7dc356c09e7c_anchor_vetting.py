@@ -5,7 +5,7 @@ Existing anchor users are sorted by how they came: those who signed themselves u
 the platform created (demo seed, admins) are approved. Everyone else has no vetting state.
 
 Revision ID: 7dc356c09e7c
-Revises: 5c1e7a9d2b40
+Revises: 7c1e5a0d9b42
 Create Date: 2026-12-03 08:56:22.366969
 """
 
@@ -16,7 +16,7 @@ import sqlmodel.sql.sqltypes  # noqa: F401  (autogenerate renders SQLModel's Aut
 from alembic import op
 
 revision: str = "7dc356c09e7c"
-down_revision: str | None = "5c1e7a9d2b40"
+down_revision: str | None = "7c1e5a0d9b42"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
