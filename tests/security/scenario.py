@@ -73,7 +73,8 @@ PINCODE_A = "761008"
 IDENTITY_A = {
     "gstin": GSTIN_A,
     "udyam_number": UDYAM_A,
-    "phone": "+91 680 222 3344",
+    # As stored: phones are kept in E.164 (reference/phones.py).
+    "phone": "+916802223344",
     "email": "accounts@asha-sentinel.example",
     "contact_name": "Sushila Sentinel Rath",
     "address": "Plot 17, Sentinel Industrial Estate, Chhatrapur",

@@ -92,8 +92,11 @@ def budget_sentinels() -> set[str]:
 
 
 def identity_sentinels() -> set[str]:
-    """A's private fields as stored, and its money in the spellings a page could use."""
-    return {*IDENTITY_A.values(), PAN_A} | spellings(TURNOVER_A_INR) | spellings(INVESTMENT_A_INR)
+    """A's private fields as stored, its phone's national digits however a page groups the
+    rest, and its money in the spellings a page could use."""
+    national_phone = IDENTITY_A["phone"].removeprefix("+91")
+    fields = {*IDENTITY_A.values(), PAN_A, national_phone}
+    return fields | spellings(TURNOVER_A_INR) | spellings(INVESTMENT_A_INR)
 
 
 def candidate_values(scenario) -> dict[str, list[int]]:
