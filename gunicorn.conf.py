@@ -6,6 +6,9 @@ fork (suppliermatch.warmup), so a restarted worker serves rankings at once.
 """
 
 preload_app = True
+# gunicorn's threaded worker, answering the requests gunicorn refuses (huge headers, a
+# malformed request line) in the app's error shape instead of gunicorn's own HTML page.
+worker_class = "suppliermatch.server_worker.JsonRefusalThreadWorker"
 # Threaded workers keep an idle client connection this long. gunicorn's default (2 s) is
 # shorter than the pause between two calls of a busy client: the server closed connections
 # the client was just reusing (4 "connection reset" errors outside the fault window in

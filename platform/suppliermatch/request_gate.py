@@ -15,6 +15,10 @@ from suppliermatch.errors import DomainError
 # of line-item objects); 32 leaves room for any client's wrapping and refuses abuse.
 MAX_JSON_DEPTH = 32
 FORM_MIMETYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+# The WSGI environ key under which the server hands over a request it could not read
+# (suppliermatch.server_worker): an HTTPException, answered here like any other. A key with
+# a dot cannot come from the client (its headers arrive as HTTP_*).
+TRANSPORT_REFUSAL = "suppliermatch.transport_refusal"
 
 
 class MalformedBody(DomainError):
@@ -73,6 +77,9 @@ def refuse_nameless_form_parts() -> None:
 def init_request_gate(app: Flask) -> None:
     @app.before_request
     def refuse_malformed_body():
+        refusal = request.environ.get(TRANSPORT_REFUSAL)
+        if refusal is not None:
+            raise refusal
         if request.is_json:
             refuse_malformed_json()
         elif request.mimetype in FORM_MIMETYPES:
