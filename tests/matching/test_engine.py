@@ -317,6 +317,26 @@ def test_a_requirement_naming_no_process_is_ranked_by_its_words_with_what_matche
     assert result.ranked[1].reasons[0] == "matched 'Dry pasta' for 'dry'"
 
 
+def test_a_supplier_sharing_no_word_is_found_by_meaning_and_says_so():
+    query = requirement(title="Showcases", required_certs=(), quantity_per_month=None)
+    display = supplier("DISPLAY", "Display cases and fixtures, Furniture parts, finished wood")
+    result = rank([display, supplier("EDM"), supplier("PUMPS", "Centrifugal pumps")], query)
+    assert refs(result) == ["DISPLAY"]
+    assert result.ranked[0].match is ProcessMatch.TEXT
+    assert result.ranked[0].reasons[0] == (
+        "its capability text is close in meaning to the requirement (no word in common)"
+    )
+
+
+def test_closeness_in_meaning_reorders_word_matches_but_unrelated_text_stays_out():
+    query = requirement(title="Lithium batteries", required_certs=(), quantity_per_month=None)
+    cells = supplier("CELLS", "Rechargeable battery cells and packs, storage batteries")
+    lithium_grease = supplier("GREASE", "Lithium grease, lubricating oils")
+    result = rank([lithium_grease, cells, supplier("EDM")], query)
+    assert refs(result)[0] == "CELLS"
+    assert "EDM" not in refs(result)
+
+
 def test_distance_breaks_ties_between_text_matches_but_never_overrides_the_words():
     query = requirement(title="Corrugated cartons for export", required_certs=())
     close_but_vague = supplier("NEAR", "Cartons, paper bags, labels and stickers, printing")

@@ -133,7 +133,8 @@ def _process_reason(item: Explained) -> str:
             return f"matched {words} for {_quote(item.mention.wanted)}"
         if item.mention is not None:
             return f"matched {words}, words of the suppliers matching the requirement best"
-        return "its capability text resembles the requirement"
+        # Found by meaning alone (``semantic``): no word in common to quote.
+        return "its capability text is close in meaning to the requirement (no word in common)"
     categories = [taxonomy.category(c).name for c in item.supplier.categories]
     if categories:
         return f"works in {', '.join(categories)}, but does not name the requested process"

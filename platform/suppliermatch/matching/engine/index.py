@@ -23,7 +23,9 @@ from datetime import date
 
 import numpy as np
 
+from suppliermatch.matching.engine import semantic
 from suppliermatch.matching.engine.concepts import ConceptMatcher, ProcessMention, default_matcher
+from suppliermatch.matching.engine.text import without_exclusions
 from suppliermatch.matching.engine.types import (
     HeldCertificate,
     MatchResult,
@@ -228,6 +230,11 @@ class MatchIndex:
         return self._doc_length[: self._rows]
 
     @property
+    def meaning(self) -> np.ndarray:
+        """Each row's text as a unit vector (``semantic``): DIMENSIONS x row_count."""
+        return self._meaning[:, : self._rows]
+
+    @property
     def mean_doc_length(self) -> float:
         return self._words_total / self._rows if self._rows else 0.0
 
@@ -342,6 +349,7 @@ class MatchIndex:
         grow("_scorecard", (rows,), np.float32, np.nan)
         grow("_categories", (rows,), np.uint64, 0)
         grow("_doc_length", (rows,), np.float32, 0.0)
+        grow("_meaning", (semantic.DIMENSIONS, rows), np.float32, 0.0)
         grow("_cert_valid", (codes, rows), np.int32, NO_DATE)
         grow("_cert_status", (codes, rows), np.int8, -1)
         grow("_cert_date", (codes, rows), np.int32, NO_DATE)
@@ -383,6 +391,9 @@ class MatchIndex:
         self._scorecard[rows] = numbers["scorecard"]
         self._categories[rows] = np.array(masks, dtype=np.uint64)
         self._doc_length[rows] = self._lengths
+        self._meaning[:, rows] = semantic.embed(
+            [without_exclusions(supplier.capabilities or "") for supplier in suppliers]
+        ).T
         self._words_total += sum(self._lengths)
         self._lengths = []
         if certificate_cells:
