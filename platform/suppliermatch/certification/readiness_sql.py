@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from suppliermatch.certification.models import SupplierCertificate
@@ -97,8 +98,8 @@ def _features(session: Session, where, *, today: date, tracks: Sequence[Track]):
     """One row a supplier matching ``where``, with the columns ``assess`` decides on."""
     catalogue = default_catalogue()
     codes, categories = _codes(tracks), _categories(tracks)
-    record = sa.orm.aliased(SupplierCertificate, name="record")
-    renewal = sa.orm.aliased(SupplierCertificate, name="renewal")
+    record = aliased(SupplierCertificate, name="record")
+    renewal = aliased(SupplierCertificate, name="renewal")
     # ``current_records``: a record renewed by another of the supplier's records is history.
     current = ~sa.exists().where(
         renewal.renews_id == record.id, renewal.supplier_id == record.supplier_id
