@@ -9,6 +9,8 @@ holds the lock; the busy timeout makes writers queue instead of failing.
 https://docs.sqlalchemy.org/en/20/dialects/sqlite.html#serializable-isolation-savepoints-transactional-ddl
 """
 
+import json
+
 import sqlalchemy as sa
 from sqlalchemy import event
 
@@ -52,3 +54,17 @@ def _begin_sqlite_transaction(connection):
 
 def _is_sqlite(dbapi_connection) -> bool:
     return type(dbapi_connection).__module__.startswith("sqlite3")
+
+
+def among(session, column, ids) -> sa.ColumnElement[bool]:
+    """``column IN (ids)`` as one bound parameter whatever the number of ids: PostgreSQL
+    refuses more than 65,535 parameters in a statement, and a cluster-wide set of supplier
+    ids can be larger. An array (``= ANY``) on PostgreSQL, a JSON list read by
+    ``json_each`` on SQLite."""
+    ids = [int(i) for i in ids]
+    if session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.literal(ids, sa.ARRAY(sa.Integer)))
+    listed = sa.select(sa.column("value")).select_from(
+        sa.func.json_each(sa.literal(json.dumps(ids))).table_valued("value")
+    )
+    return column.in_(listed)

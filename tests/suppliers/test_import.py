@@ -9,10 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
+from sqlalchemy import text
 from sqlmodel import func, select
 
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.paths import MATCHING_BENCH_DIR
+from suppliermatch.suppliers.importer import IMPORTED_TABLES
 from suppliermatch.suppliers.models import Capability, Supplier, SupplierImport
 from tests import factories
 from tests.prerequisites import require_path
@@ -270,6 +272,43 @@ def test_cli_imports_the_bench_file_with_a_summary(app, session, world, bench_cs
     assert "imported: 620 rows, 600 new suppliers, 0 updated, 0 rows with problems" in result.output
     imported = (Supplier.cluster_id == world["cluster_1"].id, Supplier.external_ref.is_not(None))
     assert _count(session, Supplier, *imported) == 600
+
+
+def _planner_row_counts(session, tables) -> dict[str, int]:
+    """The number of rows the planner's statistics give each table: PostgreSQL's
+    ``pg_class.reltuples`` (-1 or stale until ANALYZE), SQLite's ``sqlite_stat1`` (no row
+    until ANALYZE; the first number of a table's entries is its row count)."""
+    found = {}
+    for table in tables:
+        if session.get_bind().dialect.name == "postgresql":
+            value = session.execute(
+                text("SELECT reltuples FROM pg_class WHERE relname = :t"), {"t": table}
+            ).scalar()
+        else:
+            stat = session.execute(
+                text("SELECT stat FROM sqlite_stat1 WHERE tbl = :t LIMIT 1"), {"t": table}
+            ).scalar()
+            value = stat.split()[0] if stat else -1
+        found[table] = int(float(value))
+    return found
+
+
+def test_cli_import_leaves_the_planner_statistics_of_the_loaded_tables_current(
+    app, session, world, bench_csv, tmp_path
+):
+    path = tmp_path / "suppliers.csv"
+    path.write_bytes(bench_csv)
+    result = app.test_cli_runner().invoke(
+        args=["suppliers", "import", str(path), "--cluster", world["cluster_1"].slug]
+    )
+    assert result.exit_code == 0, result.output
+    tables = [model.__tablename__ for model in IMPORTED_TABLES]
+    # What is in the tables now, as ANALYZE counts it (every row: the tables are small).
+    rows = {
+        table: session.execute(text(f"SELECT count(*) FROM {table}")).scalar() for table in tables
+    }
+    assert rows["supplier"] >= 600 and rows["suppliercertificate"] > 0
+    assert _planner_row_counts(session, tables) == rows
 
 
 def test_cli_reports_a_rejected_file_and_fails(app, session, tmp_path):

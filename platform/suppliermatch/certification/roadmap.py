@@ -13,12 +13,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from suppliermatch.certification.readiness import records_by_supplier
 from suppliermatch.certification.service import PIPELINE_STATES, current_records
-from suppliermatch.matching.service import fully_qualified, roadmap_gaps
+from suppliermatch.database import among
+from suppliermatch.matching.service import fully_qualified, one_certificate_away, roadmap_gaps
 from suppliermatch.models_base import utcnow
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.requirements.models import Invitation, Requirement
@@ -257,31 +258,40 @@ def cluster_roadmap(session: Session, cluster_id: int, *, today: date) -> Cluste
 
     A requirement's eligible suppliers are all its fully qualified ones, of any cluster
     (anchors invite from every cluster), as on the dashboard and the ranking page; those one
-    certificate away are the cluster's own suppliers (the coordinator's to develop)."""
+    certificate away are the cluster's own suppliers (the coordinator's to develop).
+
+    Both come from the matching engine's index (``fully_qualified``,
+    ``one_certificate_away``: the same verdicts as ``roadmap_gaps``), and the cluster's
+    suppliers are counted in the database: a cluster of a million suppliers is never read
+    into Python, nor sent back to the database as a list of ids."""
     requirements = list(session.exec(_open_requirements(cluster_id)))
-    suppliers = list(
-        session.exec(
-            select(Supplier)
-            .where(Supplier.cluster_id == cluster_id, col(Supplier.merged_into_id).is_(None))
-            .order_by(Supplier.id)
-        )
-    )
+    in_cluster = (Supplier.cluster_id == cluster_id, col(Supplier.merged_into_id).is_(None))
+    suppliers = session.scalar(select(func.count()).select_from(Supplier).where(*in_cluster))
     qualified = fully_qualified(session, requirements, today=today)
-    gaps = roadmap_gaps(session, suppliers, requirements, today, qualified=qualified)
+    away = one_certificate_away(session, requirements, today=today, qualified=qualified)
+    candidates = {i for by_code in away.values() for ids in by_code.values() for i in ids}
+    own: set[int] = set()
+    if candidates:
+        own = set(
+            session.exec(
+                select(Supplier.id).where(*in_cluster, among(session, Supplier.id, candidates))
+            )
+        )
     eligible = {r.id: len(qualified[r.id]) for r in requirements}
-    one_away: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    demand: dict[str, CertificateDemand] = {}
-    for (supplier_id, requirement_id), pair in gaps.items():
-        if len(pair) == 1 and pair[0].kind == "certificate":
-            code = pair[0].code
-            one_away[requirement_id][code] += 1
-            item = demand.setdefault(code, CertificateDemand(code))
-            item.suppliers.add(supplier_id)
-            item.requirements.setdefault(requirement_id, None)
     summaries = {r.id: RequirementSummary.of(r) for r in requirements}
-    for item in demand.values():
-        item.requirements = {i: summaries[i] for i in item.requirements}
-        item.unserved = {i for i in item.requirements if eligible[i] == 0}
+    one_away: dict[int, dict[str, int]] = defaultdict(dict)
+    demand: dict[str, CertificateDemand] = {}
+    for requirement in requirements:
+        for code, ids in away[requirement.id].items():
+            ids = ids & own
+            if not ids:
+                continue
+            one_away[requirement.id][code] = len(ids)
+            item = demand.setdefault(code, CertificateDemand(code))
+            item.suppliers |= ids
+            item.requirements[requirement.id] = summaries[requirement.id]
+            if eligible[requirement.id] == 0:
+                item.unserved.add(requirement.id)
     coverage = [
         RequirementCoverage(summaries[r.id], eligible[r.id], dict(one_away[r.id]))
         for r in requirements
@@ -298,7 +308,7 @@ def cluster_roadmap(session: Session, cluster_id: int, *, today: date) -> Cluste
         ),
     )
     return ClusterRoadmap(
-        cluster_id=cluster_id, suppliers=len(suppliers), requirements=coverage, items=items
+        cluster_id=cluster_id, suppliers=suppliers, requirements=coverage, items=items
     )
 
 

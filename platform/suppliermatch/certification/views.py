@@ -2,6 +2,7 @@
 verification queue, the readiness plan with the demand-linked roadmap, and the cluster
 roadmap for coordinators."""
 
+import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 
@@ -18,9 +19,9 @@ from suppliermatch.certification.permissions import (
 )
 from suppliermatch.certification.readiness import (
     RENEWAL_WINDOW,
-    readiness_levels,
     supplier_readiness,
 )
+from suppliermatch.certification.readiness_sql import levels_summary
 from suppliermatch.certification.roadmap import (
     cluster_roadmap as build_cluster_roadmap,
 )
@@ -336,20 +337,19 @@ def cluster_roadmap():
     cluster = cluster_for(db.session, actor, cluster_id)
     today = service.local_today()
     roadmap = build_cluster_roadmap(db.session, cluster.id, today=today)
-    supplier_ids = list(
-        db.session.exec(
-            select(Supplier.id).where(
-                Supplier.cluster_id == cluster.id, Supplier.merged_into_id.is_(None)
-            )
-        )
+    # Counted in the database: a cluster's suppliers are not read one by one.
+    bands, average, _ = levels_summary(
+        db.session,
+        sa.and_(Supplier.cluster_id == cluster.id, Supplier.merged_into_id.is_(None)),
+        today=today,
+        bands=LEVEL_BANDS,
     )
-    levels = readiness_levels(db.session, supplier_ids, today=today)
     return render_template(
         "certification/cluster_roadmap.html",
         cluster=cluster,
         roadmap=roadmap,
-        level_bands=_level_bands(levels.values()),
-        average_level=sum(levels.values()) / len(levels) if levels else 0.0,
+        level_bands=bands,
+        average_level=average,
         today=today,
     )
 
@@ -363,11 +363,6 @@ LEVEL_BANDS = (
     ("75-99%", 0.75, 1.0),
     ("Fully certified", 1.0, 1.0001),
 )
-
-
-def _level_bands(levels) -> list[tuple[str, int]]:
-    levels = list(levels)
-    return [(label, sum(1 for v in levels if low <= v < high)) for label, low, high in LEVEL_BANDS]
 
 
 # ---------------------------------------------------------------- readiness

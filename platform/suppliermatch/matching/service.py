@@ -16,6 +16,7 @@ requirement's hard constraints (``hard_constraint_lacks``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -213,6 +214,44 @@ def fully_qualified(
         )
         for requirement in requirements
     }
+
+
+def one_certificate_away(
+    session: Session,
+    requirements: Iterable[Requirement],
+    *,
+    today: date | None = None,
+    qualified: Mapping[int, frozenset[int]] | None = None,
+) -> dict[int, dict[str, frozenset[int]]]:
+    """{requirement id: {certificate code: the suppliers that one certificate alone keeps
+    from being fully qualified}}: the roadmap's "one certificate away" (``roadmap_gaps``
+    with a single certificate gap), by the same engine verdict as ``fully_qualified``.
+
+    A supplier lacks only ``code`` exactly when it is fully qualified for the requirement
+    without ``code`` among its required certificates and not with it; asking the index so
+    (one ranking a required code) spares reading every supplier of the cluster from the
+    database. Unlisted suppliers are never one certificate away: they lack a listing too,
+    and the index holds listed suppliers only. ``qualified`` is ``fully_qualified`` for the
+    requirements, when the caller has it."""
+    today = today or local_today()
+    requirements = list(requirements)
+    if qualified is None:
+        qualified = fully_qualified(session, requirements, today=today)
+    index = fresh_index(session)
+    found: dict[int, dict[str, frozenset[int]]] = {}
+    for requirement in requirements:
+        query = requirement_query(requirement, today=today)
+        away = {}
+        for code in dict.fromkeys(query.required_certs):
+            without = dataclasses.replace(
+                query, required_certs=tuple(c for c in query.required_certs if c != code)
+            )
+            result = index.rank(without, limit=0, explain_top=0, today=today)
+            lacking = frozenset(result.fully_qualified) - qualified[requirement.id]
+            if lacking:
+                away[code] = lacking
+        found[requirement.id] = away
+    return found
 
 
 def _suppliers(session: Session, ids: list[int]) -> dict[int, sa.Row]:

@@ -1,11 +1,15 @@
 """The cluster dashboard's numbers: who is in the cluster, what is asked for, what is missing.
 
 Everything here is read-only and computed for a ``Scope`` (one cluster, or all of them for
-an admin). Readiness and the "which certificate would unlock most demand" list come from
-the certification feature (``readiness.assess``, ``roadmap.cluster_roadmap``); whether a
-supplier is fully qualified for a requirement is the matching engine's verdict
-(``matching.service.fully_qualified``), as on every other page.
-"""
+an admin). Readiness comes from the certification feature's rules (``readiness.assess``,
+counted in SQL by ``readiness_sql``), the "which certificate would unlock most demand" list
+from ``roadmap.cluster_roadmap``; whether a supplier is fully qualified for a requirement is
+the matching engine's verdict (``matching.service.fully_qualified``), as on every other page.
+
+A scope may hold a million suppliers, so the counts about suppliers are SQL aggregates
+(GROUP BY, COUNT) over a condition on the supplier table: no supplier row is read into
+Python for them and no query carries a parameter per supplier (PostgreSQL refuses more
+than 65,535)."""
 
 from __future__ import annotations
 
@@ -13,21 +17,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import sqlalchemy as sa
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from suppliermatch.access import Actor
 from suppliermatch.accounts.models import Organisation
 from suppliermatch.certification.models import SupplierCertificate
-from suppliermatch.certification.readiness import (
-    RENEWAL_WINDOW,
-    StepStatus,
-    assess,
-    default_tracks,
-    records_by_supplier,
-    supplier_categories,
-)
+from suppliermatch.certification.readiness import RENEWAL_WINDOW, default_tracks
+from suppliermatch.certification.readiness_sql import funnel_counts
 from suppliermatch.certification.roadmap import CertificateDemand, cluster_roadmap
-from suppliermatch.certification.service import CertState, Verification, renewed_ids
+from suppliermatch.certification.service import CertState, Verification
+from suppliermatch.database import among
 from suppliermatch.matching.service import fully_qualified
 from suppliermatch.reference.certificates import counts_on, default_catalogue
 from suppliermatch.reference.taxonomy import default_taxonomy
@@ -210,10 +212,9 @@ def build_dashboard(
     """Every number of the dashboard for ``scope`` (which ``actor`` may see, see
     ``service.dashboard_scope``), as of ``today`` (Indian calendar)."""
     moment = now_utc(now)
-    suppliers = _suppliers(session, scope)
-    supplier_ids = [s.id for s in suppliers]
-    categories = supplier_categories(session, supplier_ids)
-    records = records_by_supplier(session, supplier_ids)
+    # Every figure about the scope's suppliers is counted in the database (a scope can hold
+    # a million suppliers): none is read into Python, no query lists their ids.
+    suppliers = _in_scope(scope)
     requirements = _requirements(session, scope)
     open_requirements = [r for r in requirements if effective_status(r, moment) == Status.PUBLISHED]
     qualified = fully_qualified(session, open_requirements, today=today)
@@ -221,29 +222,25 @@ def build_dashboard(
     return Dashboard(
         scope=scope,
         today=today,
-        suppliers=len(suppliers),
-        by_category=_by_category(categories),
-        by_place=_by_place(suppliers),
-        by_class=_by_class(suppliers),
+        suppliers=session.scalar(select(func.count()).select_from(Supplier).where(suppliers)),
+        by_category=_by_category(session, suppliers),
+        by_place=_by_place(session, suppliers),
+        by_class=_by_class(session, suppliers),
         by_status=_by_status(requirements, moment),
         coverage=_coverage(session, open_requirements, qualified, one_away),
         supply=_supply(session, open_requirements, qualified),
         unlocks=unlocks,
-        funnels=_funnels(supplier_ids, categories, records, today=today),
-        expiring=_expiring(session, suppliers, records, today=today),
+        funnels=_funnels(session, suppliers, today=today),
+        expiring=_expiring(session, suppliers, today=today),
     )
 
 
 # ---------------------------------------------------------------- who and what
 
 
-def _suppliers(session: Session, scope: Scope) -> list[Supplier]:
-    statement = (
-        select(Supplier)
-        .where(col(Supplier.merged_into_id).is_(None), in_scope(Supplier.cluster_id, scope))
-        .order_by(Supplier.id)
-    )
-    return list(session.exec(statement))
+def _in_scope(scope: Scope):
+    """SQL condition: a supplier the dashboard counts (in scope, not merged into another)."""
+    return sa.and_(col(Supplier.merged_into_id).is_(None), in_scope(Supplier.cluster_id, scope))
 
 
 def _requirements(session: Session, scope: Scope) -> list[Requirement]:
@@ -255,10 +252,37 @@ def _requirements(session: Session, scope: Scope) -> list[Requirement]:
     return list(session.exec(statement))
 
 
-def _by_category(categories: dict[int, set[str]]) -> list[Count]:
+def _category_pairs(session: Session, suppliers):
+    """(supplier id, category) for the suppliers matching ``suppliers``: the declared
+    categories (a JSON list, unnested by the backend's own function) and those of the
+    capabilities, as ``readiness.supplier_categories`` reads them."""
+    if session.get_bind().dialect.name == "postgresql":
+        elements, kind = sa.func.json_array_elements_text, sa.func.json_typeof
+    else:
+        elements, kind = sa.func.json_each, sa.func.json_type
+    declared = elements(Supplier.categories).table_valued("value")
+    return sa.union(
+        sa.select(Supplier.id.label("supplier_id"), declared.c.value.label("category"))
+        .select_from(Supplier)
+        .join(declared, sa.true())
+        .where(suppliers, kind(Supplier.categories) == "array"),
+        sa.select(Capability.supplier_id, Capability.category)
+        .join(Supplier, Supplier.id == Capability.supplier_id)
+        .where(suppliers),
+    ).subquery("pairs")
+
+
+def _by_category(session: Session, suppliers) -> list[Count]:
     """Suppliers per category; one offering two categories counts in both."""
     taxonomy = default_taxonomy()
-    counts = Counter(slug for found in categories.values() for slug in found)
+    pairs = _category_pairs(session, suppliers)
+    counts = dict(
+        session.execute(
+            sa.select(pairs.c.category, sa.func.count(sa.distinct(pairs.c.supplier_id))).group_by(
+                pairs.c.category
+            )
+        ).all()
+    )
     rows = [
         Count(slug, category_name(slug), counts.get(slug, 0))
         for slug in [c.slug for c in taxonomy.categories]
@@ -267,14 +291,29 @@ def _by_category(categories: dict[int, set[str]]) -> list[Count]:
     return sorted(rows, key=lambda c: (-c.count, c.label))
 
 
-def _by_place(suppliers: list[Supplier]) -> list[PlaceCount]:
-    counts = Counter((s.state or UNKNOWN_PLACE, s.district or UNKNOWN_PLACE) for s in suppliers)
+def _by_place(session: Session, suppliers) -> list[PlaceCount]:
+    counts: Counter = Counter()
+    statement = (
+        sa.select(Supplier.state, Supplier.district, sa.func.count())
+        .where(suppliers)
+        .group_by(Supplier.state, Supplier.district)
+    )
+    for state, district, n in session.execute(statement):
+        # Missing and empty places are one "not given" (``or``, as before).
+        counts[(state or UNKNOWN_PLACE, district or UNKNOWN_PLACE)] += n
     rows = [PlaceCount(state, district, n) for (state, district), n in counts.items()]
     return sorted(rows, key=lambda p: (-p.count, p.state, p.district))
 
 
-def _by_class(suppliers: list[Supplier]) -> list[Count]:
-    counts = Counter(s.enterprise_class or UNCLASSIFIED for s in suppliers)
+def _by_class(session: Session, suppliers) -> list[Count]:
+    counts: Counter = Counter()
+    statement = (
+        sa.select(Supplier.enterprise_class, sa.func.count())
+        .where(suppliers)
+        .group_by(Supplier.enterprise_class)
+    )
+    for enterprise_class, n in session.execute(statement):
+        counts[enterprise_class or UNCLASSIFIED] += n
     keys = [*ENTERPRISE_CLASSES, UNCLASSIFIED]
     keys += sorted(k for k in counts if k not in keys)
     # "large" enterprises are not MSMEs: listed only when some were imported.
@@ -392,7 +431,7 @@ def _supply(
     supplier_ids = {i for row in groups.values() for i in row.suppliers}
     capabilities: dict[int, list[Capability]] = defaultdict(list)
     if supplier_ids:
-        statement = select(Capability).where(col(Capability.supplier_id).in_(supplier_ids))
+        statement = select(Capability).where(among(session, Capability.supplier_id, supplier_ids))
         for capability in session.exec(statement):
             capabilities[capability.supplier_id].append(capability)
     for row in groups.values():
@@ -422,78 +461,86 @@ def _add_capacity(row: SupplyRow, capabilities: list[Capability]) -> None:
 # ---------------------------------------------------------------- readiness funnel
 
 
-def _funnels(
-    supplier_ids: list[int],
-    categories: dict[int, set[str]],
-    records: dict[int, list[SupplierCertificate]],
-    *,
-    today: date,
-) -> list[TrackFunnel]:
-    """Per readiness track, how many suppliers are in scope, started, certified, verified."""
-    funnels = {t.slug: TrackFunnel(t.slug, t.name) for t in default_tracks()}
-    steps: dict[tuple[str, str], StepFunnel] = {}
+def _funnels(session: Session, suppliers, *, today: date) -> list[TrackFunnel]:
+    """Per readiness track, how many suppliers are in scope, started, certified, verified
+    (``readiness.assess``'s verdicts, counted in SQL by ``readiness_sql.funnel_counts``)."""
+    counts = funnel_counts(session, suppliers, today=today)
     catalogue = default_catalogue()
+    funnels = []
     for track in default_tracks():
+        found = counts[track.slug]
+        funnel = TrackFunnel(
+            track.slug, track.name, found.in_scope, found.planned, found.certified, found.verified
+        )
         for step in track.steps:
-            counts = StepFunnel(step.code, catalogue.display_name(step.code))
-            steps[(track.slug, step.code)] = counts
-            funnels[track.slug].steps.append(counts)
-    for supplier_id in supplier_ids:
-        readiness = assess(supplier_id, categories[supplier_id], records[supplier_id], today=today)
-        for progress in readiness.tracks:
-            funnel = funnels[progress.slug]
-            funnel.in_scope += 1
-            held = [s for s in progress.steps if s.status == StepStatus.DONE]
-            started = held or [s for s in progress.steps if s.status == StepStatus.IN_PROGRESS]
-            funnel.planned += bool(started)
-            funnel.certified += bool(held)
-            funnel.verified += any(s.verified for s in held)
-            for step in progress.steps:
-                counts = steps[(progress.slug, step.code)]
-                counts.in_scope += 1
-                counts.planned += step.status in (StepStatus.DONE, StepStatus.IN_PROGRESS)
-                counts.certified += step.status == StepStatus.DONE
-                counts.verified += step.status == StepStatus.DONE and step.verified
-    return list(funnels.values())
+            step_counts = found.steps[step.code]
+            funnel.steps.append(
+                StepFunnel(
+                    step.code,
+                    catalogue.display_name(step.code),
+                    step_counts.in_scope,
+                    step_counts.planned,
+                    step_counts.certified,
+                    step_counts.verified,
+                )
+            )
+        funnels.append(funnel)
+    return funnels
 
 
 # ---------------------------------------------------------------- expiring certificates
 
 
-def _expiring(
-    session: Session,
-    suppliers: list[Supplier],
-    records: dict[int, list[SupplierCertificate]],
-    *,
-    today: date,
-) -> list[ExpiringCertificate]:
+def _expiring(session: Session, suppliers, *, today: date) -> list[ExpiringCertificate]:
     """Certificates that count today and stop counting within ``EXPIRY_WINDOW``, unless a
     renewal already counts in their place."""
     catalogue = default_catalogue()
-    names = {s.id: s.legal_name for s in suppliers}
-    by_id = {r.id: r for rows in records.values() for r in rows}
-    renewals = renewed_ids(session, by_id)
     last_day = today + EXPIRY_WINDOW
+    record = aliased(SupplierCertificate, name="record")
+    renewal = aliased(SupplierCertificate, name="renewal")
+    # The record renewing each renewed one (the latest, should there be two).
+    renewals = (
+        sa.select(
+            SupplierCertificate.renews_id.label("renews_id"),
+            sa.func.max(SupplierCertificate.id).label("renewal_id"),
+        )
+        .where(col(SupplierCertificate.renews_id).is_not(None))
+        .group_by(SupplierCertificate.renews_id)
+        .subquery("renewals")
+    )
+    statement = (
+        sa.select(record, Supplier.legal_name, renewal.state, renewal.expires_on)
+        .join(Supplier, Supplier.id == record.supplier_id)
+        .outerjoin(renewals, renewals.c.renews_id == record.id)
+        .outerjoin(
+            renewal,
+            sa.and_(renewal.id == renewals.c.renewal_id, renewal.supplier_id == record.supplier_id),
+        )
+        .where(
+            suppliers,
+            record.state == CertState.CERTIFIED,
+            record.verification != Verification.REJECTED,
+            record.expires_on >= today,
+            record.expires_on <= last_day,
+        )
+    )
     found = []
-    for record in by_id.values():
-        if record.state != CertState.CERTIFIED or record.verification == Verification.REJECTED:
+    for certificate, supplier_name, renewal_state, renewal_expires_on in session.execute(statement):
+        if not counts_on(certificate.state, certificate.expires_on, today):
             continue
-        if not counts_on(record.state, record.expires_on, today) or record.expires_on > last_day:
-            continue
-        renewal = by_id.get(renewals.get(record.id))
-        if renewal is not None and counts_on(renewal.state, renewal.expires_on, today):
+        if renewal_state is not None and counts_on(renewal_state, renewal_expires_on, today):
             continue
         found.append(
             ExpiringCertificate(
-                certificate_id=record.id,
-                supplier_id=record.supplier_id,
-                supplier_name=names[record.supplier_id],
-                code=record.code,
-                name=catalogue.display_name(record.code),
-                expires_on=record.expires_on,
-                days_left=(record.expires_on - today).days,
-                verified=record.verification == Verification.VERIFIED,
-                renewal_state=renewal.state if renewal is not None else None,
+                certificate_id=certificate.id,
+                supplier_id=certificate.supplier_id,
+                supplier_name=supplier_name,
+                code=certificate.code,
+                name=catalogue.display_name(certificate.code),
+                expires_on=certificate.expires_on,
+                days_left=(certificate.expires_on - today).days,
+                verified=certificate.verification == Verification.VERIFIED,
+                renewal_state=renewal_state,
             )
         )
     return sorted(found, key=lambda e: (e.expires_on, e.supplier_name, e.code))

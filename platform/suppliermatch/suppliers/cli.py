@@ -8,7 +8,12 @@ from flask.cli import with_appcontext
 from suppliermatch.errors import DomainError
 from suppliermatch.extensions import db
 from suppliermatch.suppliers import dedup_service
-from suppliermatch.suppliers.importer import ImportMode, ImportOutcome, import_suppliers
+from suppliermatch.suppliers.importer import (
+    ImportMode,
+    ImportOutcome,
+    analyze_imported_tables,
+    import_suppliers,
+)
 from suppliermatch.suppliers.service import cluster_id_for_slug
 from suppliermatch.suppliers.tabular import TableError, read_rows
 
@@ -48,6 +53,10 @@ def import_command(file: Path, good_rows_only: bool, cluster_slug: str | None):
             progress=bar.update,
         )
     db.session.commit()
+    if record.outcome != ImportOutcome.REJECTED:
+        # After the load is committed, so that the statistics describe the rows now there.
+        analyze_imported_tables(db.session)
+        db.session.commit()
     click.echo(
         f"{record.outcome}: {record.rows_total} rows, {record.rows_created} new suppliers, "
         f"{record.rows_updated} updated, {record.rows_rejected} rows with problems "
