@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from suppliermatch.matching.engine import lexical
 from suppliermatch.matching.engine.concepts import ProcessMention
@@ -59,7 +60,6 @@ def find_text_match(
     index: MatchIndex, row: int, query: RequirementQuery, terms: Mapping[str, float]
 ) -> TextMatch | None:
     """The clause of a supplier's text sharing the most telling words with the requirement."""
-    tokens = index.matcher.tokens
     rows_total = max(1, index.row_count)
 
     def telling(stem: str) -> float:
@@ -67,7 +67,7 @@ def find_text_match(
 
     best, best_weight, best_stems = None, 0.0, frozenset()
     for clause in split_clauses(index.texts[row]):
-        stems = frozenset(lexical.index_stems(tokens(without_exclusions(clause.text))))
+        stems = _stems_of(index.matcher, without_exclusions(clause.text))
         weight = sum(terms.get(t, 0.0) * telling(t) for t in stems)
         if weight > best_weight:
             best, best_weight, best_stems = clause.text, weight, stems
@@ -76,9 +76,16 @@ def find_text_match(
     wanted = [
         word
         for word in dict.fromkeys(_WORD.findall(f"{query.title} {query.description}"))
-        if best_stems.intersection(lexical.index_stems(tokens(word)))
+        if best_stems.intersection(_stems_of(index.matcher, word))
     ]
     return TextMatch(phrase=" ".join(best.split()), wanted=" ".join(wanted))
+
+
+# Reasons are written for the top of every text ranking: the same clauses and requirement
+# words are read again and again, so their stems are kept (bounded).
+@lru_cache(maxsize=100_000)
+def _stems_of(matcher, text: str) -> frozenset[str]:
+    return frozenset(lexical.index_stems(matcher.tokens(text)))
 
 
 def find_mention(index: MatchIndex, row: int, process: str) -> ProcessMention | None:
