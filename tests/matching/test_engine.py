@@ -377,3 +377,18 @@ def test_a_removed_supplier_is_not_found_by_its_words():
     index.remove("A")
     query = requirement(title="Corrugated cartons", required_certs=())
     assert refs(index.rank(query)) == ["B"]
+
+
+def test_a_sentence_many_suppliers_write_is_left_out_of_their_meaning():
+    from suppliermatch.matching.engine.semantic import Boilerplate
+
+    boilerplate = Boilerplate()
+    texts = [f"Product {number}. Job work undertaken." for number in range(5)]
+    for text in [*texts, "Enquiries welcome."]:
+        boilerplate.count(text)
+    assert boilerplate.without_common("Corrugated cartons. Job  work undertaken.") == (
+        "Corrugated cartons"
+    )
+    # Said by one supplier only: kept; a text that is all boilerplate keeps its words.
+    assert boilerplate.without_common("Enquiries welcome.") == "Enquiries welcome."
+    assert boilerplate.without_common("Job work undertaken.") == "Job work undertaken."

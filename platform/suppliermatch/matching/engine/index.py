@@ -123,6 +123,7 @@ class MatchIndex:
         self._words: dict[str, tuple[array, array]] = {}
         self._words_total = 0
         self._lengths: list[int] = []  # text lengths of the rows being appended
+        self._boilerplate = semantic.Boilerplate()
 
     # -- building ----------------------------------------------------------------------------
 
@@ -139,10 +140,12 @@ class MatchIndex:
         for supplier in suppliers:
             batch.append(supplier)
             if len(batch) >= _BUILD_BATCH:
-                index._append(batch)
+                index._append(batch, embed=False)
                 batch = []
         if batch:
-            index._append(batch)
+            index._append(batch, embed=False)
+        # Embedded once every text is counted, so that boilerplate is known (``semantic``).
+        index._embed(0, index._rows)
         index._maybe_compact()
         return index
 
@@ -356,8 +359,9 @@ class MatchIndex:
         grow("_cert_verified", (codes, rows), np.bool_, False)
         self._capacity = rows
 
-    def _append(self, suppliers: list[SupplierDoc]) -> None:
-        """Write suppliers to new rows at the end: text analysis per row, columns in bulk."""
+    def _append(self, suppliers: list[SupplierDoc], *, embed: bool = True) -> None:
+        """Write suppliers to new rows at the end: text analysis per row, columns in bulk
+        (and, unless the caller embeds later, their vectors)."""
         first = self._rows
         needed = first + len(suppliers)
         if needed > self._capacity:
@@ -391,9 +395,10 @@ class MatchIndex:
         self._scorecard[rows] = numbers["scorecard"]
         self._categories[rows] = np.array(masks, dtype=np.uint64)
         self._doc_length[rows] = self._lengths
-        self._meaning[:, rows] = semantic.embed(
-            [without_exclusions(supplier.capabilities or "") for supplier in suppliers]
-        ).T
+        for supplier in suppliers:
+            self._boilerplate.count(without_exclusions(supplier.capabilities or ""))
+        if embed:
+            self._embed(first, needed)
         self._words_total += sum(self._lengths)
         self._lengths = []
         if certificate_cells:
@@ -408,6 +413,17 @@ class MatchIndex:
         self._rows = needed
         for old in replaced:
             self._retire(old, forget=False)
+
+    def _embed(self, start: int, stop: int) -> None:
+        """Vectors of rows ``start:stop`` from their texts, without exclusion notes and
+        boilerplate sentences; in slices, so a million texts are never tokenised at once."""
+        for first in range(start, stop, _BUILD_BATCH):
+            last = min(stop, first + _BUILD_BATCH)
+            texts = [
+                self._boilerplate.without_common(without_exclusions(text))
+                for text in self.texts[first:last]
+            ]
+            self._meaning[:, first:last] = semantic.embed(texts).T
 
     def _index_text(self, row: int, supplier: SupplierDoc) -> int:
         """Add one supplier's words to the inverted lists; returns its category bitmask."""

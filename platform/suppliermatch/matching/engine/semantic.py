@@ -9,6 +9,13 @@ the first ``DIMENSIONS`` of them (the vectors are trained Matryoshka-style, so a
 itself an embedding), unit length, stored as float32 (float16 halves the memory but each
 query then converts the whole matrix: 12 ms at 30,000 suppliers instead of 2).
 
+Sentences that many suppliers write word for word ("Job work undertaken.", "Enquiries
+welcome.") say nothing about what a firm makes, yet pull every vector they are in towards
+the same point: a sentence held by at least ``BOILERPLATE_SHARE`` of the suppliers (and by
+``BOILERPLATE_MIN`` of them) is left out of the embedded text (realtext, re-scored outside
+the product: NDCG@10 0.643 -> 0.649). The counts are the index's (``Boilerplate``); the
+lexical side keeps every word, where BM25's idf already discounts such words.
+
 A text-path query is embedded the same way, moved towards the vectors of its best BM25
 matches (pseudo-relevance feedback, as the lexical side does with words), and compared
 with every supplier by cosine similarity.
@@ -26,11 +33,47 @@ from importlib import resources
 
 import numpy as np
 
+from suppliermatch.matching.engine.text import sentences
+
 DIMENSIONS = 128
 _PACKAGE = "wordllama"
 _WEIGHTS = ("weights", "l2_supercat_256.safetensors")
 _TOKENIZER = ("tokenizers", "l2_supercat_tokenizer_config.json")
 _BATCH = 256
+BOILERPLATE_SHARE = 0.01
+BOILERPLATE_MIN = 3
+# Only short sentences are counted: boilerplate is short, and counting every long sentence
+# of a million suppliers would cost memory for nothing.
+BOILERPLATE_MAX_CHARS = 60
+
+
+class Boilerplate:
+    """How many suppliers write each short sentence, and a text without the common ones."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = {}
+        self._texts = 0
+
+    def count(self, text: str) -> None:
+        self._texts += 1
+        for sentence in {_key(s) for s in sentences(text) if len(s) <= BOILERPLATE_MAX_CHARS}:
+            self._counts[sentence] = self._counts.get(sentence, 0) + 1
+
+    def is_common(self, sentence: str) -> bool:
+        if len(sentence) > BOILERPLATE_MAX_CHARS:
+            return False
+        held = self._counts.get(_key(sentence), 0)
+        return held >= BOILERPLATE_MIN and held >= BOILERPLATE_SHARE * self._texts
+
+    def without_common(self, text: str) -> str:
+        """``text`` without its common sentences (the whole text if nothing else is left)."""
+        every = sentences(text)
+        kept = [s for s in every if not self.is_common(s)]
+        return ". ".join(kept) if kept and len(kept) < len(every) else text
+
+
+def _key(sentence: str) -> str:
+    return " ".join(sentence.casefold().split())
 
 
 @cache

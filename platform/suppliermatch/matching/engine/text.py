@@ -366,6 +366,11 @@ _EQUIPMENT_LEAD = re.compile(
 )
 
 
+def sentences(text: str) -> list[str]:
+    """``text``'s sentences (broken as ``split_clauses`` breaks them), stripped."""
+    return [sentence.strip() for sentence in _SENTENCE_BREAK.split(text) if sentence.strip()]
+
+
 def split_clauses(text: str) -> Iterator[Clause]:
     """Pieces of ``text`` that each name at most one capability, as a supplier lists them.
 
