@@ -418,3 +418,12 @@ def test_the_reset_page_is_limited_too(limited_app):
     ]
 
     assert statuses == [200] * 5 + [429]
+
+
+def test_resending_the_verification_link_is_limited_per_user(limited_app):
+    client = limited_app.test_client()
+    sign_up(client)
+
+    statuses = [client.post("/api/auth/verify-email/resend").status_code for _ in range(6)]
+
+    assert statuses == [202] * 5 + [429]
