@@ -46,6 +46,10 @@ def default_settings(instance_dir: Path) -> dict:
         "MAIL_HOST": None,
         "MAIL_PORT": 25,
         "MAIL_FROM": "noreply@suppliermatch.local",
+        # Where links in e-mails point, e.g. https://suppliermatch.example. Password reset and
+        # verification links are never built from the request's Host header, so without it
+        # they are not sent (see notifications.immediate).
+        "BASE_URL": None,
         "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
         "IMPORT_MAX_BYTES": 20 * 1024 * 1024,
         # gunicorn builds the matching index in its master before forking (warmup.py).

@@ -11,6 +11,9 @@ from suppliermatch.extensions import limiter
 # OWASP's authentication cheat sheet asks for throttling, not a number; 10 a minute keeps
 # a person who mistypes a few times unaffected and makes online guessing impractical.
 AUTH_RATE_LIMIT = "10 per minute; 100 per hour"
+# E-mails with a link, per target address (reset) or per signed-in user (resending the
+# verification): enough for a lost message or two, too few to flood someone's inbox.
+EMAIL_LINK_RATE_LIMIT = "5 per hour"
 
 
 def account_key() -> str:
@@ -23,6 +26,14 @@ def account_key() -> str:
     else:
         email = request.form.get("email", "")
     return "account:" + email.strip().lower()[:254]
+
+
+def signed_in_user_key() -> str:
+    """The signed-in user (resending a verification link is for one's own account)."""
+    from flask_login import current_user
+
+    user_id = getattr(current_user, "id", None)
+    return f"user:{user_id}" if user_id is not None else "anonymous:" + (request.remote_addr or "")
 
 
 @limiter.request_filter

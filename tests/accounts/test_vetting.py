@@ -8,6 +8,8 @@ from sqlmodel import select
 from suppliermatch.accounts import service as accounts
 from suppliermatch.accounts.models import Organisation, OrganisationKind, User
 from suppliermatch.audit.models import AuditEvent
+from suppliermatch.extensions import db
+from suppliermatch.models_base import utcnow
 from suppliermatch.notifications.models import Notification
 from suppliermatch.seeding import demo
 from tests import factories
@@ -45,9 +47,15 @@ def _anchor_signup(cluster, email: str = "buyer@vikram-magnets.example") -> dict
     }
 
 
-def _sign_up_anchor(client, cluster, email="buyer@vikram-magnets.example"):
+def _sign_up_anchor(client, cluster, email="buyer@vikram-magnets.example", *, verified=True):
+    """Sign up an anchor; ``verified``: it has followed the e-mailed link since (approval
+    waits for that; see test_an_unverified_anchor_cannot_be_approved_until_it_verifies)."""
     response = client.post("/api/auth/signup", json=_anchor_signup(cluster, email))
     assert response.status_code == 201, response.get_json()
+    if verified:
+        user = db.session.get(User, response.get_json()["id"])
+        user.email_verified_at = utcnow()
+        db.session.commit()
     return response.get_json()
 
 
@@ -339,3 +347,20 @@ def test_the_demo_anchor_firms_are_approved(session):
         .where(Organisation.kind == OrganisationKind.ANCHOR)
     ).all()
     assert anchors and set(anchors) == {"approved"}
+
+
+def test_an_unverified_anchor_cannot_be_approved_until_it_verifies(client, make_client, world):
+    me = _sign_up_anchor(client, world["cluster_1"], verified=False)
+    coordinator = make_client(world["coordinator_1"])
+
+    queue = coordinator.get("/api/anchor-vetting").get_json()
+    assert [(a["user_id"], a["email_verified"]) for a in queue] == [(me["id"], False)]
+    refused = coordinator.post(f"/api/anchor-vetting/{me['id']}", json={"decision": "approve"})
+    assert refused.status_code == 409
+    assert "not verified the e-mail address" in refused.get_json()["message"]
+    assert "(not verified yet)" in coordinator.get("/anchors/vetting").get_data(as_text=True)
+    # Rejecting needs no proof of the address.
+    rejected = coordinator.post(
+        f"/api/anchor-vetting/{me['id']}", json={"decision": "reject", "reason": "Unknown firm"}
+    )
+    assert rejected.status_code == 200

@@ -252,6 +252,13 @@ PUBLIC = {
     "auth_api.login": None,
     "auth_api.signup": None,
     "auth_api.csrf_token": "/api/auth/csrf",
+    # Password reset and e-mail verification: the token in the body or link is the proof.
+    "accounts.forgot_password": "/password-reset",
+    "accounts.reset_password": "/password-reset/not-a-live-token",
+    "accounts.verify_email": "/verify-email/not-a-live-token",
+    "auth_api.request_password_reset": None,
+    "auth_api.confirm_password_reset": None,
+    "auth_api.verify_email": None,
     # The public directory: names, classes, capabilities and counting certificates only.
     "suppliers.directory": "/directory",
     "suppliers.public_profile": "/directory/{supplier_a}",
@@ -302,6 +309,25 @@ ACCOUNT_ROUTES = [
         own_client=True,
     ),
     Route("auth_api.logout", "POST", "/api/auth/logout", EVERYONE, own_client=True),
+    # Everyone in the scenario has verified the address already: the API says so (409), the
+    # page flashes it.
+    Route(
+        "auth_api.resend_verification",
+        "POST",
+        "/api/auth/verify-email/resend",
+        outcomes(
+            LOGIN,
+            CONFLICT,
+            CONFLICT,
+            CONFLICT,
+            CONFLICT,
+            CONFLICT,
+            CONFLICT,
+            CONFLICT,
+            unvetted_anchor=CONFLICT,
+        ),
+    ),
+    Route("accounts.resend_verification", "POST", "/account/verify-email", SIGNED_IN),
     Route("tokens_api.list_tokens", "GET", "/api/tokens", SIGNED_IN),
     Route("tokens_api.create_token", "POST", "/api/tokens", SIGNED_IN, fixed_json({"name": "ci"})),
     Route("tokens_api.revoke_token", "DELETE", "/api/tokens/{token_a}", ONLY_A),

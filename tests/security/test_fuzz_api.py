@@ -39,6 +39,8 @@ EXAMPLES_PER_OPERATION = int(os.environ.get("SUPPLIERMATCH_FUZZ_EXAMPLES", "15")
 RULES_THE_DOCUMENT_CANNOT_STATE = {
     "POST /api/auth/signup": "the password policy refuses common passwords",
     "POST /api/auth/password": "the current password must be the user's",
+    "POST /api/auth/password-reset/confirm": "the token must be a live one e-mailed to the user",
+    "POST /api/auth/verify-email": "the token must be a live one e-mailed to the user",
     "GET /api/suppliers": "cluster, state and certificate filters must name existing ones",
     "GET /api/suppliers/directory": "category and certificate filters must name existing ones",
     "POST /api/suppliers": "GSTIN check character, real PIN codes, phone digits",

@@ -13,12 +13,17 @@ from suppliermatch.access import (
     require,
     require_login,
 )
-from suppliermatch.accounts import schemas, service, vetting
+from suppliermatch.accounts import account_tokens, mail, schemas, service, vetting
 from suppliermatch.accounts.models import OrganisationKind
 from suppliermatch.api_common import PageArgs, paginate
 from suppliermatch.audit.service import record_security_event
 from suppliermatch.extensions import db, limiter
-from suppliermatch.ratelimits import AUTH_RATE_LIMIT, account_key
+from suppliermatch.ratelimits import (
+    AUTH_RATE_LIMIT,
+    EMAIL_LINK_RATE_LIMIT,
+    account_key,
+    signed_in_user_key,
+)
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/auth", description="Sign in and out")
 tokens_blp = Blueprint("tokens_api", __name__, url_prefix="/api/tokens", description="API tokens")
@@ -39,6 +44,7 @@ def me_payload() -> dict:
         "full_name": user.full_name,
         "kind": actor.kind.value,
         "vetting": user.vetting,
+        "email_verified": user.email_verified_at is not None,
         "organisation_id": actor.organisation_id,
         "cluster_id": actor.cluster_id,
         "supplier_id": actor.supplier_id,
@@ -97,11 +103,89 @@ def signup(data):
         full_name=data["full_name"],
     )
     record_security_event(db.session, "signup", user_id=user.id)
+    token = account_tokens.request_verification(db.session, user)
     db.session.commit()
+    mail.send_email_verification(user, token)
     cookie_session.clear()
     login_user(user)
     forget_current_actor()
     return me_payload()
+
+
+# Said whether or not the address has an account: which addresses do is not told.
+RESET_REQUESTED = (
+    "If an account has this address, a link to set a new password is on its way. "
+    "It works once, for a short time."
+)
+
+
+@blp.route("/password-reset", methods=["POST"])
+@limiter.limit(AUTH_RATE_LIMIT)
+@limiter.limit(EMAIL_LINK_RATE_LIMIT, key_func=account_key)
+@blp.arguments(schemas.PasswordResetRequestSchema)
+@blp.response(202, schemas.AcceptedSchema)
+def request_password_reset(data):
+    """E-mail a one-time link to set a new password. The answer is the same whether or not
+    the address has an account."""
+    found = account_tokens.request_password_reset(db.session, data["email"])
+    if found is not None:
+        user, token = found
+        record_security_event(db.session, "password_reset_requested", user_id=user.id)
+        db.session.commit()
+        mail.send_password_reset(user, token)
+    return {"message": RESET_REQUESTED}
+
+
+@blp.route("/password-reset/confirm", methods=["POST"])
+@limiter.limit(AUTH_RATE_LIMIT)
+@blp.arguments(schemas.PasswordResetConfirmSchema)
+@blp.response(204)
+@blp.alt_response(422, description="The link is not valid (token), or the password is refused")
+def confirm_password_reset(data):
+    """Set a new password with the token from the e-mail. Every session of the user ends and
+    the user's API tokens are revoked; sign in again with the new password."""
+    user = account_tokens.reset_password(
+        db.session, token=data["token"], new_password=data["new_password"]
+    )
+    record_security_event(db.session, "password_reset", user_id=user.id)
+    db.session.commit()
+    # Whoever this browser was signed in as, it signs in again with the new password.
+    logout_user()
+    cookie_session.clear()
+    forget_current_actor()
+
+
+@blp.route("/verify-email", methods=["POST"])
+@limiter.limit(AUTH_RATE_LIMIT)
+@blp.arguments(schemas.EmailVerificationSchema)
+@blp.response(204)
+@blp.alt_response(422, description="The link is not valid (token)")
+def verify_email(data):
+    """Confirm the e-mail address with the token from the sign-up e-mail. The user's other
+    sessions end; this browser stays signed in if it is the user's."""
+    # Who this browser is, read before the service rotates the user's session token (after
+    # it, the cookie no longer loads the user).
+    signed_in_as = current_user.id if current_user.is_authenticated else None
+    user = account_tokens.verify_email(db.session, token=data["token"])
+    record_security_event(db.session, "email_verified", user_id=user.id)
+    db.session.commit()
+    if signed_in_as == user.id:
+        login_user(user)  # the new session token, in this browser's cookie
+    forget_current_actor()
+
+
+@blp.route("/verify-email/resend", methods=["POST"])
+@require_login
+@limiter.limit(EMAIL_LINK_RATE_LIMIT, key_func=signed_in_user_key)
+@blp.response(202, schemas.AcceptedSchema)
+@blp.alt_response(409, description="The address is verified already")
+def resend_verification():
+    """E-mail a new verification link (the earlier one stops working)."""
+    user = current_user._get_current_object()
+    token = account_tokens.request_verification(db.session, user)
+    db.session.commit()
+    mail.send_email_verification(user, token)
+    return {"message": f"A new link is on its way to {user.email}."}
 
 
 @blp.route("/me", methods=["GET"])

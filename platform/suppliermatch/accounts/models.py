@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
-from suppliermatch.models_base import optional_timestamp_field, timestamp_field
+from suppliermatch.models_base import UtcDateTime, optional_timestamp_field, timestamp_field
 
 
 class OrganisationKind(StrEnum):
@@ -71,6 +71,9 @@ class User(SQLModel, table=True):
     # Rotated on logout and password change: the login cookie carries it, so a cookie
     # captured before the rotation no longer loads the user.
     session_token: str = Field(default_factory=new_session_token, max_length=64)
+    # When the user proved they read mail at ``email`` (following the sign-up link, or a
+    # password reset link); None until then (see accounts.account_tokens).
+    email_verified_at: datetime | None = optional_timestamp_field()
     created_at: datetime = timestamp_field()
     last_login_at: datetime | None = optional_timestamp_field()
 
@@ -86,6 +89,28 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = timestamp_field()
     last_used_at: datetime | None = optional_timestamp_field()
     revoked_at: datetime | None = optional_timestamp_field()
+
+
+class TokenPurpose(StrEnum):
+    PASSWORD_RESET = "password_reset"  # noqa: S105  (a label, not a secret)
+    EMAIL_VERIFICATION = "email_verification"
+
+
+class AccountToken(SQLModel, table=True):
+    """A one-time link sent by e-mail (password reset, e-mail verification).
+
+    Only the SHA-256 digest of the token is stored: a copy of the database does not let
+    anyone reset a password. A user has at most one live token per purpose (a newer request
+    deletes the older); ``used_at`` makes it single use.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    purpose: str = Field(max_length=30)
+    token_digest: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = timestamp_field()
+    expires_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    used_at: datetime | None = optional_timestamp_field()
 
 
 # flask-login's user protocol, on the table class itself so current_user is the row.

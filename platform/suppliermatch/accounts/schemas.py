@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from suppliermatch.accounts.account_tokens import MAX_TOKEN_LENGTH
 from suppliermatch.accounts.models import Vetting
 from suppliermatch.accounts.passwords import MAX_PASSWORD_LENGTH
 from suppliermatch.accounts.vetting import MAX_REASON_LENGTH
@@ -39,6 +40,34 @@ class PasswordChangeSchema(ma.Schema):
     )
 
 
+class PasswordResetRequestSchema(ma.Schema):
+    email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
+
+
+def _token_field():
+    return ma.fields.String(
+        required=True,
+        load_only=True,
+        validate=ma.validate.Length(min=1, max=MAX_TOKEN_LENGTH),
+        metadata={"description": "The token from the link in the e-mail"},
+    )
+
+
+class PasswordResetConfirmSchema(ma.Schema):
+    token = _token_field()
+    new_password = ma.fields.String(
+        required=True, load_only=True, validate=ma.validate.Length(max=MAX_PASSWORD_LENGTH)
+    )
+
+
+class EmailVerificationSchema(ma.Schema):
+    token = _token_field()
+
+
+class AcceptedSchema(ma.Schema):
+    message = ma.fields.String()
+
+
 class MeSchema(ma.Schema):
     id = ma.fields.Integer()
     email = ma.fields.String()
@@ -52,6 +81,12 @@ class MeSchema(ma.Schema):
             "description": "Anchor firms' users: pending, approved or rejected by the cluster "
             "coordinator; until approved an anchor sees only the public directory"
         },
+    )
+    email_verified = ma.fields.Boolean(
+        metadata={
+            "description": "Whether the link e-mailed at sign-up was followed; an unverified "
+            "anchor firm cannot be approved by its coordinator"
+        }
     )
     organisation_id = ma.fields.Integer(allow_none=True)
     cluster_id = ma.fields.Integer(allow_none=True)
@@ -110,6 +145,10 @@ class ApplicantSchema(ma.Schema):
     user_id = ma.fields.Integer(attribute="user.id")
     full_name = ma.fields.String(attribute="user.full_name")
     email = ma.fields.String(attribute="user.email")
+    email_verified = ma.fields.Function(
+        lambda applicant: applicant.user.email_verified_at is not None,
+        metadata={"description": "Approval waits until the applicant verified the address"},
+    )
     vetting = ma.fields.String(attribute="user.vetting")
     signed_up_at = ma.fields.DateTime(attribute="user.created_at")
     organisation_id = ma.fields.Integer(attribute="organisation.id")

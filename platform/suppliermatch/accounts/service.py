@@ -64,10 +64,15 @@ def create_user(
     is_admin: bool = False,
     added_by: User | None = None,
     vetted: bool = False,
+    email_verified: bool = False,
 ) -> User:
     """A new user. In an anchor firm the user waits for the cluster coordinator's approval
     unless ``added_by`` is the firm's approved owner or an admin, or the platform itself
-    vouches for it (``vetted``: the demo seed)."""
+    vouches for it (``vetted``: the demo seed).
+
+    The address is unverified until its owner follows a link sent to it (see
+    ``account_tokens``), unless the platform vouches for it (``email_verified``: the demo
+    seed, and accounts an operator creates on the server)."""
     email = normalise_email(email)
     check_password_policy(password, user_inputs=[email, full_name])
     if find_user_by_email(session, email) is not None:
@@ -80,6 +85,7 @@ def create_user(
         role=role,
         is_admin=is_admin,
         vetting=initial_vetting(organisation, added_by=added_by, vetted=vetted),
+        email_verified_at=utcnow() if email_verified else None,
     )
     session.add(user)
     session.flush()
@@ -140,7 +146,13 @@ def sign_up_organisation(
 
 
 def create_coordinator(
-    session: Session, *, email: str, password: str, full_name: str, cluster: Cluster
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    cluster: Cluster,
+    email_verified: bool = False,
 ) -> User:
     """Coordinators belong to their cluster's office, created on first use."""
     office = session.exec(
@@ -158,7 +170,12 @@ def create_coordinator(
         session.add(office)
         session.flush()
     return create_user(
-        session, email=email, password=password, full_name=full_name, organisation=office
+        session,
+        email=email,
+        password=password,
+        full_name=full_name,
+        organisation=office,
+        email_verified=email_verified,
     )
 
 

@@ -132,6 +132,13 @@ def decide(
     previous = applicant.user.vetting
     if previous not in DECIDABLE_FROM[outcome]:
         raise Conflict(f"This account was {previous} already.")
+    # Approval vouches for the firm on the strength of who it says it is, and its e-mail
+    # address is the coordinator's best evidence: not until the applicant proved it reads it.
+    if outcome == Vetting.APPROVED and applicant.user.email_verified_at is None:
+        raise Conflict(
+            "This user has not verified the e-mail address yet; approve once they have "
+            "followed the link we sent."
+        )
     # Of two coordinators deciding at once, only the first finds it as it was read.
     claimed = session.execute(
         update(User)

@@ -1,9 +1,9 @@
-"""Pages: sign in, sign up, sign out, the account page with API tokens, and the
-coordinator's queue of anchor firms to vet."""
+"""Pages: sign in, sign up, sign out, password reset, e-mail verification, the account page
+with API tokens, and the coordinator's queue of anchor firms to vet."""
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask import session as cookie_session
 from flask_login import current_user, login_user, logout_user
 from sqlmodel import select
@@ -15,13 +15,19 @@ from suppliermatch.access import (
     require,
     require_login,
 )
-from suppliermatch.accounts import schemas, service, vetting
-from suppliermatch.accounts.models import Cluster, OrganisationKind, Vetting
+from suppliermatch.accounts import account_tokens, mail, schemas, service, vetting
+from suppliermatch.accounts.api import RESET_REQUESTED
+from suppliermatch.accounts.models import Cluster, OrganisationKind, TokenPurpose, Vetting
 from suppliermatch.audit.service import record_security_event
 from suppliermatch.errors import DomainError
 from suppliermatch.extensions import db, limiter
 from suppliermatch.forms import domain_errors, load_form
-from suppliermatch.ratelimits import AUTH_RATE_LIMIT, account_key
+from suppliermatch.ratelimits import (
+    AUTH_RATE_LIMIT,
+    EMAIL_LINK_RATE_LIMIT,
+    account_key,
+    signed_in_user_key,
+)
 
 bp = Blueprint("accounts", __name__)
 
@@ -107,9 +113,12 @@ def signup():
                 errors = domain_errors(error)
             else:
                 record_security_event(db.session, "signup", user_id=user.id)
+                token = account_tokens.request_verification(db.session, user)
                 db.session.commit()
+                mail.send_email_verification(user, token)
                 _sign_in(user)
                 flash("Welcome to SupplierMatch.")
+                flash(f"We sent a link to {user.email}: follow it to confirm the address.")
                 if user.vetting == Vetting.PENDING:
                     flash(
                         "Your cluster coordinator will review your firm's account; until then "
@@ -182,6 +191,126 @@ def change_password():
     return render_template(
         "accounts/account.html", tokens=tokens, new_token=None, errors=errors
     ), 400
+
+
+# -- password reset and e-mail verification ---------------------------------------------------
+
+
+def _no_referrer(response):
+    # The token is in these pages' URL: it must not leave in a Referer header.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+@limiter.limit(AUTH_RATE_LIMIT, methods=["POST"])
+@limiter.limit(EMAIL_LINK_RATE_LIMIT, methods=["POST"], key_func=account_key)
+def forgot_password():
+    errors, sent = {}, False
+    if request.method == "POST":
+        data, errors = load_form(schemas.PasswordResetRequestSchema(), request.form)
+        if data is not None:
+            found = account_tokens.request_password_reset(db.session, data["email"])
+            if found is not None:
+                user, token = found
+                record_security_event(db.session, "password_reset_requested", user_id=user.id)
+                db.session.commit()
+                mail.send_password_reset(user, token)
+            sent = True
+    status = 400 if errors else 200
+    page = render_template(
+        "accounts/forgot_password.html",
+        errors=errors or {},
+        form=request.form,
+        sent=RESET_REQUESTED if sent else None,
+    )
+    return page, status
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+@limiter.limit(AUTH_RATE_LIMIT, methods=["POST"])
+def reset_password(token):
+    errors = {}
+    if request.method == "POST":
+        data, errors = load_form(
+            schemas.PasswordResetConfirmSchema(), {**request.form.to_dict(), "token": token}
+        )
+        if data is not None:
+            try:
+                user = account_tokens.reset_password(
+                    db.session, token=data["token"], new_password=data["new_password"]
+                )
+            except DomainError as error:
+                db.session.rollback()
+                errors = domain_errors(error)
+            else:
+                record_security_event(db.session, "password_reset", user_id=user.id)
+                db.session.commit()
+                # Whoever this browser was signed in as, it starts again at the sign-in page.
+                logout_user()
+                cookie_session.clear()
+                flash(
+                    "Your new password is set. Every session was signed out and your API "
+                    "tokens were revoked; sign in with the new password."
+                )
+                return _no_referrer(redirect(url_for("accounts.login")))
+    live = account_tokens.peek(db.session, token, TokenPurpose.PASSWORD_RESET) is not None
+    page = render_template(
+        "accounts/reset_password.html",
+        errors=errors,
+        live=live,
+        invalid_link=account_tokens.INVALID_LINK,
+    )
+    return _no_referrer(make_response(page, 400 if errors else 200))
+
+
+@bp.route("/verify-email/<token>", methods=["GET", "POST"])
+@limiter.limit(AUTH_RATE_LIMIT, methods=["POST"])
+def verify_email(token):
+    """A button, not the GET itself, confirms: mail scanners that open links would
+    otherwise spend them."""
+    errors = {}
+    if request.method == "POST":
+        # Who this browser is, read before the service rotates the user's session token
+        # (after it, the cookie no longer loads the user).
+        signed_in_as = current_user.id if current_user.is_authenticated else None
+        try:
+            user = account_tokens.verify_email(db.session, token=token)
+        except DomainError as error:
+            db.session.rollback()
+            errors = domain_errors(error)
+        else:
+            record_security_event(db.session, "email_verified", user_id=user.id)
+            db.session.commit()
+            if signed_in_as == user.id:
+                _sign_in(user)  # this browser stays signed in, with the new session token
+            flash("Your e-mail address is confirmed. Other sessions were signed out.")
+            return _no_referrer(redirect(url_for("home.index")))
+    live = account_tokens.peek(db.session, token, TokenPurpose.EMAIL_VERIFICATION) is not None
+    page = render_template(
+        "accounts/verify_email.html",
+        errors=errors,
+        live=live,
+        invalid_link=account_tokens.INVALID_LINK,
+    )
+    return _no_referrer(make_response(page, 400 if errors else 200))
+
+
+@bp.route("/account/verify-email", methods=["POST"])
+@require_login
+@limiter.limit(EMAIL_LINK_RATE_LIMIT, key_func=signed_in_user_key)
+def resend_verification():
+    user = current_user._get_current_object()
+    try:
+        token = account_tokens.request_verification(db.session, user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message)
+    else:
+        db.session.commit()
+        mail.send_email_verification(user, token)
+        flash(f"A new link is on its way to {user.email}; the earlier one no longer works.")
+    return redirect(url_for("accounts.account"))
 
 
 # -- vetting anchor firms ----------------------------------------------------------------------
