@@ -276,13 +276,9 @@ def _by_category(session: Session, suppliers) -> list[Count]:
     """Suppliers per category; one offering two categories counts in both."""
     taxonomy = default_taxonomy()
     pairs = _category_pairs(session, suppliers)
-    counts = dict(
-        session.execute(
-            sa.select(pairs.c.category, sa.func.count(sa.distinct(pairs.c.supplier_id))).group_by(
-                pairs.c.category
-            )
-        ).all()
-    )
+    # UNION has made each (supplier, category) pair distinct: a plain count suffices.
+    statement = sa.select(pairs.c.category, sa.func.count()).group_by(pairs.c.category)
+    counts = dict(session.execute(statement).all())
     rows = [
         Count(slug, category_name(slug), counts.get(slug, 0))
         for slug in [c.slug for c in taxonomy.categories]
