@@ -112,7 +112,9 @@ def live_gunicorn(live_database_url, tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    # Generous: the master builds its indexes before it answers, and a busy CI machine is
+    # slower than a laptop. A server that never starts still fails here.
+    deadline = time.monotonic() + 180
     while True:
         try:
             with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:  # noqa: S310
