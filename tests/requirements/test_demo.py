@@ -42,8 +42,8 @@ def test_demo_seeds_the_whole_cycle_once(session):
     located = session.exec(select(func.count()).where(Requirement.plant_lat.is_not(None))).one()
     assert located == 23
     assert session.exec(select(func.count()).select_from(Invitation)).one() == 6
-    # Every login is printed: 12 of users.json and the 20 MSME owners of suppliers.json.
-    assert len(demo.demo_logins(session)) == 32
+    # Every login is printed: 13 of users.json and the 20 MSME owners of suppliers.json.
+    assert len(demo.demo_logins(session)) == 33
 
     buyer_kalinga = _actor(session, "buyer@kalinga-magnetics.demo.in")
     buyer_vindhya = _actor(session, VINDHYA_BUYER)
@@ -71,6 +71,7 @@ def test_demo_seeds_the_whole_cycle_once(session):
     }
     assert queues["Possible duplicate suppliers"] >= 1
     assert queues["Certificates to verify"] >= 1
+    assert queues["Anchor firms awaiting approval"] == 1
 
 
 def test_the_login_table_lists_every_demo_login_by_cluster(session):
@@ -79,8 +80,9 @@ def test_the_login_table_lists_every_demo_login_by_cluster(session):
     lines = demo.login_table(demo.demo_logins(session))
     assert lines[0].split() == ["role", "cluster", "e-mail", "organisation"]
     assert lines[1].split()[:3] == ["admin", "all", "clusters"]
-    assert len(lines) == 1 + 12  # the MSME logins come with the suppliers
+    assert len(lines) == 1 + 13  # the MSME logins come with the suppliers
     ganjam = [line for line in lines if "Ganjam" in line]
-    assert [line.split()[0] for line in ganjam] == ["coordinator", "anchor", "anchor"]
+    assert [line.split()[0] for line in ganjam] == ["coordinator", "anchor", "anchor", "anchor"]
+    assert any("anchor (awaiting approval)" in line and "mahanadi" in line for line in ganjam)
     # One column each: the e-mail starts at the same place on every line.
     assert len({line.index("@") - len(line.split("@")[0].split()[-1]) for line in lines[1:]}) == 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from suppliermatch.accounts import service as accounts
-from suppliermatch.accounts.models import Cluster, Organisation, OrganisationKind, User
+from suppliermatch.accounts.models import Cluster, Organisation, OrganisationKind, User, Vetting
 from suppliermatch.paths import SEEDS_DIR
 
 DEMO_DIR = SEEDS_DIR / "demo"
@@ -110,7 +110,9 @@ def _load_users(session: Session) -> int:
                 full_name=row["name"],
                 organisation=organisation,
                 role=row.get("role", "owner"),
-                vetted=True,  # the demo's anchor firms are known to their coordinators
+                # The demo's anchor firms are known to their coordinators, but for one that
+                # has just signed up: the coordinator's vetting queue has work to show.
+                vetted=not row.get("awaiting_approval", False),
                 email_verified=True,
             )
         created += 1
@@ -150,7 +152,7 @@ def demo_logins(session: Session) -> list[DemoLogin]:
     )
     logins = [
         DemoLogin(
-            role="admin" if user.is_admin else ROLE_LABELS[OrganisationKind(organisation.kind)],
+            role=_role(user, organisation),
             cluster=cluster.name if cluster else "all clusters",
             email=user.email,
             organisation=organisation.name if organisation and not user.is_admin else "",
@@ -159,8 +161,20 @@ def demo_logins(session: Session) -> list[DemoLogin]:
     ]
     return sorted(
         logins,
-        key=lambda x: (x.cluster != "all clusters", x.cluster, ROLE_ORDER.index(x.role), x.email),
+        key=lambda x: (
+            x.cluster != "all clusters",
+            x.cluster,
+            ROLE_ORDER.index(x.role.split()[0]),
+            x.email,
+        ),
     )
+
+
+def _role(user: User, organisation: Organisation | None) -> str:
+    if user.is_admin:
+        return "admin"
+    role = ROLE_LABELS[OrganisationKind(organisation.kind)]
+    return f"{role} (awaiting approval)" if user.vetting == Vetting.PENDING else role
 
 
 def login_table(logins: list[DemoLogin]) -> list[str]:

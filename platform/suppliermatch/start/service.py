@@ -26,6 +26,7 @@ from suppliermatch.suppliers.models import Capability, Supplier
 
 # A start page is a summary: each list shows this many and links to the full page.
 LIST_LIMIT = 8
+RECENT_USERS = 5
 # Newest requirements an anchor's or MSME's start page reads to sort into its lists;
 # anything older is on the full list page.
 RECENT_REQUIREMENTS = 200
@@ -174,7 +175,7 @@ def queues(session: Session, actor: Actor, *, today: date | None = None) -> list
             "Anchor firms awaiting approval",
             _count(session, vetting.vetting_queue(session, actor)),
             "accounts.vetting_queue",
-            "Firms that signed up in your cluster and wait to post requirements.",
+            "Anchor firms that signed up and wait to post requirements.",
         ),
     ]
 
@@ -213,7 +214,7 @@ def admin_start(session: Session, actor: Actor, *, today: date | None = None) ->
         users_by_role=users_by_role,
         clusters=_cluster_rows(session),
         recent_users=list(
-            session.exec(select(User).order_by(User.created_at.desc(), User.id.desc()).limit(10))
+            session.exec(select(User).order_by(User.created_at.desc(), User.id.desc()).limit(RECENT_USERS))
         ),
         queues=queues(session, actor, today=today),
     )
