@@ -214,7 +214,9 @@ def admin_start(session: Session, actor: Actor, *, today: date | None = None) ->
         users_by_role=users_by_role,
         clusters=_cluster_rows(session),
         recent_users=list(
-            session.exec(select(User).order_by(User.created_at.desc(), User.id.desc()).limit(RECENT_USERS))
+            session.exec(
+                select(User).order_by(User.created_at.desc(), User.id.desc()).limit(RECENT_USERS)
+            )
         ),
         queues=queues(session, actor, today=today),
     )
