@@ -1,4 +1,5 @@
-"""The home page, health check and the vendored Swagger UI assets."""
+"""The home page (each signed-in role's start page), health check and the vendored Swagger
+UI assets."""
 
 import swagger_ui_bundle
 from flask import Blueprint, render_template, send_from_directory
@@ -6,13 +7,20 @@ from sqlalchemy import text
 
 from suppliermatch.access import current_actor
 from suppliermatch.extensions import db
+from suppliermatch.start.service import start_for
 
 bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
 def index():
-    return render_template("home.html", actor=current_actor())
+    # Sign-in and sign-up redirect here: a signed-in user lands on its own next jobs.
+    actor = current_actor()
+    start = start_for(db.session, actor)
+    if start is None:
+        return render_template("home.html", actor=actor)
+    template, content = start
+    return render_template(template, actor=actor, start=content)
 
 
 @bp.route("/healthz")

@@ -20,5 +20,5 @@ def seed_demo():
     db.session.commit()
     click.echo("Demo data loaded: " + ", ".join(f"{n} {k}" for k, n in summary.items()))
     click.echo(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
-    for login in demo.demo_logins(db.session):
-        click.echo(f"  {login}")
+    for line in demo.login_table(demo.demo_logins(db.session)):
+        click.echo(f"  {line}")

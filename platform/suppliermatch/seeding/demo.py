@@ -7,11 +7,12 @@ so running the loader twice changes nothing.
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
 from suppliermatch.accounts import service as accounts
-from suppliermatch.accounts.models import Cluster, Organisation, OrganisationKind, User
+from suppliermatch.accounts.models import Cluster, Organisation, OrganisationKind, User, Vetting
 from suppliermatch.paths import SEEDS_DIR
 
 DEMO_DIR = SEEDS_DIR / "demo"
@@ -38,10 +39,11 @@ def extra_loaders() -> list[tuple[str, Callable]]:
     """Loaders contributed by features (suppliers, requirements, certificates)."""
     from suppliermatch.certification.demo import demo_loader as load_demo_certificates
     from suppliermatch.requirements.demo import load_demo_requirements
-    from suppliermatch.suppliers.seed import load_demo_suppliers
+    from suppliermatch.suppliers.seed import load_demo_suppliers, plant_demo_duplicates
 
     return [
         ("suppliers", load_demo_suppliers),
+        ("duplicate pairs", plant_demo_duplicates),
         ("requirements", load_demo_requirements),
         ("certificates", load_demo_certificates),
     ]
@@ -108,7 +110,9 @@ def _load_users(session: Session) -> int:
                 full_name=row["name"],
                 organisation=organisation,
                 role=row.get("role", "owner"),
-                vetted=True,  # the demo's anchor firms are known to their coordinators
+                # The demo's anchor firms are known to their coordinators, but for one that
+                # has just signed up: the coordinator's vetting queue has work to show.
+                vetted=not row.get("awaiting_approval", False),
                 email_verified=True,
             )
         created += 1
@@ -116,24 +120,75 @@ def _load_users(session: Session) -> int:
     return created
 
 
-def demo_logins(session: Session) -> list[str]:
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    cluster: str
+    email: str
+    organisation: str
+
+
+ROLE_LABELS = {
+    OrganisationKind.MSME: "msme",
+    OrganisationKind.ANCHOR: "anchor",
+    OrganisationKind.CLUSTER_OFFICE: "coordinator",
+}
+# The order of the printed table: who to try first.
+ROLE_ORDER = ("admin", "coordinator", "anchor", "msme")
+
+
+def demo_logins(session: Session) -> list[DemoLogin]:
+    """Every demo login that exists (users.json and the MSME owners of suppliers.json), by
+    cluster and then role."""
+    from suppliermatch.suppliers.seed import DEMO_SUPPLIERS_FILE
+
     emails = [row["email"] for row in _read("users.json") if row.get("show_login", True)]
-    users = {u.email: u for u in session.exec(select(User).where(User.email.in_(emails)))}
-    lines = []
-    for email in emails:
-        user = users.get(email)
-        if user is None:
-            continue
-        kind = "admin" if user.is_admin else _kind_label(session, user)
-        lines.append(f"{kind:<12} {email}")
-    return lines
+    emails += [row["login"]["email"] for row in _read(DEMO_SUPPLIERS_FILE) if row["login"]]
+    rows = session.exec(
+        select(User, Organisation, Cluster)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .outerjoin(Cluster, Cluster.id == Organisation.cluster_id)
+        .where(User.email.in_(emails))
+    )
+    logins = [
+        DemoLogin(
+            role=_role(user, organisation),
+            cluster=cluster.name if cluster else "all clusters",
+            email=user.email,
+            organisation=organisation.name if organisation and not user.is_admin else "",
+        )
+        for user, organisation, cluster in rows
+    ]
+    return sorted(
+        logins,
+        key=lambda x: (
+            x.cluster != "all clusters",
+            x.cluster,
+            ROLE_ORDER.index(x.role.split()[0]),
+            x.email,
+        ),
+    )
 
 
-def _kind_label(session: Session, user: User) -> str:
-    organisation = session.get(Organisation, user.organisation_id)
-    labels = {
-        OrganisationKind.MSME: "msme",
-        OrganisationKind.ANCHOR: "anchor",
-        OrganisationKind.CLUSTER_OFFICE: "coordinator",
-    }
-    return labels[OrganisationKind(organisation.kind)]
+def _role(user: User, organisation: Organisation | None) -> str:
+    if user.is_admin:
+        return "admin"
+    role = ROLE_LABELS[OrganisationKind(organisation.kind)]
+    return f"{role} (awaiting approval)" if user.vetting == Vetting.PENDING else role
+
+
+def login_table(logins: list[DemoLogin]) -> list[str]:
+    """The logins as lines of a plain-text table, columns as wide as their longest entry."""
+    header = DemoLogin("role", "cluster", "e-mail", "organisation")
+    rows = [header, *logins]
+    widths = [max(len(getattr(r, f)) for r in rows) for f in ("role", "cluster", "email")]
+
+    def line(r: DemoLogin) -> str:
+        cells = (r.role, r.cluster, r.email)
+        return (
+            "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
+            + "  "
+            + r.organisation
+        )
+
+    return [line(header).rstrip(), *(line(r).rstrip() for r in logins)]

@@ -39,9 +39,25 @@ def load_demo_suppliers(session: Session, progress: Callable[[str], None]) -> in
         if record["login"]:
             _ensure_login(session, supplier, record["login"], DEMO_PASSWORD)
     session.flush()
-    logins = [record["login"]["email"] for record in records if record["login"]]
-    progress(f"suppliers: {created} new of {len(records)}; MSME logins: {', '.join(logins[:5])} …")
+    # The MSME logins are in the table `flask seed demo` prints at the end.
+    progress(f"suppliers: {created} new of {len(records)}")
     return created
+
+
+def plant_demo_duplicates(session: Session, progress: Callable[[str], None]) -> int:
+    """Flag the demo's doubly entered enterprises, as a coordinator's scan would: the
+    duplicate review then has open pairs without anyone pressing "scan". Pairs already
+    flagged (open, merged or dismissed) are left as they are."""
+    from suppliermatch.accounts.models import Cluster
+    from suppliermatch.suppliers.dedup_service import scan_for_duplicates
+
+    # Cluster by cluster, as coordinators scan: a pair across two clusters is nobody's.
+    new = sum(
+        scan_for_duplicates(session, cluster_id=cluster_id).new
+        for cluster_id in session.exec(select(Cluster.id).order_by(Cluster.id))
+    )
+    progress(f"duplicate pairs: {new} new flagged")
+    return new
 
 
 def _create(session: Session, record: dict) -> Supplier:
