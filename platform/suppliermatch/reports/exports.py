@@ -1,14 +1,12 @@
 """The dashboard's numbers as tables: the same rows feed the CSV downloads and the JSON API.
 
-A table is a header and rows of plain values (numbers, dates, text). ``to_csv`` writes one
-safely: a cell a spreadsheet would run as a formula is quoted with a leading apostrophe.
+A table is a header and rows of plain values (numbers, dates, text);
+``suppliermatch.csv_cells.to_csv`` writes one safely.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from suppliermatch.certification.roadmap import volume_phrase
@@ -19,10 +17,6 @@ from suppliermatch.reports.dashboard import (
     process_name,
 )
 
-# Spreadsheet programs run a cell starting with one of these as a formula (CSV injection,
-# OWASP "CSV Injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 
 @dataclass(frozen=True)
 class Table:
@@ -30,21 +24,6 @@ class Table:
     title: str
     header: tuple[str, ...]
     rows: list[tuple]
-
-
-def safe_cell(value) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return "" if value is None else value
-
-
-def to_csv(header: Iterable[str], rows: Iterable[Iterable]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue()
 
 
 def _categories(d: Dashboard) -> Table:

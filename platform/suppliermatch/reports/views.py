@@ -7,11 +7,12 @@ Thin: the numbers come from ``dashboard`` and ``match_report``, the access rules
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from suppliermatch.access import ActorKind, current_actor, require
 from suppliermatch.certification.service import local_today
+from suppliermatch.csv_cells import csv_download, to_csv
 from suppliermatch.errors import DomainError, NotFound
 from suppliermatch.extensions import db
 from suppliermatch.forms import domain_errors, load_form
@@ -31,14 +32,6 @@ bp = Blueprint("reports", __name__)
 @bp.app_context_processor
 def report_helpers():
     return {"category_name": category_name, "process_name": process_name}
-
-
-def csv_download(text: str, filename: str) -> Response:
-    return Response(
-        text,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 # ---------------------------------------------------------------- dashboard
@@ -76,7 +69,7 @@ def dashboard_csv(name):
     table = exports.dashboard_table(board, name)
     where = board.scope.cluster.slug if board.scope.cluster else "all-clusters"
     filename = f"{where}-{name}-{board.today.isoformat()}.csv"
-    return csv_download(exports.to_csv(table.header, table.rows), filename)
+    return csv_download(to_csv(table.header, table.rows), filename)
 
 
 def dashboard_charts(d) -> dict:
@@ -205,7 +198,7 @@ def match_report_csv(requirement_id):
     db.session.commit()  # opening quote totals is recorded in the security log
     header, rows = match_report.report_rows(report)
     filename = f"match-report-requirement-{requirement_id}.csv"
-    return csv_download(exports.to_csv(header, rows), filename)
+    return csv_download(to_csv(header, rows), filename)
 
 
 @bp.route("/requirements/<int:requirement_id>/report/notes", methods=["POST"])

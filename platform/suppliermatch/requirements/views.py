@@ -5,13 +5,10 @@ Thin: forms are read by ``requirements.forms`` into the API's schemas, rules are
 services, and each POST commits once or re-renders the form with its errors.
 """
 
-import csv
-import io
 import json
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -24,6 +21,7 @@ from sqlmodel import select
 from suppliermatch.access import ActorKind, current_actor, require, require_login
 from suppliermatch.accounts.models import User
 from suppliermatch.api_common import PAGINATION_HEADER, paginate, requested_page
+from suppliermatch.csv_cells import csv_download, to_csv
 from suppliermatch.errors import DomainError, NotFound
 from suppliermatch.extensions import db
 from suppliermatch.forms import domain_errors
@@ -48,8 +46,6 @@ from suppliermatch.requirements.visibility import (
 
 bp = Blueprint("requirements", __name__)
 PER_PAGE = 50
-# Spreadsheet programs run a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # The matching feature adds a "ranked suppliers" page for a requirement under this name.
 MATCHES_ENDPOINT = "matching.requirement_matches"
 
@@ -441,48 +437,34 @@ def comparison_csv(requirement_id):
     if result.sealed:
         flash("Quotes are sealed until the deadline.")
         return redirect(url_for("requirements.comparison", requirement_id=requirement_id))
-    out = io.StringIO()
-    writer = csv.writer(out)
     items = result.line_items
-    writer.writerow(
-        [
-            "supplier_id",
-            "supplier",
-            "meets_hard_constraints",
-            "lacks",
-            "total_inr",
-            "lead_time_days",
-            "valid_until",
-            "notes",
-        ]
-        + [f"unit_price_inr: {li.item} ({li.quantity:g} {li.unit})" for li in items]
-    )
+    header = [
+        "supplier_id",
+        "supplier",
+        "meets_hard_constraints",
+        "lacks",
+        "total_inr",
+        "lead_time_days",
+        "valid_until",
+        "notes",
+    ] + [f"unit_price_inr: {li.item} ({li.quantity:g} {li.unit})" for li in items]
+    rows = []
     for quote in result.quotes:
         prices = {line["line_item_id"]: line["unit_price_inr"] for line in quote["lines"]}
-        writer.writerow(
+        rows.append(
             [
                 quote["supplier_id"],
-                _safe_cell(quote["supplier_name"]),
+                quote["supplier_name"],
                 "yes" if quote["meets_hard_constraints"] else "no",
-                _safe_cell("; ".join(quote["lacks"])),
+                "; ".join(quote["lacks"]),
                 f"{quote['total_inr']:.2f}",
                 quote["lead_time_days"],
                 quote["valid_until"].isoformat(),
-                _safe_cell(quote["notes"]),
+                quote["notes"],
             ]
             + [f"{prices[li.id]:.2f}" if li.id in prices else "" for li in items]
         )
-    filename = f"quotes-requirement-{requirement_id}.csv"
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-def _safe_cell(value: str | None) -> str:
-    value = value or ""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    return csv_download(to_csv(header, rows), f"quotes-requirement-{requirement_id}.csv")
 
 
 @bp.route("/requirements/<int:requirement_id>/award", methods=["GET", "POST"])

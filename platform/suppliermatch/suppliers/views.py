@@ -5,13 +5,9 @@ Thin: the rules are in ``service`` and ``dedup_service``; a refused change re-re
 form with the reasons next to the fields (409 for a stale version, with what to do).
 """
 
-import csv
-import io
-
 import marshmallow as ma
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -23,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from suppliermatch.access import ActorKind, current_actor, require
 from suppliermatch.api_common import paginate, requested_page
+from suppliermatch.csv_cells import csv_download, to_csv
 from suppliermatch.errors import Conflict, DomainError, ValidationFailed
 from suppliermatch.extensions import db
 from suppliermatch.forms import FORM_ONLY_FIELDS, domain_errors
@@ -387,20 +384,14 @@ def import_report(import_id):
 @require(ActorKind.COORDINATOR)
 def import_report_csv(import_id):
     record = service.get_import_for(db.session, current_actor(), import_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["row", "supplier_ref", "column", "problem", "kind"])
-    for kind, entries in (("error", record.problems), ("notice", record.notices)):
-        for entry in entries:
-            writer.writerow(
-                [entry["row"] or "", entry["ref"], entry["field"], entry["problem"], kind]
-            )
-    filename = f"import-{record.id}-report.csv"
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    # The refs and problems quote the uploaded cells: a spreadsheet must not run them.
+    rows = [
+        [entry["row"] or "", entry["ref"], entry["field"], entry["problem"], kind]
+        for kind, entries in (("error", record.problems), ("notice", record.notices))
+        for entry in entries
+    ]
+    header = ["row", "supplier_ref", "column", "problem", "kind"]
+    return csv_download(to_csv(header, rows), f"import-{record.id}-report.csv")
 
 
 # -- duplicates ----------------------------------------------------------------------------
