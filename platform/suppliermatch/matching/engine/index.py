@@ -234,8 +234,10 @@ class MatchIndex:
 
     @property
     def meaning(self) -> np.ndarray:
-        """Each row's text as a unit vector (``semantic``): DIMENSIONS x row_count."""
-        return self._meaning[:, : self._rows]
+        """Each row's text as a unit vector (``semantic``): row_count x DIMENSIONS, one
+        contiguous block (kept flat so that it grows like the other columns), so that a
+        query's similarities are one matrix-vector product over it without a copy."""
+        return self._meaning[: self._rows * semantic.DIMENSIONS].reshape(-1, semantic.DIMENSIONS)
 
     @property
     def mean_doc_length(self) -> float:
@@ -352,7 +354,7 @@ class MatchIndex:
         grow("_scorecard", (rows,), np.float32, np.nan)
         grow("_categories", (rows,), np.uint64, 0)
         grow("_doc_length", (rows,), np.float32, 0.0)
-        grow("_meaning", (semantic.DIMENSIONS, rows), np.float32, 0.0)
+        grow("_meaning", (rows * semantic.DIMENSIONS,), np.float32, 0.0)
         grow("_cert_valid", (codes, rows), np.int32, NO_DATE)
         grow("_cert_status", (codes, rows), np.int8, -1)
         grow("_cert_date", (codes, rows), np.int32, NO_DATE)
@@ -423,7 +425,8 @@ class MatchIndex:
                 self._boilerplate.without_common(without_exclusions(text))
                 for text in self.texts[first:last]
             ]
-            self._meaning[:, first:last] = semantic.embed(texts).T
+            block = slice(first * semantic.DIMENSIONS, last * semantic.DIMENSIONS)
+            self._meaning[block] = semantic.embed(texts).ravel()
 
     def _index_text(self, row: int, supplier: SupplierDoc) -> int:
         """Add one supplier's words to the inverted lists; returns its category bitmask."""

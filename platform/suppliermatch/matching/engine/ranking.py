@@ -251,10 +251,17 @@ def _with_meaning(
     query = semantic.embed([without_exclusions(text)])[0].astype(np.float32)
     if not query.any() or not index.row_count:
         return rows, relevance
+    if len(rows) > TEXT_SHORTLIST:
+        # A common word reaches most of a million suppliers: only the best word matches
+        # go on (as ``_text_tier`` would keep them), before the union below sorts them.
+        keep = np.argpartition(-relevance, TEXT_SHORTLIST - 1)[:TEXT_SHORTLIST]
+        rows, relevance = rows[keep], relevance[keep]
     if len(rows):
         # Pseudo-relevance feedback, as on the word side: towards the best word matches.
-        best = rows[np.argsort(-relevance, kind="stable")[: lexical.FEEDBACK_DOCS]]
-        neighbours = index.meaning[:, best].mean(axis=1)
+        count = min(lexical.FEEDBACK_DOCS, len(rows))
+        best = np.argpartition(-relevance, count - 1)[:count]
+        best = rows[best[np.argsort(-relevance[best], kind="stable")]]
+        neighbours = index.meaning[best].mean(axis=0)
         query = query + MEANING_FEEDBACK_WEIGHT * neighbours
     closeness = np.maximum(semantic.similarities(index.meaning, semantic.unit(query)), 0)
     closeness[~index.alive] = 0

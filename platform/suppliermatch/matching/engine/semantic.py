@@ -109,9 +109,9 @@ def embed(texts: list[str]) -> np.ndarray:
 
 
 def similarities(matrix: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """Cosine similarity of ``query`` (unit) with each column of ``matrix`` (unit vectors,
-    DIMENSIONS x rows)."""
-    return query.astype(np.float32) @ matrix
+    """Cosine similarity of ``query`` (unit) with each row of ``matrix`` (unit vectors,
+    rows x DIMENSIONS)."""
+    return matrix @ query.astype(np.float32)
 
 
 def unit(vector: np.ndarray) -> np.ndarray:
