@@ -15,3 +15,5 @@ DEFAULT_INSTANCE_DIR = REPO_ROOT / "instance"
 MATCHING_BENCH_DIR = Path(
     os.environ.get("SUPPLIERMATCH_BENCH_DIR", REPO_ROOT.parent / "shared" / "bench" / "matching")
 )
+# Real applicant names with their true identities (duplicate detection's real-data set).
+PATSTAT_BENCH_DIR = REPO_ROOT.parent / "shared" / "bench" / "dedup" / "patstat"

@@ -28,7 +28,13 @@ from rapidfuzz.distance import OSA
 from suppliermatch.reference.phones import phone_for_display, read_phones
 from suppliermatch.suppliers import dedup_blocking as blocking
 from suppliermatch.suppliers import dedup_model as fs
-from suppliermatch.suppliers.dedup_names import NON_WORD, NormalisedName, normalise_name
+from suppliermatch.suppliers.dedup_names import (
+    NON_WORD,
+    NormalisedName,
+    WordDifference,
+    normalise_name,
+    word_difference,
+)
 
 __all__ = [
     "LIKELY_DUPLICATE_SCORE",
@@ -51,17 +57,19 @@ LIKELY_DUPLICATE_SCORE = 0.9
 # Pairs at or above this score are worth a coordinator's look.
 REVIEW_SCORE = 0.5
 
-# A pair sharing a contact whose names share a word but are less alike than this, each
-# with words the other lacks, is two sites of one organisation.
-RELATED_SITES_NAME_LIKENESS = 88.0
 # Names less alike than this (and neither holding all the other's words) are "unlike",
 # and such records are compared only when they share an identifier or a contact.
 NAME_CANDIDATE_LIKENESS = 70.0
+# The name levels (dedup_model.FEATURES) from which each name holds a word the other lacks.
+FIRST_LEVEL_WHERE_A_WORD_DIFFERS = 5
+NAMES_UNLIKE = 8
 # Random pairs drawn to measure how often different enterprises agree by chance: 20 a
 # record, at most 50,000 (enough for a u of 1 in 10,000 to be seen five times).
 RANDOM_PAIRS = 50_000
 RANDOM_PAIRS_PER_RECORD = 20
 _RANDOM_SEED = 20251126
+# Lengths of a postal code the detector compares (digits only).
+POSTAL_CODE_DIGITS = (4, 10)
 
 # Addresses anyone can get: the same domain says nothing about the enterprise.
 FREE_MAIL_DOMAINS = frozenset(
@@ -202,7 +210,9 @@ def _prepare(record: SupplierRecord) -> _Prepared:
         phones=normalise_phone(record.phone, record.district),
         email=email,
         email_domain=domain if domain and domain not in FREE_MAIL_DOMAINS else None,
-        pincode=pincode if len(pincode) == 6 else None,
+        # An Indian PIN has 6 digits; a foreign parent's postal code (a US ZIP of 5, a
+        # Dutch code of 4) is compared as written all the same.
+        pincode=pincode if POSTAL_CODE_DIGITS[0] <= len(pincode) <= POSTAL_CODE_DIGITS[1] else None,
         district=f"{state or ''}|{district}" if district else None,
         state=state,
     )
@@ -221,21 +231,23 @@ def name_likeness(a: NormalisedName, b: NormalisedName) -> float:
     return max(fuzz.ratio(a.key, b.key), fuzz.ratio(a.written, b.written))
 
 
-def _name_level(a: _Prepared, b: _Prepared, likeness: float, distinctive: bool) -> int:
-    """The level of the "name" feature (see dedup_model.FEATURES)."""
-    if a.name.key == b.name.key:
-        return 0
-    if likeness >= 94.0:
+def _name_level(difference: WordDifference, likeness: float, distinctive: bool) -> int:
+    """The level of the "name" feature of two different names (see dedup_model.FEATURES).
+
+    How the words differ comes first, then how alike the letters are: "Firman House
+    West" and "Firman House East" are 94% alike and two sites, "Konink Philips" and
+    "Koninklijke Philips" 85% alike and one name shortened."""
+    if difference.same_words:
         return 1
-    if likeness >= 88.0:
-        return 2
-    if a.words <= b.words or b.words <= a.words:
+    if difference.one_within_other:
+        if likeness >= 88.0:
+            return 2
         return 3 if distinctive else 4
     if likeness >= 80.0:
         return 5
     if likeness >= NAME_CANDIDATE_LIKENESS:
         return 6 if distinctive else 7
-    return 8
+    return NAMES_UNLIKE
 
 
 class _Context:
@@ -244,7 +256,8 @@ class _Context:
     def __init__(self, prepared: Sequence[_Prepared], *, learning: bool):
         self.learning = learning
         self.records = len(prepared)
-        self._names_seen: dict[tuple[str, str], tuple[int, float]] = {}
+        self._names_seen: dict[tuple[str, str], tuple[int, float, WordDifference | None]] = {}
+        self._differences: dict[tuple[str, str], WordDifference] = {}
         self.word_counts = Counter(word for p in prepared for word in p.words)
         for p in prepared:
             p.words_rarest_first = tuple(
@@ -266,17 +279,37 @@ class _Context:
         others = max(self.known[field] - 1, 1)
         return max(self.counts[field][value] - 1, 1) / others
 
-    def name_comparison(self, a: _Prepared, b: _Prepared) -> tuple[int, float]:
-        """(level, likeness) of two names, worked out once a pair of distinct names."""
+    def name_comparison(
+        self, a: _Prepared, b: _Prepared
+    ) -> tuple[int, float, WordDifference | None]:
+        """(level, likeness, how the words differ) of two names, worked out once a pair
+        of distinct names."""
         if a.name.key == b.name.key:
-            return 0, 100.0
+            return 0, 100.0, None
         pair = (a.name.key, b.name.key)
         known = self._names_seen.get(pair)
         if known is None:
             likeness = name_likeness(a.name, b.name)
+            difference = self.word_difference(a, b)
             distinctive = self.distinctive(self.rarest_shared_word(a, b))
-            known = self._names_seen[pair] = (_name_level(a, b, likeness, distinctive), likeness)
+            level = _name_level(difference, likeness, distinctive)
+            known = self._names_seen[pair] = (level, likeness, difference)
         return known
+
+    def word_difference(self, a: _Prepared, b: _Prepared) -> WordDifference:
+        """How two names' words differ, worked out once a pair of names (blocking asks
+        first, the comparison again)."""
+        pair = (a.name.key, b.name.key)
+        known = self._differences.get(pair)
+        if known is None:
+            known = self._differences[pair] = word_difference(a.name, b.name)
+        return known
+
+    def names_could_match(self, a: _Prepared, b: _Prepared) -> bool:
+        """Whether two names reach a level of the name comparison above "names unlike"."""
+        if name_likeness(a.name, b.name) >= NAME_CANDIDATE_LIKENESS:
+            return True
+        return self.word_difference(a, b).one_within_other
 
     def rarest_shared_word(self, a: _Prepared, b: _Prepared) -> str | None:
         return next((word for word in a.words_rarest_first if word in b.words), None)
@@ -328,13 +361,15 @@ def _compare(a: _Prepared, b: _Prepared, context: _Context, levels: list, overri
         # A name's own frequency is not its u: one enterprise registered 300 times
         # under one spelling is as common as a name 300 enterprises share, and the
         # other fields (and the rare-word levels) are what tell the two apart.
-        levels[_NAME], likeness = context.name_comparison(a, b)
+        levels[_NAME], likeness, _ = context.name_comparison(a, b)
     if a.pincode and a.pincode == b.pincode:
         levels[_PLACE] = 0
     elif a.district and a.district == b.district:
         levels[_PLACE] = 1
     elif a.state and b.state:
         levels[_PLACE] = 2 if a.state == b.state else 3
+    elif a.pincode and b.pincode:
+        levels[_PLACE] = 4
     if a.name.legal_form and b.name.legal_form:
         conflict = {a.name.legal_form, b.name.legal_form} == {"company", "llp"}
         levels[_LEGAL_FORM] = 0 if conflict else 1
@@ -362,16 +397,34 @@ def _compare_many(
 # -- what a pair's evidence says ------------------------------------------------------------
 
 
-def _related_sites(a: _Prepared, b: _Prepared, levels, likeness: float) -> str | None:
+def _related_sites(a: _Prepared, b: _Prepared, levels) -> str | None:
     """The name stem two sites of one organisation share (given that they share a phone
     or an e-mail), or None."""
     if levels[_IDENTITY] in (0, 1) or levels[_UDYAM] == 0:
         return None
-    if likeness >= RELATED_SITES_NAME_LIKENESS or not (a.words & b.words):
-        return None
-    if a.words <= b.words or b.words <= a.words:
+    # Each name has a word the other lacks, not a respelling ("Firman House West" and
+    # "Firman House East"); one name's words all in the other is one site, named more
+    # fully.
+    if levels[_NAME] < FIRST_LEVEL_WHERE_A_WORD_DIFFERS or not (a.words & b.words):
         return None
     return " ".join(word for word in a.name.tokens if word in b.words)
+
+
+def _words(words: tuple[str, ...]) -> str:
+    return repr(" ".join(words))
+
+
+def _name_evidence(level: int, likeness: float, difference: WordDifference) -> str:
+    said = f"names {likeness:.0f}% alike after removing legal suffixes"
+    first, second = difference.only_in_first, difference.only_in_second
+    if difference.same_words:
+        return f"{said}; the same words, spelled or shortened differently"
+    if not first or not second:
+        added = _words(first or second)
+        return f"{said}; one name's words are all in the other, which adds {added}"
+    if level < NAMES_UNLIKE:
+        return f"{said}; {_words(first)} where the other has {_words(second)}"
+    return said
 
 
 def _evidence(a: _Prepared, b: _Prepared, levels, likeness: float, context: _Context):
@@ -404,13 +457,8 @@ def _evidence(a: _Prepared, b: _Prepared, levels, likeness: float, context: _Con
     name = levels[_NAME]
     if name == 0:
         said.append("names identical after removing legal suffixes")
-    elif name in (3, 4):
-        said.append(
-            f"names {likeness:.0f}% alike after removing legal suffixes; "
-            "one name's words are all in the other"
-        )
     elif name != fs.UNKNOWN:
-        said.append(f"names {likeness:.0f}% alike after removing legal suffixes")
+        said.append(_name_evidence(*context.name_comparison(a, b)))
     rarest = context.rarest_shared_word(a, b)
     if name != fs.UNKNOWN and context.distinctive(rarest):
         held = context.word_counts[rarest]
@@ -422,6 +470,8 @@ def _evidence(a: _Prepared, b: _Prepared, levels, likeness: float, context: _Con
         said.append(f"same PIN code {a.pincode}")
     elif place == 1:
         said.append(f"same district {a.record.district.strip()}")
+    elif place == 4:
+        said.append(f"different PIN codes ({a.pincode}, {b.pincode})")
     elif place == 3:
         said.append(f"different states ({a.record.state.strip()}, {b.record.state.strip()})")
     return said
@@ -442,18 +492,9 @@ def _random_pairs(count: int) -> tuple[np.ndarray, np.ndarray]:
     return first[keep], second[keep]
 
 
-def _names_could_match(a: _Prepared, b: _Prepared) -> bool:
-    """Whether two names reach a level of the name comparison above "names unlike"."""
-    return (
-        name_likeness(a.name, b.name) >= NAME_CANDIDATE_LIKENESS
-        or a.words <= b.words
-        or b.words <= a.words
-    )
-
-
 def _candidates(prepared: Sequence[_Prepared], context: _Context) -> np.ndarray:
     return blocking.candidate_pairs(
-        names_alike=lambda x, y: _names_could_match(prepared[x], prepared[y]),
+        names_alike=lambda x, y: context.names_could_match(prepared[x], prepared[y]),
         name_keys=[p.name.key for p in prepared],
         place_keys=[p.district or p.pincode or "" for p in prepared],
         words=[p.name.tokens for p in prepared],
@@ -489,11 +530,7 @@ def _find(
     stems = {
         row: stem
         for row in np.nonzero(shares_contact)[0].tolist()
-        if (
-            stem := _related_sites(
-                prepared[first[row]], prepared[second[row]], levels_of[row], likeness[row]
-            )
-        )
+        if (stem := _related_sites(prepared[first[row]], prepared[second[row]], levels_of[row]))
     }
     keep = scores >= min_score
     keep[list(stems)] = True

@@ -88,7 +88,10 @@ def rare_word_blocks(
     """Records sharing one of their rarest words (words no other name holds form none)."""
     groups: dict[str, list[int]] = defaultdict(list)
     for index, tokens in enumerate(words):
-        shared = sorted({t for t in tokens if frequency.get(t, 0) > 1}, key=frequency.__getitem__)
+        # Ties in rarity go by the word itself: a set's order changes from run to run.
+        shared = sorted(
+            {t for t in tokens if frequency.get(t, 0) > 1}, key=lambda t: (frequency[t], t)
+        )
         for token in shared[:WORDS_PER_RECORD]:
             groups[token].append(index)
     return groups.values()

@@ -6,6 +6,7 @@ not what tells two enterprises apart. The legal form a suffix declares is kept b
 the name, since an LLP and a company are different legal persons.
 """
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -75,8 +76,8 @@ _LEGAL_SUFFIXES: tuple[tuple[tuple[str, ...], str | None], ...] = tuple(
 _SUFFIXES_BY_LAST_WORD: dict[str, list[tuple[tuple[str, ...], str | None]]] = {}
 for _words, _form in _LEGAL_SUFFIXES:
     _SUFFIXES_BY_LAST_WORD.setdefault(_words[-1], []).append((_words, _form))
-_LONG_SUFFIX_WORDS = frozenset(
-    word for words, _ in _LEGAL_SUFFIXES for word in words if len(word) >= 6
+_LONG_SUFFIX_WORDS = tuple(
+    sorted({word for words, _ in _LEGAL_SUFFIXES for word in words if len(word) >= 6})
 )
 # Words that only ever name a legal form, dropped wherever they stand ("Tata Ltd Pune
 # Unit", "Akzo Naamloze Vennootschap Nobel"); the same sources as above.
@@ -198,3 +199,114 @@ def normalise_name(name: str) -> NormalisedName:
     return NormalisedName(
         written=" ".join(words), key=" ".join(sorted(words)), tokens=words, legal_form=legal_form
     )
+
+
+# -- how two names' words differ ------------------------------------------------------------
+
+# A word respelled, not replaced: one slip of the keyboard in a word of this many
+# letters or more ("nobel"/"novel", "philips"/"phillips"), two in a longer one
+# ("maatshappij"/"maatschappij"), the first letter kept. Shorter words are left exact,
+# and so is a changed first letter: "east" and "west", "unit 1" and "unit 2", "Nixon"
+# and "Dixon" name different sites, one letter apart.
+ONE_SLIP_FROM_LETTERS = 5
+TWO_SLIPS_FROM_LETTERS = 9
+# A word shortened: its first letters ("internat" for "international", "comm" for
+# "community"), at least this many; or a contraction, its letters in order, first and
+# last kept, at most half the length ("mij" for "maatschappij", "ctr" for "center",
+# "mfg" for "manufacturing"). Only between names that share a word exactly: alone,
+# "burr" and "burroughs" or "lee" and "lafayette" are two names, not one shortened.
+ABBREVIATION_MIN_LETTERS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class WordDifference:
+    """Where two names' words part: the words each holds that the other does not, once
+    words alike up to spelling, abbreviation or spacing ("head start"/"headstart") are
+    paired off."""
+
+    only_in_first: tuple[str, ...]
+    only_in_second: tuple[str, ...]
+    respelled: int  # words paired up to spelling, not letter for letter
+
+    @property
+    def same_words(self) -> bool:
+        return not self.only_in_first and not self.only_in_second
+
+    @property
+    def one_within_other(self) -> bool:
+        return not self.only_in_first or not self.only_in_second
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    if len(short) < ABBREVIATION_MIN_LETTERS or len(short) > len(long) - 2:
+        return False
+    if long.startswith(short):
+        return True
+    if short[0] != long[0] or short[-1] != long[-1] or 2 * len(short) > len(long):
+        return False
+    letters = iter(long)
+    return all(letter in letters for letter in short)  # a subsequence, in order
+
+
+def respelled(a: str, b: str, *, shortened: bool = True) -> bool:
+    """Whether two different words are one word spelled differently, or (``shortened``)
+    abbreviated."""
+    if not (a.isalpha() and b.isalpha()):
+        return False  # numbers and codes differ or agree exactly
+    short, long = sorted((a, b), key=len)
+    if shortened and _abbreviates(short, long):
+        return True
+    if a[0] != b[0]:
+        return False
+    if len(short) >= TWO_SLIPS_FROM_LETTERS:
+        return OSA.distance(a, b, score_cutoff=2) <= 2
+    if len(short) >= ONE_SLIP_FROM_LETTERS:
+        return OSA.distance(a, b, score_cutoff=1) <= 1
+    return False
+
+
+def _pair_off(first: list[str], second: list[str], shortened: bool) -> int:
+    """Remove from both lists the words paired up to spelling; return how many pairs."""
+    pairs = 0
+    for word in sorted(first, key=len, reverse=True):
+        # Both a respelling and an abbreviation keep the first letter.
+        match = next(
+            (o for o in second if o[0] == word[0] and respelled(word, o, shortened=shortened)),
+            None,
+        )
+        if match is not None:
+            first.remove(word)
+            second.remove(match)
+            pairs += 1
+    return pairs
+
+
+def _join_off(first: list[str], second: list[str]) -> int:
+    """Remove a word of ``first`` written as two neighbouring words of ``second``."""
+    joined = 0
+    for word in list(first):
+        for left, right in itertools.pairwise(second):
+            if len(left) + len(right) == len(word) and left + right == word:
+                first.remove(word)
+                second.remove(left)
+                second.remove(right)
+                joined += 1
+                break
+    return joined
+
+
+def word_difference(a: NormalisedName, b: NormalisedName) -> WordDifference:
+    """How the words of two names differ, each word paired off once."""
+    first, second = list(a.tokens), list(b.tokens)
+    for word in a.tokens:
+        if word in second:
+            first.remove(word)
+            second.remove(word)
+    # Joined, respelled and shortened words all keep their first letter.
+    if not first or not second or not {w[0] for w in first} & {w[0] for w in second}:
+        return WordDifference(tuple(first), tuple(second), 0)
+    share_a_word = len(first) < len(a.tokens)
+    changed = _join_off(first, second) + _join_off(second, first)
+    if first and second:
+        changed += _pair_off(first, second, shortened=share_a_word)
+    return WordDifference(tuple(first), tuple(second), changed)
