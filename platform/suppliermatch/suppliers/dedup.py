@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
 
 from suppliermatch.reference.phones import phone_for_display, read_phones
 from suppliermatch.suppliers import dedup_blocking as blocking
@@ -221,10 +220,6 @@ def _prepare(record: SupplierRecord) -> _Prepared:
 # -- comparing one pair ---------------------------------------------------------------------
 
 
-def _near(a: str, b: str) -> bool:
-    return OSA.distance(a, b, score_cutoff=1) <= 1
-
-
 def name_likeness(a: NormalisedName, b: NormalisedName) -> float:
     """0-100. Sorting the words forgives a changed word order, but a typo in a word's
     first letter can move it; whichever reading is closer counts."""
@@ -273,6 +268,12 @@ class _Context:
         }
         self.known = {field: sum(counter.values()) for field, counter in self.counts.items()}
         self.rare_words = max(3, self.records // 100)
+        self._columns: _Columns | None = None
+
+    def columns(self, prepared: Sequence[_Prepared]) -> "_Columns":
+        if self._columns is None:
+            self._columns = _Columns(prepared, self)
+        return self._columns
 
     def frequency(self, field: str, value: str) -> float:
         """How likely a record drawn at random holds ``value`` too: that value's ``u``."""
@@ -319,79 +320,155 @@ class _Context:
         return self.learning and word is not None and self.word_counts[word] <= self.rare_words
 
 
-def _compare(a: _Prepared, b: _Prepared, context: _Context, levels: list, override: list):
-    """Fill one row of levels (and value frequencies) for a pair; return name likeness."""
-    learning = context.learning
-    if a.gstin and a.gstin == b.gstin:
-        levels[_IDENTITY] = 0
-        if learning:
-            override[_IDENTITY] = context.frequency("gstin", a.gstin)
-    elif a.pan and b.pan:
-        if a.pan == b.pan:
-            levels[_IDENTITY] = 1
-            if learning:
-                override[_IDENTITY] = context.frequency("pan", a.pan)
-        else:
-            levels[_IDENTITY] = 2 if _near(a.pan, b.pan) else 3
-    if a.udyam and b.udyam:
-        if a.udyam == b.udyam:
-            levels[_UDYAM] = 0
-            if learning:
-                override[_UDYAM] = context.frequency("udyam", a.udyam)
-        else:
-            levels[_UDYAM] = 1 if _near(a.udyam, b.udyam) else 2
-    if a.phones and b.phones:
-        shared = [phone for phone in a.phones if phone in b.phones]
-        levels[_PHONE] = 0 if shared else 1
-        if shared and learning:
-            override[_PHONE] = min(context.frequency("phone", p) for p in shared)
-    if a.email and b.email:
-        if a.email == b.email:
-            levels[_EMAIL] = 0
-            if learning:
-                override[_EMAIL] = context.frequency("email", a.email)
-        elif a.email_domain and a.email_domain == b.email_domain:
-            levels[_EMAIL] = 1
-            if learning:
-                override[_EMAIL] = context.frequency("email_domain", a.email_domain)
-        else:
-            levels[_EMAIL] = 2
-    likeness = 0.0
-    if a.name.key and b.name.key:
-        # A name's own frequency is not its u: one enterprise registered 300 times
-        # under one spelling is as common as a name 300 enterprises share, and the
-        # other fields (and the rare-word levels) are what tell the two apart.
-        levels[_NAME], likeness, _ = context.name_comparison(a, b)
-    if a.pincode and a.pincode == b.pincode:
-        levels[_PLACE] = 0
-    elif a.district and a.district == b.district:
-        levels[_PLACE] = 1
-    elif a.state and b.state:
-        levels[_PLACE] = 2 if a.state == b.state else 3
-    elif a.pincode and b.pincode:
-        levels[_PLACE] = 4
-    if a.name.legal_form and b.name.legal_form:
-        conflict = {a.name.legal_form, b.name.legal_form} == {"company", "llp"}
-        levels[_LEGAL_FORM] = 0 if conflict else 1
-    return likeness
+def _codes(values: Iterable[Hashable | None]) -> np.ndarray:
+    """Each value as an integer, the same for equal values; -1 where missing."""
+    seen: dict = {}
+    return np.array([seen.setdefault(v, len(seen)) if v else -1 for v in values], dtype=np.int64)
+
+
+def _letters(values: Sequence[str | None], length: int) -> np.ndarray:
+    """Identifiers of one fixed length (their shape is checked on reading) as rows of
+    bytes; a missing one as zeros."""
+    padded = b"".join((v or "").encode("ascii").ljust(length, b"\0") for v in values)
+    return np.frombuffer(padded, dtype=np.uint8).reshape(len(values), length)
+
+
+def _one_keystroke_apart(letters: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Whether identifiers of one length are one substitution or one swap of neighbours
+    apart (optimal string alignment distance 1; an insertion would change the length)."""
+    a, b = letters[x], letters[y]
+    differ = a != b
+    count = differ.sum(axis=1)
+    swapped = (a[:, :-1] == b[:, 1:]) & (a[:, 1:] == b[:, :-1]) & differ[:, :-1] & differ[:, 1:]
+    return (count <= 1) | ((count == 2) & swapped.any(axis=1))
+
+
+class _Columns:
+    """The records' values as integer codes, so that many pairs are compared at once,
+    and (when learning) each record's own value's frequency, its ``u``."""
+
+    def __init__(self, prepared: Sequence[_Prepared], context: _Context):
+        self.gstin = _codes(p.gstin for p in prepared)
+        self.pan = _codes(p.pan for p in prepared)
+        self.udyam = _codes(p.udyam for p in prepared)
+        self.email = _codes(p.email for p in prepared)
+        self.domain = _codes(p.email_domain for p in prepared)
+        self.pincode = _codes(p.pincode for p in prepared)
+        self.district = _codes(p.district for p in prepared)
+        self.state = _codes(p.state for p in prepared)
+        self.name = _codes(p.name.key for p in prepared)
+        self.pan_letters = _letters([p.pan for p in prepared], 10)
+        self.udyam_letters = _letters([p.udyam for p in prepared], 19)
+        forms = {"company": 0, "llp": 1}
+        self.legal_form = np.array(
+            [forms.get(p.name.legal_form, 2) if p.name.legal_form else -1 for p in prepared]
+        )
+        # Records with one phone are compared by code; the few with several, one by one.
+        self.phone = _codes(p.phones[0] if len(p.phones) == 1 else None for p in prepared)
+        self.several_phones = np.array([len(p.phones) > 1 for p in prepared], dtype=bool)
+        self.frequency: dict[str, np.ndarray] = {}
+        if context.learning:
+            for field, values in (
+                ("gstin", [p.gstin for p in prepared]),
+                ("pan", [p.pan for p in prepared]),
+                ("udyam", [p.udyam for p in prepared]),
+                ("phone", [p.phones[0] if p.phones else None for p in prepared]),
+                ("email", [p.email for p in prepared]),
+                ("email_domain", [p.email_domain for p in prepared]),
+            ):
+                self.frequency[field] = np.array(
+                    [context.frequency(field, v) if v else _NAN for v in values]
+                )
 
 
 def _compare_many(
-    prepared: Sequence[_Prepared], first: np.ndarray, second: np.ndarray, context: _Context
+    prepared: Sequence[_Prepared], x: np.ndarray, y: np.ndarray, context: _Context
 ) -> tuple[fs.Comparisons, np.ndarray]:
-    features = len(fs.FEATURES)
-    all_levels, all_overrides, likeness = [], [], []
-    for x, y in zip(first.tolist(), second.tolist(), strict=True):
-        levels, override = [fs.UNKNOWN] * features, [_NAN] * features
-        likeness.append(_compare(prepared[x], prepared[y], context, levels, override))
-        all_levels.append(levels)
-        all_overrides.append(override)
-    shape = (len(all_levels), features)
-    comparisons = fs.Comparisons(
-        levels=np.array(all_levels, dtype=np.int8).reshape(shape),
-        u_override=np.array(all_overrides, dtype=np.float64).reshape(shape),
-    )
-    return comparisons, np.array(likeness, dtype=np.float64)
+    """The levels of the pairs (x[i], y[i]), with the value frequencies that replace
+    ``u`` for an exact agreement on a value; and the names' likeness."""
+    columns = context.columns(prepared)
+    learning = context.learning
+    levels = np.full((len(x), len(fs.FEATURES)), fs.UNKNOWN, dtype=np.int8)
+    override = np.full(levels.shape, _NAN)
+
+    def both(column: np.ndarray) -> np.ndarray:
+        return (column[x] >= 0) & (column[y] >= 0)
+
+    def same(column: np.ndarray) -> np.ndarray:
+        return (column[x] >= 0) & (column[x] == column[y])
+
+    def agree(feature: int, rows: np.ndarray, level: int, field: str | None = None) -> None:
+        levels[rows, feature] = level
+        if learning and field:
+            override[rows, feature] = columns.frequency[field][x[rows]]
+
+    def near_or_not(feature: int, rows: np.ndarray, letters: np.ndarray, near: int, far: int):
+        levels[rows, feature] = np.where(_one_keystroke_apart(letters, x[rows], y[rows]), near, far)
+
+    gstin = same(columns.gstin)
+    agree(_IDENTITY, gstin, 0, "gstin")
+    pans = both(columns.pan) & ~gstin
+    pan = pans & (columns.pan[x] == columns.pan[y])
+    agree(_IDENTITY, pan, 1, "pan")
+    near_or_not(_IDENTITY, pans & ~pan, columns.pan_letters, 2, 3)
+    udyams = both(columns.udyam)
+    udyam = udyams & (columns.udyam[x] == columns.udyam[y])
+    agree(_UDYAM, udyam, 0, "udyam")
+    near_or_not(_UDYAM, udyams & ~udyam, columns.udyam_letters, 1, 2)
+
+    phones = both(columns.phone)
+    agree(_PHONE, phones & (columns.phone[x] == columns.phone[y]), 0, "phone")
+    agree(_PHONE, phones & (columns.phone[x] != columns.phone[y]), 1)
+    several = columns.several_phones[x] | columns.several_phones[y]
+    for row in np.nonzero(several)[0].tolist():
+        a, b = prepared[x[row]], prepared[y[row]]
+        if a.phones and b.phones:
+            shared = [phone for phone in a.phones if phone in b.phones]
+            levels[row, _PHONE] = 0 if shared else 1
+            if shared and learning:
+                override[row, _PHONE] = min(context.frequency("phone", p) for p in shared)
+
+    emails = both(columns.email)
+    email = emails & (columns.email[x] == columns.email[y])
+    agree(_EMAIL, email, 0, "email")
+    domain = emails & ~email & same(columns.domain)
+    agree(_EMAIL, domain, 1, "email_domain")
+    agree(_EMAIL, emails & ~email & ~domain, 2)
+
+    # A name's own frequency is not its u: one enterprise registered 300 times under
+    # one spelling is as common as a name 300 enterprises share, and the other fields
+    # (and the rare-word levels) are what tell the two apart.
+    likeness = np.zeros(len(x))
+    named = both(columns.name)
+    levels[same(columns.name), _NAME] = 0
+    likeness[same(columns.name)] = 100.0
+    differ = np.nonzero(named & (columns.name[x] != columns.name[y]))[0]
+    if len(differ):
+        name_pairs = (
+            columns.name[x[differ]] * (int(columns.name.max()) + 1) + columns.name[y[differ]]
+        )
+        distinct, first_row, inverse = np.unique(name_pairs, return_index=True, return_inverse=True)
+        compared = [
+            context.name_comparison(prepared[x[differ[row]]], prepared[y[differ[row]]])[:2]
+            for row in first_row.tolist()
+        ]
+        level_of, likeness_of = (np.array(values) for values in zip(*compared, strict=True))
+        levels[differ, _NAME] = level_of[inverse]
+        likeness[differ] = likeness_of[inverse]
+
+    pincode = same(columns.pincode)
+    district = ~pincode & same(columns.district)
+    states = ~pincode & ~district & both(columns.state)
+    levels[pincode, _PLACE] = 0
+    levels[district, _PLACE] = 1
+    levels[states, _PLACE] = np.where(columns.state[x[states]] == columns.state[y[states]], 2, 3)
+    levels[~pincode & ~district & ~states & both(columns.pincode), _PLACE] = 4
+
+    forms = both(columns.legal_form)
+    conflict = forms & (np.minimum(columns.legal_form[x], columns.legal_form[y]) == 0)
+    conflict &= np.maximum(columns.legal_form[x], columns.legal_form[y]) == 1
+    levels[forms, _LEGAL_FORM] = np.where(conflict[forms], 0, 1)
+    return fs.Comparisons(levels=levels, u_override=override), likeness
 
 
 # -- what a pair's evidence says ------------------------------------------------------------
