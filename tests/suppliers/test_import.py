@@ -403,6 +403,20 @@ def test_an_unreadable_phone_or_email_keeps_the_row_and_the_report_names_it(sess
     assert "12345" in page and "imported without a phone" in page
 
 
+def test_an_unreadable_pin_code_keeps_the_row_without_it(session, coordinator):
+    unreadable = GOOD_ROW.replace(",761008,", ",60608,")
+    assert unreadable != GOOD_ROW
+    body = _upload(coordinator, f"{HEADER}\n{unreadable}\n").get_json()
+    assert (body["outcome"], body["rows_created"], body["rows_rejected"]) == ("imported", 1, 0)
+    warnings = {(n["row"], n["field"]): n["problem"] for n in body["notices"]}
+    assert warnings[(2, "pincode")] == (
+        "'60608': PIN code must be 6 digits, got 5 digits; imported without a pincode"
+    )
+    session.expire_all()
+    supplier = session.exec(select(Supplier).where(Supplier.external_ref == "K001")).one()
+    assert supplier.pincode is None
+
+
 def test_an_unreadable_gstin_still_refuses_the_row(session, coordinator):
     bad = GOOD_ROW.replace(ODISHA_GSTIN, "21AABCK1234F1ZX").replace("+91 9437012345", "12345")
     body = _upload(coordinator, f"{HEADER}\n{bad}\n", good_rows_only="true").get_json()

@@ -40,9 +40,10 @@ MAX_MATERIALS = 20
 # separated by PHONE_SEPARATOR).
 MAX_PHONES = 3
 PHONE_SEPARATOR = ", "
-# Fields of contact, not identity: a value that cannot be read is dropped with a
-# warning by a bulk import, where an identifier's problem refuses the row.
-CONTACT_FIELDS = ("phone", "email")
+# Fields of contact and address, not identity: a value that cannot be read is dropped
+# with a warning by a bulk import (a foreign parent's 5-digit ZIP in the PIN column costs
+# the PIN, not the supplier), where an identifier's problem refuses the row.
+CONTACT_FIELDS = ("phone", "email", "pincode")
 
 # Fields a person may set on a profile; everything else is derived or system-owned.
 PROFILE_FIELDS = (
