@@ -23,11 +23,12 @@ with every supplier by cosine similarity.
 Measured on ../shared/bench/realtext (fused with BM25 as in ``ranking``; semantic alone
 NDCG@10 0.585, BM25 0.541): 256 / 128 / 64 dimensions gave 0.646 / 0.643 / 0.631; 128
 costs 512 bytes a supplier (512 MB at a million). Embedding runs at about 10,000 texts a
-second on one core here: it triples the index build (docs/matching.md).
+second on one core here (docs/matching.md).
 """
 
 from __future__ import annotations
 
+import itertools
 from functools import cache
 from importlib import resources
 
@@ -39,7 +40,8 @@ DIMENSIONS = 128
 _PACKAGE = "wordllama"
 _WEIGHTS = ("weights", "l2_supercat_256.safetensors")
 _TOKENIZER = ("tokenizers", "l2_supercat_tokenizer_config.json")
-_BATCH = 256
+# Texts summed at once: 4,096 texts of 40 words gather 84 MB of vectors.
+_BATCH = 4096
 BOILERPLATE_SHARE = 0.01
 BOILERPLATE_MIN = 3
 # Only short sentences are counted: boilerplate is short, and counting every long sentence
@@ -78,12 +80,11 @@ def _key(sentence: str) -> str:
 
 @cache
 def _model():
-    # Loaded from the package's own files: WordLlama.load looks for its tokenizer in a
-    # folder the wheel does not ship ("tokenizer/" beside "tokenizers/") and then tries to
-    # download it, which a server must never depend on.
+    """(token vectors, tokenizer). Loaded from the package's own files: WordLlama.load
+    looks for its tokenizer in a folder the wheel does not ship ("tokenizer/" beside
+    "tokenizers/") and then tries to download it, which a server must never depend on."""
     from safetensors import safe_open
     from tokenizers import Tokenizer
-    from wordllama.inference import WordLlamaInference
 
     package = resources.files(_PACKAGE)
     with (
@@ -93,19 +94,56 @@ def _model():
         table = weights.get_tensor(next(iter(weights.keys())))[:, :DIMENSIONS]
     with resources.as_file(package.joinpath(*_TOKENIZER)) as path:
         tokenizer = Tokenizer.from_file(str(path))
-    return WordLlamaInference(np.ascontiguousarray(table, dtype=np.float32), tokenizer)
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return np.ascontiguousarray(table, dtype=np.float32), tokenizer
 
 
 def embed(texts: list[str]) -> np.ndarray:
-    """Unit vectors, one row per text, float32 (a text with no words: the zero vector)."""
+    """Unit vectors, one row per text, float32 (a text with no words: the zero vector).
+
+    WordLlama's embedding of a text is the mean of its tokens' vectors. The tokenizer
+    never joins two words separated by a space into one token, so each distinct word
+    of the batch is tokenised once, its tokens' vectors summed, and a text is the sum
+    of its words' sums, the same vector to float rounding (cosine 1.0 on realtext's
+    texts). Tokenising distinct words instead of every text: 20,080 texts in 1.46 s
+    instead of 3.58 s; a million suppliers' index build 185 s instead of 211 s. (The
+    mean's division is left out: the vector is scaled to unit length.)"""
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-    wanted = [i for i, text in enumerate(texts) if text and text.strip()]
-    if not wanted:
+    vocabulary: dict[str, int] = {}
+    words_of = [
+        [vocabulary.setdefault(word, len(vocabulary)) for word in (text or "").split()]
+        for text in texts
+    ]
+    if not vocabulary:
         return out
-    vectors = _model().embed([texts[i] for i in wanted], batch_size=_BATCH)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    out[wanted] = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
-    return out
+    word_vectors = _word_vectors(list(vocabulary))
+    for first in range(0, len(texts), _BATCH):
+        chunk = words_of[first : first + _BATCH]
+        lengths = np.fromiter((len(words) for words in chunk), dtype=np.int64, count=len(chunk))
+        if not lengths.any():
+            continue
+        ids = np.fromiter(itertools.chain.from_iterable(chunk), dtype=np.int64)
+        held = np.nonzero(lengths)[0]
+        starts = np.concatenate(([0], np.cumsum(lengths[held])[:-1]))
+        out[first + held] = np.add.reduceat(word_vectors[ids], starts, axis=0)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return np.divide(out, norms, out=out, where=norms > 0)
+
+
+def _word_vectors(words: list[str]) -> np.ndarray:
+    """The sum of each word's token vectors. The tokenizer marks a word's start as
+    SentencePiece does ("▁" before it, for a space), so a word alone reads as in a text."""
+    table, tokenizer = _model()
+    encoded = tokenizer.encode_batch(words, add_special_tokens=False)
+    lengths = np.fromiter((len(e.ids) for e in encoded), dtype=np.int64, count=len(encoded))
+    ids = np.fromiter(itertools.chain.from_iterable(e.ids for e in encoded), dtype=np.int64)
+    np.clip(ids, 0, table.shape[0] - 1, out=ids)
+    vectors = np.zeros((len(words), DIMENSIONS), dtype=np.float32)
+    held = np.nonzero(lengths)[0]
+    starts = np.concatenate(([0], np.cumsum(lengths[held])[:-1]))
+    vectors[held] = np.add.reduceat(table[ids], starts, axis=0)
+    return vectors
 
 
 def similarities(matrix: np.ndarray, query: np.ndarray) -> np.ndarray:
