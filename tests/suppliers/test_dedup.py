@@ -394,7 +394,7 @@ def test_weights_are_learned_from_a_large_enough_list_and_still_find_the_duplica
 
 def test_one_applicant_holding_a_quarter_of_a_real_list_is_found_as_one_enterprise():
     # PATSTAT: 2,379 real applicant names, nothing else; Philips holds 676 under 72
-    # spellings, so a tenth of random pairs are Philips twice (see dedup_model.STAGES).
+    # spellings, so one in twelve random pairs is Philips twice (see dedup_model.STAGES).
     folder = PATSTAT_BENCH_DIR
     if not folder.exists():
         pytest.skip("the shared PATSTAT benchmark is not on this machine")

@@ -251,7 +251,8 @@ class _Context:
     def __init__(self, prepared: Sequence[_Prepared], *, learning: bool):
         self.learning = learning
         self.records = len(prepared)
-        self._names_seen: dict[tuple[str, str], tuple[int, float, WordDifference | None]] = {}
+        self._prepared = prepared
+        self._names_seen: dict[tuple[str, str], tuple[int, float]] = {}
         self._differences: dict[tuple[str, str], WordDifference] = {}
         self.word_counts = Counter(word for p in prepared for word in p.words)
         for p in prepared:
@@ -270,9 +271,10 @@ class _Context:
         self.rare_words = max(3, self.records // 100)
         self._columns: _Columns | None = None
 
-    def columns(self, prepared: Sequence[_Prepared]) -> "_Columns":
+    @property
+    def columns(self) -> "_Columns":
         if self._columns is None:
-            self._columns = _Columns(prepared, self)
+            self._columns = _Columns(self._prepared, self)
         return self._columns
 
     def frequency(self, field: str, value: str) -> float:
@@ -280,13 +282,10 @@ class _Context:
         others = max(self.known[field] - 1, 1)
         return max(self.counts[field][value] - 1, 1) / others
 
-    def name_comparison(
-        self, a: _Prepared, b: _Prepared
-    ) -> tuple[int, float, WordDifference | None]:
-        """(level, likeness, how the words differ) of two names, worked out once a pair
-        of distinct names."""
+    def name_comparison(self, a: _Prepared, b: _Prepared) -> tuple[int, float]:
+        """(level, likeness) of two names, worked out once a pair of distinct names."""
         if a.name.key == b.name.key:
-            return 0, 100.0, None
+            return 0, 100.0
         pair = (a.name.key, b.name.key)
         known = self._names_seen.get(pair)
         if known is None:
@@ -294,7 +293,7 @@ class _Context:
             difference = self.word_difference(a, b)
             distinctive = self.distinctive(self.rarest_shared_word(a, b))
             level = _name_level(difference, likeness, distinctive)
-            known = self._names_seen[pair] = (level, likeness, difference)
+            known = self._names_seen[pair] = (level, likeness)
         return known
 
     def word_difference(self, a: _Prepared, b: _Prepared) -> WordDifference:
@@ -394,7 +393,7 @@ def _compare_many(
 ) -> tuple[fs.Comparisons, np.ndarray]:
     """The levels of the pairs (x[i], y[i]), with the value frequencies that replace
     ``u`` for an exact agreement on a value; and the names' likeness."""
-    columns = context.columns(prepared)
+    columns = context.columns
     learning = context.learning
     levels = np.full((len(x), len(fs.FEATURES)), fs.UNKNOWN, dtype=np.int8)
     override = np.full(levels.shape, _NAN)
@@ -457,7 +456,7 @@ def _compare_many(
         )
         distinct, first_row, inverse = np.unique(name_pairs, return_index=True, return_inverse=True)
         compared = [
-            context.name_comparison(prepared[x[differ[row]]], prepared[y[differ[row]]])[:2]
+            context.name_comparison(prepared[x[differ[row]]], prepared[y[differ[row]]])
             for row in first_row.tolist()
         ]
         level_of, likeness_of = (np.array(values) for values in zip(*compared, strict=True))
@@ -543,7 +542,7 @@ def _evidence(a: _Prepared, b: _Prepared, levels, likeness: float, context: _Con
     if name == 0:
         said.append("names identical after removing legal suffixes")
     elif name != fs.UNKNOWN:
-        said.append(_name_evidence(*context.name_comparison(a, b)))
+        said.append(_name_evidence(*context.name_comparison(a, b), context.word_difference(a, b)))
     rarest = context.rarest_shared_word(a, b)
     if name != fs.UNKNOWN and context.distinctive(rarest):
         held = context.word_counts[rarest]
