@@ -226,7 +226,6 @@ class WordDifference:
 
     only_in_first: tuple[str, ...]
     only_in_second: tuple[str, ...]
-    respelled: int  # words paired up to spelling, not letter for letter
 
     @property
     def same_words(self) -> bool:
@@ -265,9 +264,8 @@ def respelled(a: str, b: str, *, shortened: bool = True) -> bool:
     return False
 
 
-def _pair_off(first: list[str], second: list[str], shortened: bool) -> int:
-    """Remove from both lists the words paired up to spelling; return how many pairs."""
-    pairs = 0
+def _pair_off(first: list[str], second: list[str], shortened: bool) -> None:
+    """Remove from both lists the words paired up to spelling."""
     for word in sorted(first, key=len, reverse=True):
         # Both a respelling and an abbreviation keep the first letter.
         match = next(
@@ -277,22 +275,17 @@ def _pair_off(first: list[str], second: list[str], shortened: bool) -> int:
         if match is not None:
             first.remove(word)
             second.remove(match)
-            pairs += 1
-    return pairs
 
 
-def _join_off(first: list[str], second: list[str]) -> int:
+def _join_off(first: list[str], second: list[str]) -> None:
     """Remove a word of ``first`` written as two neighbouring words of ``second``."""
-    joined = 0
     for word in list(first):
         for left, right in itertools.pairwise(second):
             if len(left) + len(right) == len(word) and left + right == word:
                 first.remove(word)
                 second.remove(left)
                 second.remove(right)
-                joined += 1
                 break
-    return joined
 
 
 def word_difference(a: NormalisedName, b: NormalisedName) -> WordDifference:
@@ -304,9 +297,10 @@ def word_difference(a: NormalisedName, b: NormalisedName) -> WordDifference:
             second.remove(word)
     # Joined, respelled and shortened words all keep their first letter.
     if not first or not second or not {w[0] for w in first} & {w[0] for w in second}:
-        return WordDifference(tuple(first), tuple(second), 0)
+        return WordDifference(tuple(first), tuple(second))
     share_a_word = len(first) < len(a.tokens)
-    changed = _join_off(first, second) + _join_off(second, first)
+    _join_off(first, second)
+    _join_off(second, first)
     if first and second:
-        changed += _pair_off(first, second, shortened=share_a_word)
-    return WordDifference(tuple(first), tuple(second), changed)
+        _pair_off(first, second, shortened=share_a_word)
+    return WordDifference(tuple(first), tuple(second))
