@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
+from suppliermatch.bulk_build import garbage_collection_paused
 from suppliermatch.reference.phones import phone_for_display, read_phones
 from suppliermatch.suppliers import dedup_blocking as blocking
 from suppliermatch.suppliers import dedup_model as fs
@@ -653,6 +654,7 @@ def _find(
 # -- public entry points ---------------------------------------------------------------------
 
 
+@garbage_collection_paused()
 def find_duplicates(
     records: Iterable[SupplierRecord], *, min_score: float = REVIEW_SCORE
 ) -> list[DuplicatePair]:
@@ -664,6 +666,7 @@ def find_duplicates(
     return _find([_prepare(record) for record in records], min_score)
 
 
+@garbage_collection_paused()
 def duplicates_of(
     record: SupplierRecord,
     existing: Iterable[SupplierRecord],

@@ -23,6 +23,7 @@ from datetime import date
 
 import numpy as np
 
+from suppliermatch.bulk_build import garbage_collection_paused
 from suppliermatch.matching.engine import semantic
 from suppliermatch.matching.engine.concepts import ConceptMatcher, ProcessMention, default_matcher
 from suppliermatch.matching.engine.text import without_exclusions
@@ -128,6 +129,7 @@ class MatchIndex:
     # -- building ----------------------------------------------------------------------------
 
     @classmethod
+    @garbage_collection_paused()
     def build(
         cls,
         suppliers: Iterable[SupplierDoc],
