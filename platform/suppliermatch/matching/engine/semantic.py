@@ -40,8 +40,10 @@ DIMENSIONS = 128
 _PACKAGE = "wordllama"
 _WEIGHTS = ("weights", "l2_supercat_256.safetensors")
 _TOKENIZER = ("tokenizers", "l2_supercat_tokenizer_config.json")
-# Texts summed at once: 4,096 texts of 40 words gather 84 MB of vectors.
-_BATCH = 4096
+# Texts summed at once: 256 texts of 40 words gather 5 MB of token vectors, which stay in
+# the CPU's cache while they are added up; 4,096 at once (84 MB) took four times as long
+# (100,000 texts: 1.2 s against 5.2 s, measured here).
+_SUM_BATCH = 256
 BOILERPLATE_SHARE = 0.01
 BOILERPLATE_MIN = 3
 # Only short sentences are counted: boilerplate is short, and counting every long sentence
@@ -118,8 +120,8 @@ def embed(texts: list[str]) -> np.ndarray:
     if not vocabulary:
         return out
     word_vectors = _word_vectors(list(vocabulary))
-    for first in range(0, len(texts), _BATCH):
-        chunk = words_of[first : first + _BATCH]
+    for first in range(0, len(texts), _SUM_BATCH):
+        chunk = words_of[first : first + _SUM_BATCH]
         lengths = np.fromiter((len(words) for words in chunk), dtype=np.int64, count=len(chunk))
         if not lengths.any():
             continue
