@@ -30,6 +30,7 @@ from functools import lru_cache
 from sqlalchemy import bindparam, delete, insert, or_, select, text, update
 from sqlmodel import Session, SQLModel
 
+from suppliermatch.bulk_build import garbage_collection_paused
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.errors import ValidationFailed
 from suppliermatch.matching.engine.concepts import default_matcher
@@ -166,6 +167,7 @@ def column_mapping(headers: Iterable[str]) -> tuple[dict[str, str], list[str]]:
     return mapping, unused
 
 
+@garbage_collection_paused()
 def import_suppliers(
     session: Session,
     table: TableRows,
