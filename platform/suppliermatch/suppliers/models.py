@@ -121,4 +121,7 @@ class SupplierImport(SQLModel, table=True):
     problems: list[dict] = Field(default_factory=list, sa_type=sa.JSON)
     # Rows that were accepted but deserve a look (two rows for one enterprise ...).
     notices: list[dict] = Field(default_factory=list, sa_type=sa.JSON)
+    # The suppliers the import's good rows landed on (new and updated), for inviting them
+    # from the report.
+    supplier_ids: list[int] = Field(default_factory=list, sa_type=sa.JSON)
     created_at: datetime = timestamp_field()
