@@ -10,6 +10,7 @@ def html_blueprints():
     from suppliermatch.certification import views as certification_views
     from suppliermatch.matching import views as matching_views
     from suppliermatch.notifications import views as notifications_views
+    from suppliermatch.onboarding import views as onboarding_views
     from suppliermatch.reports import views as reports_views
     from suppliermatch.requirements import views as requirements_views
     from suppliermatch.suppliers import views as suppliers_views
@@ -21,6 +22,7 @@ def html_blueprints():
         certification_views.bp,
         requirements_views.bp,
         notifications_views.bp,
+        onboarding_views.bp,
         matching_views.bp,
         reports_views.bp,
     ]
@@ -31,6 +33,7 @@ def api_blueprints():
     from suppliermatch.certification import api as certification_api
     from suppliermatch.matching import api as matching_api
     from suppliermatch.notifications import api as notifications_api
+    from suppliermatch.onboarding import api as onboarding_api
     from suppliermatch.reports import api as reports_api
     from suppliermatch.requirements import api as requirements_api
     from suppliermatch.suppliers import api as suppliers_api
@@ -45,6 +48,7 @@ def api_blueprints():
         requirements_api.blp,
         requirements_api.scorecards_blp,
         notifications_api.blp,
+        onboarding_api.blp,
         matching_api.blp,
         reports_api.blp,
     ]
@@ -82,6 +86,7 @@ NAV_LINKS = [
     (("coordinator", "admin"), "Dashboard", "reports.dashboard"),
     (("coordinator", "admin"), "Suppliers", "suppliers.search_page"),
     (("coordinator", "admin"), "Import", "suppliers.import_page"),
+    (("coordinator", "admin"), "Onboarding", "onboarding.onboarding_list"),
     (("coordinator", "admin"), "Requirements", "requirements.coordinator_list"),
     (("coordinator", "admin"), "Verification", "certification.verification_queue"),
     (("coordinator", "admin"), "Cluster roadmap", "certification.cluster_roadmap"),

@@ -259,6 +259,13 @@ PUBLIC = {
     "auth_api.request_password_reset": None,
     "auth_api.confirm_password_reset": None,
     "auth_api.verify_email": None,
+    # Claiming an imported profile: the invitation's link, or the code sent to the profile's
+    # e-mail on record, is the proof.
+    "onboarding.claim_by_link": "/claim/not-a-live-token",
+    "onboarding.claim_by_code": "/claim-profile",
+    "onboarding_api.claim_by_link": None,
+    "onboarding_api.request_claim_code": None,
+    "onboarding_api.claim_by_code": None,
     # The public directory: names, classes, capabilities and counting certificates only.
     "suppliers.directory": "/directory",
     "suppliers.public_profile": "/directory/{supplier_a}",
@@ -1044,6 +1051,60 @@ REPORT_ROUTES = [
     ),
 ]
 
+REASSIGNMENT = {"email": "director@reassigned.example", "reason": "Claimed by the wrong person"}
+# The unlisted supplier of cluster 1 was imported and nobody has claimed it; A and C are
+# claimed (one reassignment each, so that the API's and the page's rows do not meet).
+ONBOARDING_ROUTES = [
+    Route("onboarding_api.list_statuses", "GET", "/api/supplier-invitations", COORDINATORS),
+    Route(
+        "onboarding_api.invite",
+        "POST",
+        "/api/supplier-invitations",
+        COORDINATORS,
+        fixed_json({"all_uninvited": True}),
+    ),
+    Route(
+        "onboarding_api.invitation_status",
+        "GET",
+        "/api/suppliers/{unlisted_supplier}/invitation",
+        CLUSTER_1_OFFICE,
+    ),
+    Route(
+        "onboarding_api.send_invitation",
+        "POST",
+        "/api/suppliers/{unlisted_supplier}/invitation",
+        CLUSTER_1_OFFICE,
+    ),
+    Route(
+        "onboarding_api.reassign",
+        "POST",
+        A + "/reassign",
+        CLUSTER_1_OFFICE,
+        fixed_json(REASSIGNMENT),
+    ),
+    Route("onboarding.onboarding_list", "GET", "/suppliers/onboarding", COORDINATORS),
+    Route(
+        "onboarding.invite",
+        "POST",
+        "/suppliers/invitations",
+        COORDINATORS,
+        fixed_form({"all_uninvited": "1"}),
+    ),
+    Route(
+        "onboarding.send_invitation",
+        "POST",
+        "/suppliers/{unlisted_supplier}/invitation",
+        CLUSTER_1_OFFICE,
+    ),
+    Route(
+        "onboarding.reassign",
+        "POST",
+        "/suppliers/{supplier_c}/reassign",
+        CLUSTER_1_OFFICE,
+        fixed_form(REASSIGNMENT),
+    ),
+]
+
 ROUTES: list[Route] = [
     *ACCOUNT_ROUTES,
     *SUPPLIER_API_ROUTES,
@@ -1055,4 +1116,5 @@ ROUTES: list[Route] = [
     *NOTIFICATION_ROUTES,
     *MATCHING_ROUTES,
     *REPORT_ROUTES,
+    *ONBOARDING_ROUTES,
 ]

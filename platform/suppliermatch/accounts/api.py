@@ -101,6 +101,7 @@ def signup(data):
         email=data["email"],
         password=data["password"],
         full_name=data["full_name"],
+        identifiers={"gstin": data["gstin"], "udyam_number": data["udyam_number"]},
     )
     record_security_event(db.session, "signup", user_id=user.id)
     token = account_tokens.request_verification(db.session, user)

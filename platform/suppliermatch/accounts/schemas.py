@@ -31,6 +31,21 @@ class SignUpSchema(ma.Schema):
     password = ma.fields.String(
         required=True, load_only=True, validate=ma.validate.Length(max=MAX_PASSWORD_LENGTH)
     )
+    gstin = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Length(max=20),
+        metadata={
+            "description": "MSMEs: the enterprise's GSTIN. One of a listed enterprise is "
+            "refused (409); an unclaimed profile can be claimed through /api/claims/code"
+        },
+    )
+    udyam_number = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Length(max=24),
+        metadata={"description": "MSMEs: UDYAM-XX-00-0000000, as for gstin"},
+    )
 
 
 class PasswordChangeSchema(ma.Schema):

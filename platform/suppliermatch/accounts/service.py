@@ -124,9 +124,20 @@ def sign_up_organisation(
     email: str,
     password: str,
     full_name: str,
+    identifiers: dict | None = None,
 ) -> User:
     """Create an organisation and its first user, who owns it; an MSME gets its profile, an
-    anchor firm waits for its cluster coordinator's approval (see ``vetting``)."""
+    anchor firm waits for its cluster coordinator's approval (see ``vetting``).
+
+    ``identifiers`` (an MSME's ``gstin`` / ``udyam_number``) go on the new profile. One that
+    a listed enterprise has already is refused (409 naming it): an unclaimed profile is
+    offered for claiming instead (``onboarding.claims``), a claimed one is someone else's.
+    """
+    identifiers = {k: v for k, v in (identifiers or {}).items() if v}
+    if kind == OrganisationKind.MSME and identifiers:
+        from suppliermatch.onboarding.claims import refuse_listed_identifiers
+
+        refuse_listed_identifiers(session, identifiers)
     organisation = Organisation(kind=kind, name=organisation_name.strip(), cluster_id=_id(cluster))
     session.add(organisation)
     session.flush()
@@ -139,9 +150,17 @@ def sign_up_organisation(
         role=MemberRole.OWNER,
     )
     if kind == OrganisationKind.MSME:
-        from suppliermatch.suppliers.service import create_profile_for_organisation
+        from suppliermatch.suppliers.service import (
+            SYSTEM_ACTOR,
+            create_profile_for_organisation,
+            update_supplier,
+        )
 
-        create_profile_for_organisation(session, organisation)
+        profile = create_profile_for_organisation(session, organisation)
+        if identifiers:
+            update_supplier(
+                session, SYSTEM_ACTOR, profile.id, version=profile.version, values=identifiers
+            )
     return user
 
 

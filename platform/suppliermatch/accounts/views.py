@@ -22,6 +22,7 @@ from suppliermatch.audit.service import record_security_event
 from suppliermatch.errors import DomainError
 from suppliermatch.extensions import db, limiter
 from suppliermatch.forms import domain_errors, load_form
+from suppliermatch.onboarding.claims import ProfileClaimable
 from suppliermatch.ratelimits import (
     AUTH_RATE_LIMIT,
     EMAIL_LINK_RATE_LIMIT,
@@ -88,7 +89,7 @@ def logout():
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(AUTH_RATE_LIMIT, methods=["POST"])
 def signup():
-    errors = {}
+    errors, claimable = {}, False
     clusters = list(db.session.exec(select(Cluster).order_by(Cluster.name)))
     if request.method == "POST":
         data, errors = load_form(schemas.SignUpSchema(), request.form)
@@ -107,10 +108,12 @@ def signup():
                     email=data["email"],
                     password=data["password"],
                     full_name=data["full_name"],
+                    identifiers={"gstin": data["gstin"], "udyam_number": data["udyam_number"]},
                 )
             except DomainError as error:
                 db.session.rollback()
                 errors = domain_errors(error)
+                claimable = isinstance(error, ProfileClaimable)
             else:
                 record_security_event(db.session, "signup", user_id=user.id)
                 token = account_tokens.request_verification(db.session, user)
@@ -128,7 +131,11 @@ def signup():
     status = 200 if not errors else 400
     return (
         render_template(
-            "accounts/signup.html", errors=errors, form=request.form, clusters=clusters
+            "accounts/signup.html",
+            errors=errors,
+            form=request.form,
+            clusters=clusters,
+            claimable=claimable,
         ),
         status,
     )

@@ -59,6 +59,11 @@ CLAIMABLE = (
 IDENTIFIERS = {"gstin": ("GSTIN", validate_gstin), "udyam_number": ("Udyam number", validate_udyam)}
 
 
+class ProfileClaimable(Conflict):
+    """Sign-up with the GSTIN or Udyam number of a profile nobody has claimed: the page
+    offers to claim it."""
+
+
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -102,7 +107,7 @@ def refuse_listed_identifiers(session: Session, values: dict) -> None:
         if listed is None:
             continue
         if listed.organisation_id is None:
-            raise Conflict(CLAIMABLE.format(label=label), field=name)
+            raise ProfileClaimable(CLAIMABLE.format(label=label), field=name)
         raise Conflict(ALREADY_CLAIMED, field=name)
 
 

@@ -19,7 +19,7 @@ from suppliermatch.access import Actor, ActorKind
 from suppliermatch.accounts import account_tokens
 from suppliermatch.accounts.models import AccountToken, TokenPurpose
 from suppliermatch.audit.service import record_transition
-from suppliermatch.errors import Forbidden, NotFound, ValidationFailed
+from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from suppliermatch.models_base import utcnow
 from suppliermatch.notifications.service import Kind, enqueue_for_listed_supplier
 from suppliermatch.onboarding.models import InvitationStatus, SupplierInvitation
@@ -171,6 +171,25 @@ def invite_selected(
             f"No supplier with id {', '.join(missing)} in your cluster.", field="supplier_ids"
         )
     return _invite(session, actor, [rows[i] for i in wanted], now=now)
+
+
+def invite_one(
+    session: Session, actor: Actor, supplier_id: int, *, now: datetime | None = None
+) -> SupplierInvitation:
+    """Invite one supplier, or invite it again; 409 once claimed, 422 without an e-mail."""
+    row = session.exec(coordinated_suppliers(actor).where(Supplier.id == supplier_id)).first()
+    if row is None:
+        raise NotFound("No such supplier in your cluster.")
+    supplier, invitation = row
+    if supplier.organisation_id is not None:
+        raise Conflict("This supplier has claimed its profile already.")
+    if not supplier.email:
+        raise ValidationFailed(
+            "This profile has no e-mail on record: add one to the profile first.", field="email"
+        )
+    return queue_invitation(
+        session, supplier, invitation, invited_by_id=actor.user_id, now=now or utcnow()
+    )
 
 
 def invite_uninvited(
