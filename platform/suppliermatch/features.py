@@ -6,6 +6,7 @@ Adding a feature means adding it here, once.
 
 def html_blueprints():
     from suppliermatch import home
+    from suppliermatch.accounts import two_factor_views
     from suppliermatch.accounts import views as accounts_views
     from suppliermatch.certification import views as certification_views
     from suppliermatch.matching import views as matching_views
@@ -18,6 +19,7 @@ def html_blueprints():
     return [
         home.bp,
         accounts_views.bp,
+        two_factor_views.bp,
         suppliers_views.bp,
         certification_views.bp,
         requirements_views.bp,
@@ -30,6 +32,7 @@ def html_blueprints():
 
 def api_blueprints():
     from suppliermatch.accounts import api as accounts_api
+    from suppliermatch.accounts import two_factor_api
     from suppliermatch.certification import api as certification_api
     from suppliermatch.matching import api as matching_api
     from suppliermatch.notifications import api as notifications_api
@@ -42,6 +45,8 @@ def api_blueprints():
         accounts_api.blp,
         accounts_api.tokens_blp,
         accounts_api.vetting_blp,
+        two_factor_api.blp,
+        two_factor_api.policy_blp,
         suppliers_api.blp,
         certification_api.blp,
         certification_api.readiness_blp,

@@ -15,8 +15,9 @@ from suppliermatch.access import (
     require,
     require_login,
 )
-from suppliermatch.accounts import account_tokens, mail, schemas, service, vetting
+from suppliermatch.accounts import account_tokens, mail, schemas, service, two_factor, vetting
 from suppliermatch.accounts.api import RESET_REQUESTED
+from suppliermatch.accounts.auth import await_second_factor
 from suppliermatch.accounts.models import Cluster, OrganisationKind, TokenPurpose, Vetting
 from suppliermatch.audit.service import record_security_event
 from suppliermatch.errors import DomainError
@@ -31,6 +32,11 @@ from suppliermatch.ratelimits import (
 )
 
 bp = Blueprint("accounts", __name__)
+
+
+@bp.context_processor
+def two_factor_offer():
+    return {"two_factor_available": two_factor.may_use(current_actor())}
 
 
 def safe_next(target: str | None) -> str:
@@ -64,6 +70,13 @@ def login():
                 record_security_event(db.session, "login_failed", note="web")
                 db.session.commit()
                 errors = {"_form": ["E-mail or password is not right."]}
+            elif two_factor.is_enabled(user):
+                record_security_event(db.session, "login_password_ok", user_id=user.id, note="web")
+                db.session.commit()
+                await_second_factor(user)
+                return redirect(
+                    url_for("two_factor.login_second_step", next=request.args.get("next"))
+                )
             else:
                 record_security_event(db.session, "login", user_id=user.id, note="web")
                 db.session.commit()
