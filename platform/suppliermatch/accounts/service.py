@@ -138,17 +138,16 @@ def sign_up_organisation(
         from suppliermatch.onboarding.claims import refuse_listed_identifiers
 
         refuse_listed_identifiers(session, identifiers)
-    organisation = Organisation(kind=kind, name=organisation_name.strip(), cluster_id=_id(cluster))
-    session.add(organisation)
-    session.flush()
-    user = create_user(
+    user = create_organisation_with_owner(
         session,
+        kind=kind,
+        name=organisation_name,
+        cluster_id=_id(cluster),
         email=email,
         password=password,
         full_name=full_name,
-        organisation=organisation,
-        role=MemberRole.OWNER,
     )
+    organisation = session.get(Organisation, user.organisation_id)
     if kind == OrganisationKind.MSME:
         from suppliermatch.suppliers.service import (
             SYSTEM_ACTOR,
@@ -162,6 +161,32 @@ def sign_up_organisation(
                 session, SYSTEM_ACTOR, profile.id, version=profile.version, values=identifiers
             )
     return user
+
+
+def create_organisation_with_owner(
+    session: Session,
+    *,
+    kind: OrganisationKind,
+    name: str,
+    cluster_id: int | None,
+    email: str,
+    password: str,
+    full_name: str,
+    email_verified: bool = False,
+) -> User:
+    """A new organisation and its first user, who owns it."""
+    organisation = Organisation(kind=kind, name=name.strip(), cluster_id=cluster_id)
+    session.add(organisation)
+    session.flush()
+    return create_user(
+        session,
+        email=email,
+        password=password,
+        full_name=full_name,
+        organisation=organisation,
+        role=MemberRole.OWNER,
+        email_verified=email_verified,
+    )
 
 
 def create_coordinator(

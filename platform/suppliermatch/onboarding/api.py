@@ -95,7 +95,10 @@ def reassign(data, supplier_id):
     return invitations.status_for(db.session, actor, supplier_id)
 
 
-def _signed_in_as(user) -> dict:
+def _claimed(user, *, via: str) -> dict:
+    """Record the claim, commit, and sign this browser in as the profile's new owner."""
+    record_security_event(db.session, "profile_claimed", user_id=user.id, note=via)
+    db.session.commit()
     cookie_session.clear()
     login_user(user)
     forget_current_actor()
@@ -117,9 +120,7 @@ def claim_by_link(data):
         email=data["email"],
         password=data["password"],
     )
-    record_security_event(db.session, "profile_claimed", user_id=user.id, note="invitation")
-    db.session.commit()
-    return _signed_in_as(user)
+    return _claimed(user, via="invitation")
 
 
 @blp.route("/claims/code", methods=["POST"])
@@ -154,6 +155,4 @@ def claim_by_code(data):
         email=data["email"],
         password=data["password"],
     )
-    record_security_event(db.session, "profile_claimed", user_id=user.id, note="code")
-    db.session.commit()
-    return _signed_in_as(user)
+    return _claimed(user, via="code")

@@ -17,15 +17,8 @@ from sqlmodel import Session, select
 
 from suppliermatch.access import Actor
 from suppliermatch.accounts import account_tokens
-from suppliermatch.accounts.models import (
-    AccountToken,
-    MemberRole,
-    Organisation,
-    OrganisationKind,
-    TokenPurpose,
-    User,
-)
-from suppliermatch.accounts.service import create_user, normalise_email
+from suppliermatch.accounts.models import AccountToken, OrganisationKind, TokenPurpose, User
+from suppliermatch.accounts.service import create_organisation_with_owner, normalise_email
 from suppliermatch.audit.service import record_transition
 from suppliermatch.errors import Conflict, NotFound, ValidationFailed
 from suppliermatch.models_base import utcnow
@@ -198,24 +191,20 @@ def take_over(
     link or code proved it. Notices queued for the profile's contact e-mail move to the new
     user's inbox.
     """
-    organisation = Organisation(
-        kind=OrganisationKind.MSME, name=supplier.legal_name, cluster_id=supplier.cluster_id
-    )
-    session.add(organisation)
-    session.flush()
-    user = create_user(
+    user = create_organisation_with_owner(
         session,
+        kind=OrganisationKind.MSME,
+        name=supplier.legal_name,
+        cluster_id=supplier.cluster_id,
         email=email,
         password=password,
         full_name=full_name,
-        organisation=organisation,
-        role=MemberRole.OWNER,
         email_verified=normalise_email(email) == normalise_email(supplier.email or ""),
     )
     claimed = session.execute(
         update(Supplier)
         .where(Supplier.id == supplier.id, Supplier.organisation_id.is_(None))
-        .values(organisation_id=organisation.id, updated_at=now, version=Supplier.version + 1)
+        .values(organisation_id=user.organisation_id, updated_at=now, version=Supplier.version + 1)
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:
@@ -229,7 +218,7 @@ def take_over(
         entity_id=supplier.id,
         action="claimed",
         to_state="claimed",
-        details={"organisation_id": organisation.id, "via": proof.purpose},
+        details={"organisation_id": user.organisation_id, "via": proof.purpose},
     )
     session.refresh(supplier)
     return user

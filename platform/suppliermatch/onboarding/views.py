@@ -5,12 +5,10 @@ Thin: the rules are in ``invitations`` and ``claims``.
 """
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
-from flask import session as cookie_session
-from flask_login import login_user
 from werkzeug.datastructures import MultiDict
 
-from suppliermatch.access import ActorKind, current_actor, forget_current_actor, require
-from suppliermatch.accounts.views import safe_next
+from suppliermatch.access import ActorKind, current_actor, require
+from suppliermatch.accounts.views import _no_referrer, _sign_in, safe_next
 from suppliermatch.api_common import paginate, requested_page
 from suppliermatch.audit.service import record_security_event
 from suppliermatch.errors import DomainError
@@ -92,11 +90,11 @@ def invite():
     return _back()
 
 
-@bp.route("/suppliers/<int:supplier_id>/invitation", methods=["POST"])
-@require(ActorKind.COORDINATOR)
-def send_invitation(supplier_id):
+def _change_and_go_back(change, said) -> object:
+    """Run ``change``; commit and flash ``said(result)``, or flash why it was refused (a
+    supplier outside the cluster stays a 404). Back to the page the form was on."""
     try:
-        invitation = invitations.invite_one(db.session, current_actor(), supplier_id)
+        result = change()
     except DomainError as error:
         db.session.rollback()
         if error.status_code == 404:
@@ -104,8 +102,19 @@ def send_invitation(supplier_id):
         flash(error.message)
     else:
         db.session.commit()
-        flash(f"Invitation queued for {invitation.email}; any earlier link stops working.")
+        flash(said(result))
     return _back()
+
+
+@bp.route("/suppliers/<int:supplier_id>/invitation", methods=["POST"])
+@require(ActorKind.COORDINATOR)
+def send_invitation(supplier_id):
+    return _change_and_go_back(
+        lambda: invitations.invite_one(db.session, current_actor(), supplier_id),
+        lambda invitation: (
+            f"Invitation queued for {invitation.email}; any earlier link stops working."
+        ),
+    )
 
 
 @bp.route("/suppliers/<int:supplier_id>/reassign", methods=["POST"])
@@ -115,34 +124,25 @@ def reassign(supplier_id):
     if data is None:
         flash(" ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items()))
         return _back()
-    try:
-        supplier = claims.reassign(
+    return _change_and_go_back(
+        lambda: claims.reassign(
             db.session, current_actor(), supplier_id, email=data["email"], reason=data["reason"]
-        )
-    except DomainError as error:
-        db.session.rollback()
-        if error.status_code == 404:
-            raise
-        flash(error.message)
-    else:
-        db.session.commit()
-        flash(f"{supplier.legal_name} was taken from its owner; {supplier.email} is invited.")
-    return _back()
+        ),
+        lambda supplier: (
+            f"{supplier.legal_name} was taken from its owner; {supplier.email} is invited."
+        ),
+    )
 
 
 # -- the MSME's side -----------------------------------------------------------------------------
 
 
-def _no_referrer(response):
-    # The token is in the page's URL: it must not leave in a Referer header.
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
-
-
-def _sign_in(user) -> None:
-    cookie_session.clear()
-    login_user(user)
-    forget_current_actor()
+def _claimed(user, *, via: str):
+    record_security_event(db.session, "profile_claimed", user_id=user.id, note=via)
+    db.session.commit()
+    _sign_in(user)
+    flash("The profile is yours. Check what it says and add what is missing.")
+    return redirect(url_for("suppliers.my_profile"))
 
 
 @bp.route("/claim/<token>", methods=["GET", "POST"])
@@ -167,13 +167,7 @@ def claim_by_link(token):
                 db.session.rollback()
                 errors = domain_errors(error)
             else:
-                record_security_event(
-                    db.session, "profile_claimed", user_id=user.id, note="invitation"
-                )
-                db.session.commit()
-                _sign_in(user)
-                flash("The profile is yours. Check what it says and add what is missing.")
-                return _no_referrer(redirect(url_for("suppliers.my_profile")))
+                return _no_referrer(_claimed(user, via="invitation"))
     found = invitations.supplier_for_link(db.session, token)
     page = render_template(
         "onboarding/claim_link.html",
@@ -214,11 +208,7 @@ def claim_by_code():
                 db.session.rollback()
                 errors = domain_errors(error)
             else:
-                record_security_event(db.session, "profile_claimed", user_id=user.id, note="code")
-                db.session.commit()
-                _sign_in(user)
-                flash("The profile is yours. Check what it says and add what is missing.")
-                return redirect(url_for("suppliers.my_profile"))
+                return _claimed(user, via="code")
     elif request.method == "POST":
         identifier = {name: request.form.get(name) or None for name in ("gstin", "udyam_number")}
         try:
