@@ -40,6 +40,7 @@ def test_an_unclaimed_supplier_gets_the_invitation_to_quote_with_a_claim_link(
     assert claimed.status_code == 201, claimed.get_json()
     inbox = msme.get("/api/notifications").get_json()
     assert [n["subject"] for n in inbox] == [f"Invitation to quote: {requirement.title}"]
+    assert inbox[0]["link"] == f"/requirements/{requirement.id}"
     rfqs = msme.get("/rfqs").get_data(as_text=True)
     assert requirement.title in rfqs
 

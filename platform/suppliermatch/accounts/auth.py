@@ -127,6 +127,18 @@ def init_auth(app: Flask) -> None:
                 log.warning("could not record the use of API token %s", token_id)
         return response
 
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if request.path.startswith("/api") or bearer_token() is not None:
+            raise Unauthorized("Sign in or send a valid API token.")
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+def init_two_factor_gate(app: Flask) -> None:
+    """Coordinators and admins whom the policy requires to sign in with a second factor do
+    nothing else until they turn it on. Registered after ``security``: loading the user is
+    the request's first database read, which on SQLite must begin as a read."""
+
     @app.before_request
     def two_factor_enrolment_comes_first():
         if request.endpoint in ENROLMENT_ENDPOINTS or not current_user.is_authenticated:
@@ -136,12 +148,6 @@ def init_auth(app: Flask) -> None:
         if request.path.startswith("/api") or bearer_token() is not None:
             raise Forbidden(MUST_ENROL)
         return redirect(url_for("two_factor.settings"))
-
-    @login_manager.unauthorized_handler
-    def unauthorized():
-        if request.path.startswith("/api") or bearer_token() is not None:
-            raise Unauthorized("Sign in or send a valid API token.")
-        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 
 def is_token_request() -> bool:

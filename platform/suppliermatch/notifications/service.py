@@ -75,11 +75,13 @@ def enqueue_for_listed_supplier(
     kind: str,
     subject: str,
     body: str,
+    link: str | None = None,
     dedup_key: str | None = None,
 ) -> Notification | None:
     """An e-mail to an unclaimed supplier profile's contact address, sent with a claim link
-    (``delivery``). Once the profile is claimed it moves to the new user's inbox
-    (onboarding). With ``dedup_key``, nothing new if that key was queued already."""
+    (``delivery``) instead of ``link``. Once the profile is claimed it moves to the new
+    user's inbox (onboarding), where ``link`` opens. With ``dedup_key``, nothing new if that
+    key was queued already."""
     key = f"{dedup_key}:s{supplier_id}"[:200] if dedup_key is not None else None
     if (
         key is not None
@@ -91,6 +93,7 @@ def enqueue_for_listed_supplier(
         kind=kind,
         subject=subject[:200],
         body=body[:4000],
+        link=link,
         dedup_key=key,
     )
     session.add(notification)

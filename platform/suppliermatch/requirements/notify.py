@@ -147,6 +147,7 @@ def _tell_listed_supplier(
             "coordinator; to see the requirement and quote, follow the link to claim the "
             "profile and set a password."
         ),
+        link=requirement_path(requirement.id),
         dedup_key=f"invited:{invitation.id}",
     )
     if queued is not None:

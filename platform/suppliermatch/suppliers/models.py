@@ -11,8 +11,9 @@ from suppliermatch.models_base import optional_timestamp_field, timestamp_field
 class Supplier(SQLModel, table=True):
     """An enterprise that supplies (or could supply) an anchor plant.
 
-    Bulk-imported suppliers have no organisation until the MSME signs up and claims
-    the profile; a supplier created through sign-up belongs to its MSME organisation.
+    Bulk-imported suppliers have no organisation until the MSME claims the profile (by a
+    coordinator's invitation or a code sent to ``email``, see onboarding); a supplier
+    created through sign-up belongs to its MSME organisation.
     """
 
     id: int | None = Field(default=None, primary_key=True)
