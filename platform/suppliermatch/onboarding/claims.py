@@ -263,7 +263,7 @@ def reassign(
     organisation that had it, the new address and the reason.
     """
     now = now or utcnow()
-    invitations._require_coordinator(actor)
+    invitations.require_coordinator(actor)
     supplier = session.get(Supplier, supplier_id)
     if supplier is None or supplier.merged_into_id or not actor.coordinates(supplier.cluster_id):
         raise NotFound("No such supplier in your cluster.")

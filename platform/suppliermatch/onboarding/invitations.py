@@ -48,14 +48,14 @@ class InviteOutcome:
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _require_coordinator(actor: Actor) -> None:
+def require_coordinator(actor: Actor) -> None:
     if not (actor.is_admin or actor.kind == ActorKind.COORDINATOR):
         raise Forbidden("Only cluster coordinators and admins invite suppliers.")
 
 
 def coordinated_suppliers(actor: Actor):
     """Statement: the live supplier profiles ``actor`` coordinates, with their invitation."""
-    _require_coordinator(actor)
+    require_coordinator(actor)
     statement = (
         select(Supplier, SupplierInvitation)
         .outerjoin(SupplierInvitation, SupplierInvitation.supplier_id == Supplier.id)
