@@ -184,3 +184,20 @@ def test_the_policy_needs_a_boolean(session, make_client):
     )
 
     assert response.status_code == 422 and "two_factor_required" in response.get_json()["errors"]
+
+
+def test_the_pages_turn_it_on_and_show_the_recovery_codes_once(session, make_client, coordinator):
+    client = make_client(coordinator)
+    assert "Set up two-factor sign-in" in client.get("/account/two-factor").get_data(as_text=True)
+
+    started = client.post("/account/two-factor/start").get_data(as_text=True)
+    assert 'id="totp-secret"' in started and "otpauth://totp/" in started
+    wrong = client.post("/account/two-factor/confirm", data={"code": "000000"})
+    assert wrong.status_code == 422 and "This code is not right" in wrong.get_data(as_text=True)
+    done = client.post("/account/two-factor/confirm", data={"code": code_for(session, coordinator)})
+
+    assert done.status_code == 200
+    shown = done.get_data(as_text=True)
+    assert shown.count("<li><code>") == two_factor.RECOVERY_CODE_COUNT
+    later = client.get("/account/two-factor").get_data(as_text=True)
+    assert "<li><code>" not in later and "10 recovery codes left" in later
