@@ -223,6 +223,19 @@ def world(session):
 
 
 @pytest.fixture
+def smtp_server(app, monkeypatch):
+    """A real SMTP server on a loopback port that the app's mail goes to (tests/smtp.py)."""
+    from tests.smtp import running_smtp_server
+
+    with running_smtp_server() as server:
+        monkeypatch.setitem(app.config, "MAIL_HOST", "127.0.0.1")
+        monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
+        monkeypatch.setitem(app.config, "MAIL_FROM", "rfq@suppliermatch.test")
+        monkeypatch.setitem(app.config, "BASE_URL", "https://suppliermatch.test")
+        yield server
+
+
+@pytest.fixture
 def new_database(database_url, tmp_path):
     """Make empty databases on the suite's backend: ``url = new_database()``. Dropped after."""
     import uuid

@@ -19,14 +19,17 @@ from suppliermatch import idempotency
 # One tag per API blueprint, in the order people look for them.
 TAG_NAMES = {
     "auth_api": "Sign in",
+    "two_factor_api": "Two-factor sign-in",
     "tokens_api": "API tokens",
     "vetting_api": "Anchor vetting",
+    "security_policy_api": "Sign-in rules",
     "suppliers_api": "Suppliers",
     "certificates_api": "Certificates",
     "readiness_api": "Readiness",
     "requirements_api": "Requirements",
     "scorecards_api": "Scorecards",
     "notifications_api": "Notifications",
+    "onboarding_api": "Onboarding",
     "matching_api": "Matching",
     "reports_api": "Reports",
 }

@@ -52,7 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from suppliermatch.accounts.auth import init_auth
+    from suppliermatch.accounts.auth import init_auth, init_two_factor_gate
     from suppliermatch.extensions import api, init_database, limiter
     from suppliermatch.idempotency import init_idempotency
     from suppliermatch.input_text import init_input_text
@@ -64,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     init_request_gate(app)
     init_auth(app)
     init_security(app)
+    init_two_factor_gate(app)
     init_input_text(app)
     init_idempotency(app)
     limiter.init_app(app)

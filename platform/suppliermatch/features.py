@@ -6,10 +6,12 @@ Adding a feature means adding it here, once.
 
 def html_blueprints():
     from suppliermatch import home
+    from suppliermatch.accounts import two_factor_views
     from suppliermatch.accounts import views as accounts_views
     from suppliermatch.certification import views as certification_views
     from suppliermatch.matching import views as matching_views
     from suppliermatch.notifications import views as notifications_views
+    from suppliermatch.onboarding import views as onboarding_views
     from suppliermatch.reports import views as reports_views
     from suppliermatch.requirements import views as requirements_views
     from suppliermatch.suppliers import views as suppliers_views
@@ -17,10 +19,12 @@ def html_blueprints():
     return [
         home.bp,
         accounts_views.bp,
+        two_factor_views.bp,
         suppliers_views.bp,
         certification_views.bp,
         requirements_views.bp,
         notifications_views.bp,
+        onboarding_views.bp,
         matching_views.bp,
         reports_views.bp,
     ]
@@ -28,9 +32,11 @@ def html_blueprints():
 
 def api_blueprints():
     from suppliermatch.accounts import api as accounts_api
+    from suppliermatch.accounts import two_factor_api
     from suppliermatch.certification import api as certification_api
     from suppliermatch.matching import api as matching_api
     from suppliermatch.notifications import api as notifications_api
+    from suppliermatch.onboarding import api as onboarding_api
     from suppliermatch.reports import api as reports_api
     from suppliermatch.requirements import api as requirements_api
     from suppliermatch.suppliers import api as suppliers_api
@@ -39,12 +45,15 @@ def api_blueprints():
         accounts_api.blp,
         accounts_api.tokens_blp,
         accounts_api.vetting_blp,
+        two_factor_api.blp,
+        two_factor_api.policy_blp,
         suppliers_api.blp,
         certification_api.blp,
         certification_api.readiness_blp,
         requirements_api.blp,
         requirements_api.scorecards_blp,
         notifications_api.blp,
+        onboarding_api.blp,
         matching_api.blp,
         reports_api.blp,
     ]
@@ -82,6 +91,7 @@ NAV_LINKS = [
     (("coordinator", "admin"), "Dashboard", "reports.dashboard"),
     (("coordinator", "admin"), "Suppliers", "suppliers.search_page"),
     (("coordinator", "admin"), "Import", "suppliers.import_page"),
+    (("coordinator", "admin"), "Onboarding", "onboarding.onboarding_list"),
     (("coordinator", "admin"), "Requirements", "requirements.coordinator_list"),
     (("coordinator", "admin"), "Verification", "certification.verification_queue"),
     (("coordinator", "admin"), "Cluster roadmap", "certification.cluster_roadmap"),

@@ -28,6 +28,17 @@ def account_key() -> str:
     return "account:" + email.strip().lower()[:254]
 
 
+def identifier_key() -> str:
+    """The GSTIN or Udyam number a claim code is asked for: one profile's inbox is not
+    flooded from many addresses."""
+    values = request.get_json(silent=True) if request.is_json else request.form
+    if not isinstance(values, dict) and not hasattr(values, "get"):
+        values = {}
+    named = [values.get(name) for name in ("gstin", "udyam_number")]
+    given = next((value for value in named if isinstance(value, str) and value.strip()), "")
+    return "identifier:" + given.strip().upper()[:24]
+
+
 def signed_in_user_key() -> str:
     """The signed-in user (resending a verification link is for one's own account)."""
     from flask_login import current_user

@@ -20,7 +20,9 @@ from suppliermatch.extensions import csrf, db
 
 STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Anonymous JSON entry points: a browser form cannot send application/json cross-site.
-JSON_ONLY_CSRF_EXEMPT = frozenset({"auth_api.login", "auth_api.signup"})
+JSON_ONLY_CSRF_EXEMPT = frozenset(
+    {"auth_api.login", "auth_api.signup", "two_factor_api.login_second_step"}
+)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

@@ -17,26 +17,12 @@ from suppliermatch.models_base import utcnow
 from suppliermatch.notifications.models import Notification
 from suppliermatch.tables import metadata
 from tests import factories
+from tests.smtp import RecordingMailer
 
 NEW_PASSWORD = "graphite boats sinter slowly"  # noqa: S105
 BASE_URL = "https://suppliermatch.example"
 RESET_LINK = re.compile(re.escape(BASE_URL) + r"/password-reset/([A-Za-z0-9_-]+)")
 VERIFY_LINK = re.compile(re.escape(BASE_URL) + r"/verify-email/([A-Za-z0-9_-]+)")
-
-
-class RecordingMailer:
-    def __init__(self):
-        self.messages = []
-
-    def send(self, message):
-        self.messages.append(message)
-
-    def to(self, address: str) -> list:
-        return [m for m in self.messages if m["To"] == address]
-
-    def link(self, address: str, pattern: re.Pattern) -> str:
-        body = self.to(address)[-1].get_content()
-        return pattern.search(body).group(1)
 
 
 @pytest.fixture

@@ -64,6 +64,18 @@ class LiveServer:
     base_url: str
     process: subprocess.Popen
     log_path: Path
+    # The server's environment: a command run with it (``flask notifications send``)
+    # works on the same database and mail server.
+    env: dict
+
+
+@pytest.fixture(scope="session")
+def live_smtp():
+    """A real SMTP server on a loopback port that the live server's e-mail goes to."""
+    from tests.smtp import running_smtp_server
+
+    with running_smtp_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -73,9 +85,11 @@ def live_server(live_gunicorn) -> str:
 
 
 @pytest.fixture(scope="session")
-def live_gunicorn(live_database_url, tmp_path_factory):
-    """The gunicorn server itself (master process and log), as `make run` starts it."""
+def live_gunicorn(live_database_url, live_smtp, tmp_path_factory):
+    """The gunicorn server itself (master process and log), as `make run` starts it, its
+    e-mail going to ``live_smtp``."""
     instance = tmp_path_factory.mktemp("live-instance")
+    port = _free_port()
     env = {
         **os.environ,
         "DATABASE_URL": live_database_url,
@@ -84,6 +98,9 @@ def live_gunicorn(live_database_url, tmp_path_factory):
         "FLASK_APP": "wsgi",
         # A browser journey signs in several times from one address.
         "SUPPLIERMATCH_RATE_LIMITS_ENABLED": "false",
+        "SUPPLIERMATCH_MAIL_HOST": "127.0.0.1",
+        "SUPPLIERMATCH_MAIL_PORT": str(live_smtp.port),
+        "SUPPLIERMATCH_BASE_URL": f"http://127.0.0.1:{port}",
     }
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], cwd=REPO, env=env, check=True, capture_output=True)
@@ -91,7 +108,6 @@ def live_gunicorn(live_database_url, tmp_path_factory):
         [*flask, "seed", "demo"], cwd=REPO, env=env, capture_output=True, text=True
     )
     assert seeded.returncode == 0, seeded.stderr
-    port = _free_port()
     log = open(instance / "gunicorn.log", "w")  # noqa: SIM115  (closed at teardown)
     server = subprocess.Popen(
         [
@@ -125,7 +141,7 @@ def live_gunicorn(live_database_url, tmp_path_factory):
                 log.close()
                 raise RuntimeError((instance / "gunicorn.log").read_text()) from None
             time.sleep(0.2)
-    yield LiveServer(base_url, server, instance / "gunicorn.log")
+    yield LiveServer(base_url, server, instance / "gunicorn.log", env)
     server.terminate()
     server.wait(timeout=15)
     log.close()

@@ -78,3 +78,46 @@ def test_anchor_vetting_migration_keeps_self_registered_anchors_waiting(empty_da
         states = {user_id: vetting for user_id, vetting in rows}
     engine.dispose()
     assert states == {1: "pending", 2: "approved", 3: None}
+
+
+def test_claims_migration_gives_earlier_imports_an_empty_supplier_list(empty_database_url):
+    """Import records from before imports kept their suppliers list none; going back
+    drops what was addressed to unclaimed profiles (the older schema has no place for it)."""
+    config = alembic_config(empty_database_url)
+    command.upgrade(config, "b3e8f1a4c2d7")  # just before claims existed
+    engine = sa.create_engine(empty_database_url)
+    now = "2026-12-01 10:00:00"
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO supplierimport (id, filename, mode, outcome, rows_total, "
+                "rows_created, rows_updated, rows_rejected, problems_total, problems, notices, "
+                "created_at) VALUES (1, 'old.csv', 'all_or_nothing', 'imported', 1, 1, 0, 0, "
+                "0, '[]', '[]', :now)"
+            ),
+            {"now": now},
+        )
+    command.upgrade(config, "head")
+    with engine.begin() as connection:
+        kept = connection.execute(sa.text("SELECT supplier_ids FROM supplierimport")).scalar()
+        connection.execute(
+            sa.text(
+                "INSERT INTO supplier (id, legal_name, search_text, is_public, version, "
+                "categories, created_at, updated_at) VALUES (1, 'Asha Works', '', true, 1, "
+                "'[]', :now, :now)"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO notification (supplier_id, kind, subject, body, created_at, "
+                "email_attempts) VALUES (1, 'claim_invitation', 'Claim', 'Claim it', :now, 0)"
+            ),
+            {"now": now},
+        )
+    command.downgrade(config, "b3e8f1a4c2d7")
+    with engine.connect() as connection:
+        left = connection.execute(sa.text("SELECT count(*) FROM notification")).scalar()
+    engine.dispose()
+    assert kept in ([], "[]")
+    assert left == 0

@@ -1,8 +1,5 @@
 """The notification outbox: written with the event, listed in the app, e-mailed by a command."""
 
-import email
-import socketserver
-import threading
 from datetime import timedelta
 
 import pytest
@@ -12,50 +9,6 @@ from suppliermatch.models_base import utcnow
 from suppliermatch.notifications import service
 from suppliermatch.notifications.models import Notification
 from tests import factories
-
-
-class _SmtpHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP for smtplib to hand over a message."""
-
-    def handle(self):
-        self.wfile.write(b"220 test ESMTP\r\n")
-        lines: list[bytes] = []
-        in_data = False
-        while line := self.rfile.readline():
-            if in_data:
-                if line == b".\r\n":
-                    self.server.messages.append(email.message_from_bytes(b"".join(lines)))
-                    lines, in_data = [], False
-                    self.wfile.write(b"250 queued\r\n")
-                else:
-                    lines.append(line[1:] if line.startswith(b"..") else line)
-                continue
-            verb = line[:4].upper()
-            if verb == b"DATA":
-                in_data = True
-                self.wfile.write(b"354 end with .\r\n")
-            elif verb == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:
-                self.wfile.write(b"250 ok\r\n")
-
-
-@pytest.fixture
-def smtp_server(app, monkeypatch):
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SmtpHandler)
-    server.daemon_threads = True
-    server.messages = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setitem(app.config, "MAIL_HOST", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", server.server_address[1])
-    monkeypatch.setitem(app.config, "MAIL_FROM", "rfq@suppliermatch.test")
-    monkeypatch.setitem(app.config, "BASE_URL", "https://suppliermatch.test")
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -74,6 +74,17 @@ RECORDS_A = EDIT_A
 COORDINATORS = outcomes(
     LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK, unvetted_anchor=FORBIDDEN
 )
+ADMINS = outcomes(
+    LOGIN,
+    FORBIDDEN,
+    FORBIDDEN,
+    FORBIDDEN,
+    FORBIDDEN,
+    FORBIDDEN,
+    FORBIDDEN,
+    OK,
+    unvetted_anchor=FORBIDDEN,
+)
 # An object of cluster 1 that coordinators handle (duplicates, imports, the cluster roadmap).
 CLUSTER_1_OFFICE = outcomes(
     LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, OK, unvetted_anchor=FORBIDDEN
@@ -259,6 +270,16 @@ PUBLIC = {
     "auth_api.request_password_reset": None,
     "auth_api.confirm_password_reset": None,
     "auth_api.verify_email": None,
+    # The second step of signing in: the password was right in this browser's session.
+    "two_factor.login_second_step": "/login/two-factor",
+    "two_factor_api.login_second_step": None,
+    # Claiming an imported profile: the invitation's link, or the code sent to the profile's
+    # e-mail on record, is the proof.
+    "onboarding.claim_by_link": "/claim/not-a-live-token",
+    "onboarding.claim_by_code": "/claim-profile",
+    "onboarding_api.claim_by_link": None,
+    "onboarding_api.request_claim_code": None,
+    "onboarding_api.claim_by_code": None,
     # The public directory: names, classes, capabilities and counting certificates only.
     "suppliers.directory": "/directory",
     "suppliers.public_profile": "/directory/{supplier_a}",
@@ -1044,6 +1065,111 @@ REPORT_ROUTES = [
     ),
 ]
 
+REASSIGNMENT = {"email": "director@reassigned.example", "reason": "Claimed by the wrong person"}
+# The unlisted supplier of cluster 1 was imported and nobody has claimed it; A and C are
+# claimed (one reassignment each, so that the API's and the page's rows do not meet).
+ONBOARDING_ROUTES = [
+    Route("onboarding_api.list_statuses", "GET", "/api/supplier-invitations", COORDINATORS),
+    Route(
+        "onboarding_api.invite",
+        "POST",
+        "/api/supplier-invitations",
+        COORDINATORS,
+        fixed_json({"all_uninvited": True}),
+    ),
+    Route(
+        "onboarding_api.invitation_status",
+        "GET",
+        "/api/suppliers/{unlisted_supplier}/invitation",
+        CLUSTER_1_OFFICE,
+    ),
+    Route(
+        "onboarding_api.send_invitation",
+        "POST",
+        "/api/suppliers/{unlisted_supplier}/invitation",
+        CLUSTER_1_OFFICE,
+    ),
+    Route(
+        "onboarding_api.reassign",
+        "POST",
+        A + "/reassign",
+        CLUSTER_1_OFFICE,
+        fixed_json(REASSIGNMENT),
+    ),
+    Route("onboarding.onboarding_list", "GET", "/suppliers/onboarding", COORDINATORS),
+    Route(
+        "onboarding.invite",
+        "POST",
+        "/suppliers/invitations",
+        COORDINATORS,
+        fixed_form({"all_uninvited": "1"}),
+    ),
+    Route(
+        "onboarding.send_invitation",
+        "POST",
+        "/suppliers/{unlisted_supplier}/invitation",
+        CLUSTER_1_OFFICE,
+    ),
+    Route(
+        "onboarding.reassign",
+        "POST",
+        "/suppliers/{supplier_c}/reassign",
+        CLUSTER_1_OFFICE,
+        fixed_form(REASSIGNMENT),
+    ),
+]
+
+# Two-factor sign-in is the coordinators' and admins'. Nobody has started setting it up when
+# the confirmations run (409: start first); they come before the setups for that reason.
+COORDINATOR_CONFLICT = {
+    **COORDINATORS,
+    **dict.fromkeys(("coordinator_1", "coordinator_2", "admin"), CONFLICT),
+}
+TWO_FACTOR_ROUTES = [
+    Route(
+        "two_factor_api.confirm",
+        "POST",
+        "/api/auth/two-factor/confirm",
+        COORDINATOR_CONFLICT,
+        fixed_json({"code": "123456"}),
+    ),
+    Route(
+        "two_factor.confirm",
+        "POST",
+        "/account/two-factor/confirm",
+        COORDINATOR_CONFLICT,
+        fixed_form({"code": "123456"}),
+    ),
+    Route("two_factor_api.status", "GET", "/api/auth/two-factor", COORDINATORS),
+    Route("two_factor_api.start", "POST", "/api/auth/two-factor/setup", COORDINATORS),
+    Route("two_factor.settings", "GET", "/account/two-factor", COORDINATORS),
+    Route("two_factor.start", "POST", "/account/two-factor/start", COORDINATORS),
+    Route(
+        "two_factor_api.disable",
+        "POST",
+        "/api/auth/two-factor/disable",
+        COORDINATORS,
+        fixed_json({"password": factories.PASSWORD}),
+    ),
+    Route(
+        "two_factor.disable",
+        "POST",
+        "/account/two-factor/disable",
+        COORDINATORS,
+        fixed_form({"password": factories.PASSWORD}),
+    ),
+    Route("security_policy_api.get_policy", "GET", "/api/admin/security-policy", ADMINS),
+    Route(
+        "security_policy_api.put_policy",
+        "PUT",
+        "/api/admin/security-policy",
+        ADMINS,
+        fixed_json({"two_factor_required": False}),
+    ),
+    Route("two_factor.policy", "GET", "/admin/security", ADMINS),
+    Route("two_factor.policy", "POST", "/admin/security", ADMINS, fixed_form({})),
+]
+
 ROUTES: list[Route] = [
     *ACCOUNT_ROUTES,
     *SUPPLIER_API_ROUTES,
@@ -1055,4 +1181,6 @@ ROUTES: list[Route] = [
     *NOTIFICATION_ROUTES,
     *MATCHING_ROUTES,
     *REPORT_ROUTES,
+    *ONBOARDING_ROUTES,
+    *TWO_FACTOR_ROUTES,
 ]

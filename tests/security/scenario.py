@@ -140,7 +140,12 @@ def build_scenario(session: Session, *, rivals_quote: bool = False) -> Scenario:
     unlisted = suppliers.create_supplier(
         session,
         suppliers.SYSTEM_ACTOR,
-        values={"legal_name": "Dhruv Unlisted Foundry", "is_public": False},
+        # Imported, never claimed: the coordinator may invite it to claim the profile.
+        values={
+            "legal_name": "Dhruv Unlisted Foundry",
+            "is_public": False,
+            "email": "works@dhruv-unlisted.example",
+        },
         cluster_slug=cluster_1.slug,
     )
     scenario = Scenario(

@@ -71,6 +71,16 @@ RULES_THE_DOCUMENT_CANNOT_STATE = {
     "POST /api/suppliers/duplicates/{candidate_id}/merge": "keep_id is one of the pair",
     "POST /api/requirements/{requirement_id}/invitations": "supplier_ids name suppliers",
     "POST /api/requirements/{requirement_id}/shortlist": "supplier_id names a supplier",
+    "POST /api/supplier-invitations": "supplier_ids name suppliers of the cluster",
+    "POST /api/suppliers/{supplier_id}/invitation": "the profile has an e-mail on record",
+    "POST /api/suppliers/{supplier_id}/reassign": "a reason of more than spaces",
+    # Proofs: what only the user or the e-mail on record knows.
+    "POST /api/claims/invitation": "the token is a live link's; the password policy",
+    "POST /api/claims/code": "one of GSTIN and Udyam number, with its check character",
+    "POST /api/claims": "the code e-mailed for that GSTIN or Udyam number",
+    "POST /api/auth/login/two-factor": "the code from the authenticator app",
+    "POST /api/auth/two-factor/confirm": "the code from the authenticator app",
+    "POST /api/auth/two-factor/disable": "the user's own password",
 }
 
 

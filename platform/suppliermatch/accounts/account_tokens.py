@@ -1,6 +1,7 @@
-"""One-time links by e-mail: password reset and e-mail verification.
+"""One-time links by e-mail: password reset, e-mail verification, and (for onboarding)
+the links and codes that let an MSME claim its imported supplier profile.
 
-One table serves both (``AccountToken.purpose``). A token is 256 random bits from
+One table serves them all (``AccountToken.purpose``). A token is 256 random bits from
 ``secrets``; only its SHA-256 digest is stored, so a copy of the database cannot be used
 to take over accounts. A token expires (``TOKEN_LIFETIMES``), is spent by its first use,
 and is replaced by a newer request for the same purpose.
@@ -25,9 +26,14 @@ from suppliermatch.models_base import utcnow
 # OWASP's Forgot Password cheat sheet asks for reset tokens that expire "after an
 # appropriate period"; an hour covers slow mail and is short for a link sitting in an inbox.
 # A verification link only proves the address, so it may wait in the inbox for a weekend.
+# An invitation to claim a profile goes to an MSME that has not asked for it and may read
+# its mail weekly: two weeks, and the coordinator can resend. A claim code is typed in the
+# sign-up the applicant has open: half an hour.
 TOKEN_LIFETIMES = {
     TokenPurpose.PASSWORD_RESET: timedelta(hours=1),
     TokenPurpose.EMAIL_VERIFICATION: timedelta(days=3),
+    TokenPurpose.SUPPLIER_INVITATION: timedelta(days=14),
+    TokenPurpose.CLAIM_CODE: timedelta(minutes=30),
 }
 # 32 bytes: 256 bits, URL-safe base64 of 43 characters.
 TOKEN_BYTES = 32
@@ -52,18 +58,33 @@ def issue(session: Session, user: User, purpose: TokenPurpose, *, now: datetime 
 
     Any earlier unspent token of the same purpose stops working (a newer request wins).
     """
+    return issue_for(session, purpose, holder=AccountToken.user_id, holder_id=user.id, now=now)
+
+
+def issue_for(
+    session: Session,
+    purpose: TokenPurpose,
+    *,
+    holder,
+    holder_id: int,
+    now: datetime | None = None,
+    secret: str | None = None,
+) -> str:
+    """A new token held by ``holder`` (``AccountToken.user_id`` or ``.supplier_id``) =
+    ``holder_id``, replacing its unspent one of the same purpose. ``secret``: a code made by
+    the caller (claim codes are typed, so they are shorter than links)."""
     now = now or utcnow()
     session.execute(
         delete(AccountToken).where(
-            AccountToken.user_id == user.id,
+            holder == holder_id,
             AccountToken.purpose == purpose,
             AccountToken.used_at.is_(None),
         )
     )
-    secret = secrets.token_urlsafe(TOKEN_BYTES)
+    secret = secret or secrets.token_urlsafe(TOKEN_BYTES)
     session.add(
         AccountToken(
-            user_id=user.id,
+            **{holder.key: holder_id},
             purpose=purpose,
             token_digest=digest(secret),
             created_at=now,
@@ -74,28 +95,39 @@ def issue(session: Session, user: User, purpose: TokenPurpose, *, now: datetime 
     return secret
 
 
+def live_token(
+    session: Session, token: str, purpose: TokenPurpose, *, now: datetime | None = None
+) -> AccountToken | None:
+    """The unspent, unexpired token of ``purpose`` with this value; None for anything else."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    now = now or utcnow()
+    row = session.exec(
+        select(AccountToken).where(
+            AccountToken.token_digest == digest(token), AccountToken.purpose == purpose
+        )
+    ).first()
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        return None
+    return row
+
+
 def peek(
     session: Session, token: str, purpose: TokenPurpose, *, now: datetime | None = None
 ) -> tuple[AccountToken, User] | None:
     """The live token and its active user, without spending it; None for anything else."""
-    if not token or len(token) > MAX_TOKEN_LENGTH:
+    row = live_token(session, token, purpose, now=now)
+    if row is None or row.user_id is None:
         return None
-    now = now or utcnow()
-    found = session.exec(
-        select(AccountToken, User)
-        .join(User, User.id == AccountToken.user_id)
-        .where(AccountToken.token_digest == digest(token), AccountToken.purpose == purpose)
-    ).first()
-    if found is None:
-        return None
-    row, user = found
-    if row.used_at is not None or row.expires_at <= now or not user.is_active:
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
         return None
     return row, user
 
 
-def _spend(session: Session, row: AccountToken, now: datetime) -> None:
-    # Conditional on still being unspent: of two requests with the same link, one wins.
+def spend(session: Session, row: AccountToken, now: datetime) -> None:
+    """Mark the token used. Conditional on still being unspent: of two requests with the
+    same link, one wins and the other is refused (422 on ``token``)."""
     spent = session.execute(
         update(AccountToken)
         .where(AccountToken.id == row.id, AccountToken.used_at.is_(None))
@@ -140,7 +172,7 @@ def reset_password(
     except ValidationFailed as refused:
         # The policy names ``password``; here the field is ``new_password``.
         raise ValidationFailed(refused.message, field="new_password") from refused
-    _spend(session, row, now)
+    spend(session, row, now)
     user.password_hash = hash_password(new_password)
     end_all_sessions(user)
     # Personal API tokens are revoked too. A reset is what someone does who lost the
@@ -180,7 +212,7 @@ def verify_email(session: Session, *, token: str, now: datetime | None = None) -
     if found is None:
         raise ValidationFailed(INVALID_LINK, field="token")
     row, user = found
-    _spend(session, row, now)
+    spend(session, row, now)
     if user.email_verified_at is None:
         user.email_verified_at = now
     end_all_sessions(user)

@@ -1,5 +1,6 @@
 """JSON endpoints: /api/auth (login, logout, sign-up, me) and /api/tokens."""
 
+from flask import jsonify
 from flask import session as cookie_session
 from flask_login import current_user, login_user, logout_user
 from flask_smorest import Blueprint
@@ -13,7 +14,8 @@ from suppliermatch.access import (
     require,
     require_login,
 )
-from suppliermatch.accounts import account_tokens, mail, schemas, service, vetting
+from suppliermatch.accounts import account_tokens, mail, schemas, service, two_factor, vetting
+from suppliermatch.accounts.auth import await_second_factor
 from suppliermatch.accounts.models import OrganisationKind
 from suppliermatch.api_common import PageArgs, paginate
 from suppliermatch.audit.service import record_security_event
@@ -33,6 +35,9 @@ vetting_blp = Blueprint(
     url_prefix="/api/anchor-vetting",
     description="Anchor firms waiting for the cluster coordinator's approval",
 )
+
+
+SEND_THE_CODE = "Send the code from your authenticator app to /api/auth/login/two-factor."
 
 
 def me_payload() -> dict:
@@ -57,13 +62,20 @@ def me_payload() -> dict:
 @limiter.limit(AUTH_RATE_LIMIT, key_func=account_key)
 @blp.arguments(schemas.LoginSchema)
 @blp.response(200, schemas.MeSchema)
+@blp.alt_response(202, schema=schemas.TwoFactorPendingSchema, description="Send the code")
 def login(credentials):
-    """Sign in with e-mail and password; sets the session cookie."""
+    """Sign in with e-mail and password; sets the session cookie. With two-factor sign-in
+    on, answers 202: send the code to POST /api/auth/login/two-factor."""
     user = service.authenticate(db.session, credentials["email"], credentials["password"])
     if user is None:
         record_security_event(db.session, "login_failed", note="api")
         db.session.commit()
         raise Unauthorized("E-mail or password is not right.")
+    if two_factor.is_enabled(user):
+        record_security_event(db.session, "login_password_ok", user_id=user.id, note="api")
+        db.session.commit()
+        await_second_factor(user)
+        return jsonify(two_factor_required=True, message=SEND_THE_CODE), 202
     record_security_event(db.session, "login", user_id=user.id, note="api")
     db.session.commit()
     cookie_session.clear()
@@ -101,6 +113,7 @@ def signup(data):
         email=data["email"],
         password=data["password"],
         full_name=data["full_name"],
+        identifiers={"gstin": data["gstin"], "udyam_number": data["udyam_number"]},
     )
     record_security_event(db.session, "signup", user_id=user.id)
     token = account_tokens.request_verification(db.session, user)

@@ -4,6 +4,7 @@ import secrets
 from datetime import datetime
 from enum import StrEnum
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from suppliermatch.models_base import UtcDateTime, optional_timestamp_field, timestamp_field
@@ -76,6 +77,13 @@ class User(SQLModel, table=True):
     email_verified_at: datetime | None = optional_timestamp_field()
     created_at: datetime = timestamp_field()
     last_login_at: datetime | None = optional_timestamp_field()
+    # TOTP two-factor sign-in (accounts.two_factor). The shared secret must be readable to
+    # check a code, so it is kept as it is (base32, 160 bits); ``totp_enabled_at`` is set
+    # once the user proved a code from it. ``totp_last_step`` is the time step of the last
+    # code accepted: RFC 6238 section 5.2 asks that a code is not accepted twice.
+    totp_secret: str | None = Field(default=None, max_length=64)
+    totp_enabled_at: datetime | None = optional_timestamp_field()
+    totp_last_step: int | None = Field(default=None, sa_type=sa.BigInteger)
 
 
 class ApiToken(SQLModel, table=True):
@@ -94,23 +102,59 @@ class ApiToken(SQLModel, table=True):
 class TokenPurpose(StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105  (a label, not a secret)
     EMAIL_VERIFICATION = "email_verification"
+    # For a supplier profile nobody has claimed yet (``supplier_id``, no user): the link a
+    # coordinator's invitation carries, and the code a sign-up with the profile's GSTIN or
+    # Udyam number asks for (see onboarding).
+    SUPPLIER_INVITATION = "supplier_invitation"
+    CLAIM_CODE = "claim_code"
 
 
 class AccountToken(SQLModel, table=True):
-    """A one-time link sent by e-mail (password reset, e-mail verification).
+    """A one-time link or code sent by e-mail (password reset, e-mail verification, claiming
+    a supplier profile).
 
     Only the SHA-256 digest of the token is stored: a copy of the database does not let
-    anyone reset a password. A user has at most one live token per purpose (a newer request
-    deletes the older); ``used_at`` makes it single use.
+    anyone reset a password. A user (or, for claims, an unclaimed supplier profile) has at
+    most one live token per purpose (a newer request deletes the older); ``used_at`` makes
+    it single use. Exactly one of ``user_id`` and ``supplier_id`` is set.
     """
 
+    __table_args__ = (
+        sa.CheckConstraint("(user_id IS NULL) <> (supplier_id IS NULL)", name="one_holder"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    supplier_id: int | None = Field(default=None, foreign_key="supplier.id", index=True)
     purpose: str = Field(max_length=30)
     token_digest: str = Field(max_length=64, unique=True, index=True)
     created_at: datetime = timestamp_field()
     expires_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
     used_at: datetime | None = optional_timestamp_field()
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A one-time code that signs in instead of a TOTP code when the phone is lost.
+
+    Hashed with argon2 as passwords are (``accounts.passwords``): a copy of the database
+    does not give them away.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    code_hash: str = Field(max_length=255)
+    created_at: datetime = timestamp_field()
+    used_at: datetime | None = optional_timestamp_field()
+
+
+class SecurityPolicy(SQLModel, table=True):
+    """Platform-wide sign-in rules an admin sets; one row (id 1), absent means defaults."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Coordinators and admins must turn on two-factor sign-in before doing anything else.
+    two_factor_required: bool = Field(default=False)
+    updated_by_id: int | None = Field(default=None, foreign_key="user.id")
+    updated_at: datetime = timestamp_field()
 
 
 # flask-login's user protocol, on the table class itself so current_user is the row.

@@ -5,6 +5,7 @@ import marshmallow as ma
 from suppliermatch.accounts.account_tokens import MAX_TOKEN_LENGTH
 from suppliermatch.accounts.models import Vetting
 from suppliermatch.accounts.passwords import MAX_PASSWORD_LENGTH
+from suppliermatch.accounts.two_factor import MAX_CODE_LENGTH
 from suppliermatch.accounts.vetting import MAX_REASON_LENGTH
 
 Email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
@@ -30,6 +31,21 @@ class SignUpSchema(ma.Schema):
     email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
     password = ma.fields.String(
         required=True, load_only=True, validate=ma.validate.Length(max=MAX_PASSWORD_LENGTH)
+    )
+    gstin = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Length(max=20),
+        metadata={
+            "description": "MSMEs: the enterprise's GSTIN. One of a listed enterprise is "
+            "refused (409); an unclaimed profile can be claimed through /api/claims/code"
+        },
+    )
+    udyam_number = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Length(max=24),
+        metadata={"description": "MSMEs: UDYAM-XX-00-0000000, as for gstin"},
     )
 
 
@@ -154,3 +170,51 @@ class ApplicantSchema(ma.Schema):
     organisation_id = ma.fields.Integer(attribute="organisation.id")
     organisation_name = ma.fields.String(attribute="organisation.name")
     cluster = ma.fields.String(attribute="cluster.slug", allow_none=True)
+
+
+# -- two-factor sign-in -------------------------------------------------------------------------
+
+
+class TwoFactorCodeSchema(ma.Schema):
+    code = ma.fields.String(
+        required=True,
+        load_only=True,
+        validate=ma.validate.Length(min=1, max=MAX_CODE_LENGTH),
+        metadata={"description": "The 6 digits from the authenticator app, or a recovery code"},
+    )
+
+
+class TwoFactorPendingSchema(ma.Schema):
+    two_factor_required = ma.fields.Boolean()
+    message = ma.fields.String()
+
+
+class TwoFactorStatusSchema(ma.Schema):
+    enabled = ma.fields.Boolean()
+    required = ma.fields.Boolean(metadata={"description": "An admin requires it for your role"})
+    recovery_codes_left = ma.fields.Integer()
+
+
+class TwoFactorSetupSchema(ma.Schema):
+    secret = ma.fields.String(metadata={"description": "Type it into the app, or use the URI"})
+    otpauth_uri = ma.fields.String()
+
+
+class RecoveryCodesSchema(ma.Schema):
+    recovery_codes = ma.fields.List(
+        ma.fields.String(), metadata={"description": "Shown once: each signs in once"}
+    )
+
+
+class PasswordConfirmSchema(ma.Schema):
+    password = ma.fields.String(
+        required=True, load_only=True, validate=ma.validate.Length(max=MAX_PASSWORD_LENGTH)
+    )
+
+
+class SecurityPolicySchema(ma.Schema):
+    two_factor_required = ma.fields.Boolean(
+        required=True,
+        metadata={"description": "Coordinators and admins must sign in with a second factor"},
+    )
+    updated_at = ma.fields.DateTime(dump_only=True)

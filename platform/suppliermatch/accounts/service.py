@@ -124,25 +124,69 @@ def sign_up_organisation(
     email: str,
     password: str,
     full_name: str,
+    identifiers: dict | None = None,
 ) -> User:
     """Create an organisation and its first user, who owns it; an MSME gets its profile, an
-    anchor firm waits for its cluster coordinator's approval (see ``vetting``)."""
-    organisation = Organisation(kind=kind, name=organisation_name.strip(), cluster_id=_id(cluster))
+    anchor firm waits for its cluster coordinator's approval (see ``vetting``).
+
+    ``identifiers`` (an MSME's ``gstin`` / ``udyam_number``) go on the new profile. One that
+    a listed enterprise has already is refused (409 naming it): an unclaimed profile is
+    offered for claiming instead (``onboarding.claims``), a claimed one is someone else's.
+    """
+    identifiers = {k: v for k, v in (identifiers or {}).items() if v}
+    if kind == OrganisationKind.MSME and identifiers:
+        from suppliermatch.onboarding.claims import refuse_listed_identifiers
+
+        refuse_listed_identifiers(session, identifiers)
+    user = create_organisation_with_owner(
+        session,
+        kind=kind,
+        name=organisation_name,
+        cluster_id=_id(cluster),
+        email=email,
+        password=password,
+        full_name=full_name,
+    )
+    organisation = session.get(Organisation, user.organisation_id)
+    if kind == OrganisationKind.MSME:
+        from suppliermatch.suppliers.service import (
+            SYSTEM_ACTOR,
+            create_profile_for_organisation,
+            update_supplier,
+        )
+
+        profile = create_profile_for_organisation(session, organisation)
+        if identifiers:
+            update_supplier(
+                session, SYSTEM_ACTOR, profile.id, version=profile.version, values=identifiers
+            )
+    return user
+
+
+def create_organisation_with_owner(
+    session: Session,
+    *,
+    kind: OrganisationKind,
+    name: str,
+    cluster_id: int | None,
+    email: str,
+    password: str,
+    full_name: str,
+    email_verified: bool = False,
+) -> User:
+    """A new organisation and its first user, who owns it."""
+    organisation = Organisation(kind=kind, name=name.strip(), cluster_id=cluster_id)
     session.add(organisation)
     session.flush()
-    user = create_user(
+    return create_user(
         session,
         email=email,
         password=password,
         full_name=full_name,
         organisation=organisation,
         role=MemberRole.OWNER,
+        email_verified=email_verified,
     )
-    if kind == OrganisationKind.MSME:
-        from suppliermatch.suppliers.service import create_profile_for_organisation
-
-        create_profile_for_organisation(session, organisation)
-    return user
 
 
 def create_coordinator(

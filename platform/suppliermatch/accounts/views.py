@@ -15,13 +15,15 @@ from suppliermatch.access import (
     require,
     require_login,
 )
-from suppliermatch.accounts import account_tokens, mail, schemas, service, vetting
+from suppliermatch.accounts import account_tokens, mail, schemas, service, two_factor, vetting
 from suppliermatch.accounts.api import RESET_REQUESTED
+from suppliermatch.accounts.auth import await_second_factor
 from suppliermatch.accounts.models import Cluster, OrganisationKind, TokenPurpose, Vetting
 from suppliermatch.audit.service import record_security_event
 from suppliermatch.errors import DomainError
 from suppliermatch.extensions import db, limiter
 from suppliermatch.forms import domain_errors, load_form
+from suppliermatch.onboarding.claims import ProfileClaimable
 from suppliermatch.ratelimits import (
     AUTH_RATE_LIMIT,
     EMAIL_LINK_RATE_LIMIT,
@@ -30,6 +32,11 @@ from suppliermatch.ratelimits import (
 )
 
 bp = Blueprint("accounts", __name__)
+
+
+@bp.context_processor
+def two_factor_offer():
+    return {"two_factor_available": two_factor.may_use(current_actor())}
 
 
 def safe_next(target: str | None) -> str:
@@ -63,6 +70,13 @@ def login():
                 record_security_event(db.session, "login_failed", note="web")
                 db.session.commit()
                 errors = {"_form": ["E-mail or password is not right."]}
+            elif two_factor.is_enabled(user):
+                record_security_event(db.session, "login_password_ok", user_id=user.id, note="web")
+                db.session.commit()
+                await_second_factor(user)
+                return redirect(
+                    url_for("two_factor.login_second_step", next=request.args.get("next"))
+                )
             else:
                 record_security_event(db.session, "login", user_id=user.id, note="web")
                 db.session.commit()
@@ -88,7 +102,7 @@ def logout():
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(AUTH_RATE_LIMIT, methods=["POST"])
 def signup():
-    errors = {}
+    errors, claimable = {}, False
     clusters = list(db.session.exec(select(Cluster).order_by(Cluster.name)))
     if request.method == "POST":
         data, errors = load_form(schemas.SignUpSchema(), request.form)
@@ -107,10 +121,12 @@ def signup():
                     email=data["email"],
                     password=data["password"],
                     full_name=data["full_name"],
+                    identifiers={"gstin": data["gstin"], "udyam_number": data["udyam_number"]},
                 )
             except DomainError as error:
                 db.session.rollback()
                 errors = domain_errors(error)
+                claimable = isinstance(error, ProfileClaimable)
             else:
                 record_security_event(db.session, "signup", user_id=user.id)
                 token = account_tokens.request_verification(db.session, user)
@@ -128,7 +144,11 @@ def signup():
     status = 200 if not errors else 400
     return (
         render_template(
-            "accounts/signup.html", errors=errors, form=request.form, clusters=clusters
+            "accounts/signup.html",
+            errors=errors,
+            form=request.form,
+            clusters=clusters,
+            claimable=claimable,
         ),
         status,
     )

@@ -29,7 +29,7 @@ def send_pending(mailer, *, sender: str, base_url: str, limit: int) -> tuple[int
             break
         notification, address = claimed
         tried.append(notification.id)
-        if deliver(notification, address, mailer, sender=sender, base_url=base_url):
+        if deliver(db.session, notification, address, mailer, sender=sender, base_url=base_url):
             sent += 1
         else:
             failed += 1

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Protocol
 
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from suppliermatch.accounts.models import User
 from suppliermatch.models_base import utcnow
 from suppliermatch.notifications.models import Notification
+from suppliermatch.suppliers.models import Supplier
 
 log = logging.getLogger(__name__)
 
@@ -42,33 +44,58 @@ class SmtpMailer:
             smtp.send_message(message)
 
 
+# The footer says why the message came: to a user's account, or to a listed enterprise.
+ACCOUNT_FOOTER = "You receive this because you have an account on SupplierMatch."
+LISTED_FOOTER = (
+    "You receive this because your cluster coordinator listed your enterprise on "
+    "SupplierMatch with this address. If it is not yours, ignore this e-mail."
+)
+
+
 def compose(
-    notification: Notification, *, to: str, sender: str, base_url: str = ""
+    notification: Notification,
+    *,
+    to: str,
+    sender: str,
+    base_url: str = "",
+    link: str | None = None,
+    footer: str = ACCOUNT_FOOTER,
 ) -> EmailMessage:
+    """The e-mail of a notification; ``link`` (a path) replaces the stored one."""
     message = EmailMessage()
     message["Subject"] = notification.subject
     message["From"] = sender
     message["To"] = to
     body = notification.body
-    if notification.link:
-        body += f"\n\n{base_url.rstrip('/')}{notification.link}"
-    body += "\n\nYou receive this because you have an account on SupplierMatch."
+    link = link or notification.link
+    if link:
+        body += f"\n\n{base_url.rstrip('/')}{link}"
+    body += f"\n\n{footer}"
     message.set_content(body)
     return message
 
 
 def claim_next(session: Session, *, skip_ids=()) -> tuple[Notification, str] | None:
-    """The oldest notification still to e-mail, locked for this sender, with its address.
+    """The oldest notification still to e-mail, locked for this sender, with its address:
+    the user's, or for a profile nobody has claimed, the profile's e-mail on record.
 
     ``skip_ids``: those already tried in this run (a failure waits for the next run).
     """
     statement = (
-        select(Notification, User.email)
-        .join(User, User.id == Notification.user_id)
+        select(Notification, func.coalesce(User.email, Supplier.email))
+        .outerjoin(User, User.id == Notification.user_id)
+        .outerjoin(Supplier, Supplier.id == Notification.supplier_id)
         .where(
             Notification.emailed_at.is_(None),
             Notification.email_attempts < MAX_EMAIL_ATTEMPTS,
-            User.is_active,
+            or_(
+                and_(Notification.user_id.is_not(None), User.is_active),
+                and_(
+                    Notification.user_id.is_(None),
+                    Supplier.organisation_id.is_(None),
+                    Supplier.email.is_not(None),
+                ),
+            ),
             Notification.id.not_in(list(skip_ids)),
         )
         .order_by(Notification.created_at, Notification.id)
@@ -78,13 +105,48 @@ def claim_next(session: Session, *, skip_ids=()) -> tuple[Notification, str] | N
     return session.exec(statement).first()
 
 
+def is_permanent_refusal(error: Exception) -> bool:
+    """The mail server refused for good (RFC 5321 section 4.2.1: 5yz replies are permanent
+    failures): retrying the same address would fail again."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
 def deliver(
-    notification: Notification, address: str, mailer: Mailer, *, sender: str, base_url: str = ""
+    session: Session,
+    notification: Notification,
+    address: str,
+    mailer: Mailer,
+    *,
+    sender: str,
+    base_url: str = "",
 ) -> bool:
-    """Send one notification; record the outcome on the row. True when sent."""
+    """Send one notification; record the outcome on the row. True when sent.
+
+    A message to an unclaimed profile carries a claim link made now (onboarding): only its
+    digest is stored, so the outbox never holds a live link. A permanent refusal is not
+    retried, and for such a message marks the profile's invitation bounced.
+    """
+    from suppliermatch.onboarding import invitations
+
     notification.email_attempts += 1
+    to_listed_enterprise = notification.user_id is None
+    if to_listed_enterprise:
+        link, footer = invitations.claim_link(session, notification.supplier_id), LISTED_FOOTER
+    else:
+        link, footer = None, ACCOUNT_FOOTER
     try:
-        mailer.send(compose(notification, to=address, sender=sender, base_url=base_url))
+        mailer.send(
+            compose(
+                notification,
+                to=address,
+                sender=sender,
+                base_url=base_url,
+                link=link,
+                footer=footer,
+            )
+        )
     except (OSError, smtplib.SMTPException) as error:
         log.warning(
             "e-mail for notification %s failed (attempt %s): %s",
@@ -92,6 +154,10 @@ def deliver(
             notification.email_attempts,
             type(error).__name__,
         )
+        if is_permanent_refusal(error):
+            notification.email_attempts = MAX_EMAIL_ATTEMPTS
+            if to_listed_enterprise:
+                invitations.record_bounce(session, notification.supplier_id, str(error))
         return False
     notification.emailed_at = utcnow()
     return True

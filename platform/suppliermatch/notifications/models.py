@@ -2,14 +2,24 @@
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from suppliermatch.models_base import optional_timestamp_field, timestamp_field
 
 
 class Notification(SQLModel, table=True):
+    """A notice for a user; or, for a supplier profile nobody has claimed yet, an e-mail to
+    the profile's contact address (``supplier_id`` without ``user_id``) whose link is the
+    claim link, made when the e-mail is sent (see onboarding.invitations)."""
+
+    __table_args__ = (
+        sa.CheckConstraint("user_id IS NOT NULL OR supplier_id IS NOT NULL", name="addressee"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    supplier_id: int | None = Field(default=None, foreign_key="supplier.id", index=True)
     kind: str = Field(max_length=40, index=True)
     subject: str = Field(max_length=200)
     body: str = Field(max_length=4000)

@@ -27,6 +27,8 @@ class Kind(StrEnum):
     ANCHOR_WAITING = "anchor_waiting"
     ANCHOR_APPROVED = "anchor_approved"
     ANCHOR_REJECTED = "anchor_rejected"
+    # To an imported supplier's contact e-mail: claim your profile (onboarding).
+    CLAIM_INVITATION = "claim_invitation"
 
 
 def enqueue(
@@ -64,6 +66,38 @@ def enqueue(
         session.add(notification)
         created.append(notification)
     return created
+
+
+def enqueue_for_listed_supplier(
+    session: Session,
+    *,
+    supplier_id: int,
+    kind: str,
+    subject: str,
+    body: str,
+    link: str | None = None,
+    dedup_key: str | None = None,
+) -> Notification | None:
+    """An e-mail to an unclaimed supplier profile's contact address, sent with a claim link
+    (``delivery``) instead of ``link``. Once the profile is claimed it moves to the new
+    user's inbox (onboarding), where ``link`` opens. With ``dedup_key``, nothing new if that
+    key was queued already."""
+    key = f"{dedup_key}:s{supplier_id}"[:200] if dedup_key is not None else None
+    if (
+        key is not None
+        and session.exec(select(Notification.id).where(Notification.dedup_key == key)).first()
+    ):
+        return None
+    notification = Notification(
+        supplier_id=supplier_id,
+        kind=kind,
+        subject=subject[:200],
+        body=body[:4000],
+        link=link,
+        dedup_key=key,
+    )
+    session.add(notification)
+    return notification
 
 
 def _user_key(dedup_key: str, user_id: int) -> str:

@@ -7,7 +7,13 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, select
 
-from suppliermatch.notifications.service import Kind, active_users_of, enqueue
+from suppliermatch.notifications.service import (
+    Kind,
+    active_users_of,
+    enqueue,
+    enqueue_for_listed_supplier,
+)
+from suppliermatch.onboarding.models import SupplierInvitation
 from suppliermatch.requirements.lifecycle import in_india_time
 from suppliermatch.requirements.models import Invitation, Quote, Requirement
 from suppliermatch.suppliers.models import Supplier
@@ -98,15 +104,60 @@ def invited(session: Session, requirement: Requirement, invitations: Iterable[In
     for invitation in invitations:
         if invitation.status == "declined":
             continue
-        _tell(
-            session,
-            requirement,
-            supplier_users(session, [invitation.supplier_id]),
-            Kind.INVITED,
-            "Invitation to quote",
+        text = (
             f'You are invited to quote for "{requirement.title}". '
-            f"Quotes are sealed and due by {_deadline_text(requirement)}.",
-            dedup_key=f"invited:{invitation.id}",
+            f"Quotes are sealed and due by {_deadline_text(requirement)}."
+        )
+        users = supplier_users(session, [invitation.supplier_id])
+        if users:
+            _tell(
+                session,
+                requirement,
+                users,
+                Kind.INVITED,
+                "Invitation to quote",
+                text,
+                dedup_key=f"invited:{invitation.id}",
+            )
+        else:
+            _tell_listed_supplier(session, requirement, invitation, text)
+
+
+def _tell_listed_supplier(
+    session: Session, requirement: Requirement, invitation: Invitation, text: str
+) -> None:
+    """An imported profile nobody has claimed: its contact e-mail gets the invitation with
+    a link to claim the profile, which is the way to quote (see onboarding)."""
+    from suppliermatch.onboarding.invitations import queue_invitation
+
+    supplier, pending = session.exec(
+        select(Supplier, SupplierInvitation)
+        .outerjoin(SupplierInvitation, SupplierInvitation.supplier_id == Supplier.id)
+        .where(Supplier.id == invitation.supplier_id)
+    ).one()
+    if supplier.organisation_id is not None or not supplier.email:
+        return
+    queued = enqueue_for_listed_supplier(
+        session,
+        supplier_id=supplier.id,
+        kind=Kind.INVITED,
+        subject=f"Invitation to quote: {requirement.title}",
+        body=(
+            f"{text} {supplier.legal_name} is listed on SupplierMatch by your cluster "
+            "coordinator; to see the requirement and quote, follow the link to claim the "
+            "profile and set a password."
+        ),
+        link=requirement_path(requirement.id),
+        dedup_key=f"invited:{invitation.id}",
+    )
+    if queued is not None:
+        queue_invitation(
+            session,
+            supplier,
+            pending,
+            invited_by_id=invitation.invited_by_id,
+            now=invitation.created_at,
+            reason="invitation to quote",
         )
 
 

@@ -220,6 +220,7 @@ def import_suppliers(
         for row in bad_rows
         for col, msg in row.problems.items()
     ]
+    landed: list[int] = []
     if bad_rows and mode == ImportMode.ALL_OR_NOTHING:
         outcome, created, updated = ImportOutcome.REJECTED, 0, 0
     else:
@@ -227,6 +228,7 @@ def import_suppliers(
         good = {row.number for row in rows if not row.problems}
         live = [t for t in targets if any(number in good for number in t.rows)]
         created, updated = _Writer(session, cluster_id, tick).write(live)
+        landed = sorted({t.supplier_id for t in live})
     tick(2 * len(table.rows) - ticked)
     record = SupplierImport(
         cluster_id=cluster_id,
@@ -241,6 +243,7 @@ def import_suppliers(
         problems_total=len(problems),
         problems=problems[:IMPORT_REPORT_MAX_PROBLEMS],
         notices=notices[:IMPORT_REPORT_MAX_PROBLEMS],
+        supplier_ids=landed,
     )
     session.add(record)
     session.flush()

@@ -11,8 +11,9 @@ from suppliermatch.models_base import optional_timestamp_field, timestamp_field
 class Supplier(SQLModel, table=True):
     """An enterprise that supplies (or could supply) an anchor plant.
 
-    Bulk-imported suppliers have no organisation until the MSME signs up and claims
-    the profile; a supplier created through sign-up belongs to its MSME organisation.
+    Bulk-imported suppliers have no organisation until the MSME claims the profile (by a
+    coordinator's invitation or a code sent to ``email``, see onboarding); a supplier
+    created through sign-up belongs to its MSME organisation.
     """
 
     id: int | None = Field(default=None, primary_key=True)
@@ -121,4 +122,7 @@ class SupplierImport(SQLModel, table=True):
     problems: list[dict] = Field(default_factory=list, sa_type=sa.JSON)
     # Rows that were accepted but deserve a look (two rows for one enterprise ...).
     notices: list[dict] = Field(default_factory=list, sa_type=sa.JSON)
+    # The suppliers the import's good rows landed on (new and updated), for inviting them
+    # from the report.
+    supplier_ids: list[int] = Field(default_factory=list, sa_type=sa.JSON)
     created_at: datetime = timestamp_field()

@@ -23,6 +23,7 @@ from suppliermatch.csv_cells import csv_download, to_csv
 from suppliermatch.errors import Conflict, DomainError, ValidationFailed
 from suppliermatch.extensions import db
 from suppliermatch.forms import FORM_ONLY_FIELDS, domain_errors
+from suppliermatch.onboarding import invitations
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.reference.enterprise_class import AmountError, parse_inr
 from suppliermatch.reference.taxonomy import default_taxonomy
@@ -33,6 +34,9 @@ bp = Blueprint("suppliers", __name__)
 
 EDITORS = (ActorKind.MSME, ActorKind.COORDINATOR)
 PER_PAGE = 25
+# The import report lists this many of its suppliers with their invitation; the onboarding
+# list has them all.
+IMPORT_REPORT_ONBOARDING_LINES = 200
 _RUPEE_FIELDS = ("investment_inr", "turnover_inr")
 
 
@@ -375,9 +379,15 @@ def import_page():
 @bp.route("/suppliers/imports/<int:import_id>", methods=["GET"])
 @require(ActorKind.COORDINATOR)
 def import_report(import_id):
-    record = service.get_import_for(db.session, current_actor(), import_id)
+    actor = current_actor()
+    record = service.get_import_for(db.session, actor, import_id)
     status = 422 if record.outcome == "rejected" else 200
-    return render_template("suppliers/import_report.html", record=record), status
+    shown = record.supplier_ids[:IMPORT_REPORT_ONBOARDING_LINES]
+    return render_template(
+        "suppliers/import_report.html",
+        record=record,
+        onboarding=invitations.statuses_for(db.session, actor, shown),
+    ), status
 
 
 @bp.route("/suppliers/imports/<int:import_id>/report.csv", methods=["GET"])

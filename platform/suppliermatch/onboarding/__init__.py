@@ -1,0 +1,1 @@
+"""Imported MSMEs take over their profiles: invitations by link, claims by code."""
