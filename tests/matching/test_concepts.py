@@ -193,6 +193,13 @@ def test_words_in_an_except_note_are_not_read():
     assert "vacuum_heat_treatment" not in offered("Kilns (except vacuum heat treatment)")
 
 
+def test_words_after_a_not_are_not_read():
+    assert offered("Ni-Cu-Ni plated magnets") == {"nicuni_plating"}
+    assert offered("Sintered NdFeB magnets not Ni-Cu-Ni plated") == set()
+    # The negation ends with its clause: the next one is read as usual.
+    assert offered("Magnets not coated, Ni-Cu-Ni plating") == {"nicuni_plating"}
+
+
 def test_a_requirement_named_by_one_shared_word_is_not_a_confident_reading():
     found = default_matcher().find_in_requirement("Lamps (i.e., lighting fixtures), commercial")
     assert not found.confident

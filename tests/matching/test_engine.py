@@ -317,6 +317,19 @@ def test_a_requirement_naming_no_process_is_ranked_by_its_words_with_what_matche
     assert result.ranked[1].reasons[0] == "matched 'Dry pasta' for 'dry'"
 
 
+def test_what_a_requirement_says_it_is_not_does_not_match():
+    query = requirement(
+        title="Platinum foil not made in rolling mills", required_certs=(), quantity_per_month=None
+    )
+    foil = supplier("FOIL", "Platinum foil and leaf, Gold leaf")
+    mill = supplier(
+        "MILL", "Aluminium sheet made in rolling mills, Steel strip made in rolling mills"
+    )
+    result = rank([mill, foil], query)
+    assert refs(result)[0] == "FOIL"
+    assert all("rolling" not in reason for item in result.ranked for reason in item.reasons)
+
+
 def test_a_supplier_sharing_no_word_is_found_by_meaning_and_says_so():
     query = requirement(title="Showcases", required_certs=(), quantity_per_month=None)
     display = supplier("DISPLAY", "Display cases and fixtures, Furniture parts, finished wood")

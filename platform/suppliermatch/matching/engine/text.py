@@ -148,6 +148,10 @@ _LANGUAGE_WORDS_FILE = "resources/en.json.gz"
 # Notes that say what a phrase does NOT cover: "Meters (except electrical)". Their words are
 # not what the supplier offers, so neither reading counts them.
 EXCLUSION_NOTE = re.compile(r"\(\s*(?:except|excluding|other than|not)\b[^()]*\)", re.IGNORECASE)
+# The same said without brackets: what follows "not" up to the end of its clause is what
+# the phrase is not ("Platinum foil not made in rolling mills" is not a rolling mill's
+# product; "Pulp mills not making paper"). Left out like the notes.
+NEGATED_TAIL = re.compile(r"\bnot\b[^,;.()]*", re.IGNORECASE)
 
 
 @cache
@@ -158,8 +162,12 @@ def language_words() -> frozenset[str]:
 
 
 def without_exclusions(text: str) -> str:
-    """``text`` without its "(except ...)" notes."""
-    return EXCLUSION_NOTE.sub(" ", text) if "(" in text else text
+    """``text`` without its "(except ...)" notes and the words after a "not"."""
+    if "(" in text:
+        text = EXCLUSION_NOTE.sub(" ", text)
+    if "not" in text or "Not" in text or "NOT" in text:  # a cheap test first: most have none
+        text = NEGATED_TAIL.sub(" ", text)
+    return text
 
 
 def fold(text: str) -> str:
