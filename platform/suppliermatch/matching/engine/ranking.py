@@ -59,6 +59,9 @@ MEANING_CANDIDATES = 500
 # common words (realtext, floor 0 / 0.3 / 0.4 / 0.6: NDCG@10 0.643 / 0.640 / 0.637 / 0.631,
 # but at 0 every supplier joins every ranking, however unrelated).
 MEANING_FLOOR = 0.3
+# The second round of meaning feedback re-chooses them among this many closest of the first
+# (a million suppliers' similarities are computed once, these few thousand twice).
+MEANING_POOL = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,32 +250,66 @@ def _with_meaning(
     index: MatchIndex, text: str, rows: np.ndarray, relevance: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Word relevance fused with closeness in meaning (``LEXICAL_SHARE``), over the word
-    matches and the ``MEANING_CANDIDATES`` suppliers closest in meaning."""
-    query = semantic.embed([without_exclusions(text)])[0].astype(np.float32)
-    if not query.any() or not index.row_count:
+    matches and the ``MEANING_CANDIDATES`` suppliers closest in meaning.
+
+    Two rounds of feedback: the requirement's vector is first moved towards its best word
+    matches, then, from the requirement's own vector again, towards the best of the fused
+    ranking (words and meaning together), and the closest suppliers are chosen again
+    among the ``MEANING_POOL`` closest of the first round."""
+    own = semantic.embed([without_exclusions(text)])[0].astype(np.float32)
+    if not own.any() or not index.row_count:
         return rows, relevance
     if len(rows) > TEXT_SHORTLIST:
         # A common word reaches most of a million suppliers: only the best word matches
         # go on (as ``_text_tier`` would keep them), before the union below sorts them.
         keep = np.argpartition(-relevance, TEXT_SHORTLIST - 1)[:TEXT_SHORTLIST]
         rows, relevance = rows[keep], relevance[keep]
-    if len(rows):
-        # Pseudo-relevance feedback, as on the word side: towards the best word matches.
-        count = min(lexical.FEEDBACK_DOCS, len(rows))
-        best = np.argpartition(-relevance, count - 1)[:count]
-        best = rows[best[np.argsort(-relevance[best], kind="stable")]]
-        neighbours = index.meaning[best].mean(axis=0)
-        query = query + MEANING_FEEDBACK_WEIGHT * neighbours
-    closeness = np.maximum(semantic.similarities(index.meaning, semantic.unit(query)), 0)
-    closeness[~index.alive] = 0
-    count = min(MEANING_CANDIDATES, len(closeness))
-    closest = np.argpartition(-closeness, count - 1)[:count]
-    closest = closest[closeness[closest] >= MEANING_FLOOR]
     word_relevance = np.zeros(index.row_count, dtype=np.float64)
     word_relevance[rows] = relevance
+    query = own
+    if len(rows):
+        # Pseudo-relevance feedback, as on the word side: towards the best word matches.
+        query = own + MEANING_FEEDBACK_WEIGHT * index.meaning[_best(rows, relevance)].mean(axis=0)
+    closeness = np.maximum(semantic.similarities(index.meaning, semantic.unit(query)), 0)
+    closeness[~index.alive] = 0
+    union, fused = _fuse(rows, word_relevance, closeness)
+    if not len(union):
+        return union, fused
+
+    pool = _top(closeness, MEANING_POOL)
+    query = own + MEANING_FEEDBACK_WEIGHT * index.meaning[_best(union, fused)].mean(axis=0)
+    rescored = np.union1d(pool, union)
+    closeness = np.zeros(index.row_count, dtype=np.float32)
+    closeness[rescored] = np.maximum(
+        semantic.similarities(index.meaning[rescored], semantic.unit(query)), 0
+    )
+    closeness[~index.alive] = 0
+    return _fuse(rows, word_relevance, closeness)
+
+
+def _fuse(
+    rows: np.ndarray, word_relevance: np.ndarray, closeness: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The word matches and the closest in meaning, each scored by both."""
+    closest = _top(closeness, MEANING_CANDIDATES)
+    closest = closest[closeness[closest] >= MEANING_FLOOR]
     union = np.union1d(rows, closest).astype(np.int64)
     fused = LEXICAL_SHARE * word_relevance[union] + (1.0 - LEXICAL_SHARE) * closeness[union]
     return union, fused
+
+
+def _top(scores: np.ndarray, count: int) -> np.ndarray:
+    """The positions of the ``count`` highest scores, in no order."""
+    if count >= len(scores):
+        return np.arange(len(scores))
+    return np.argpartition(-scores, count - 1)[:count]
+
+
+def _best(rows: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """The ``lexical.FEEDBACK_DOCS`` best rows, best first (ties by position)."""
+    count = min(lexical.FEEDBACK_DOCS, len(rows))
+    best = np.argpartition(-scores, count - 1)[:count]
+    return rows[best[np.argsort(-scores[best], kind="stable")]]
 
 
 @dataclass(frozen=True, slots=True)
