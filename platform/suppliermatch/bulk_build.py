@@ -17,9 +17,16 @@ __all__ = ["garbage_collection_paused"]
 
 
 @contextmanager
-def garbage_collection_paused() -> Iterator[None]:
+def garbage_collection_paused(*, settle: bool = False) -> Iterator[None]:
     """Run the block (or, as a decorator, the function) with the cyclic collector off,
-    restoring it afterwards only if it was on (an outer pause stays in force)."""
+    restoring it afterwards only if it was on (an outer pause stays in force).
+
+    ``settle`` is for builds whose result lives on (an index): everything the block
+    allocated is still in the youngest generation, so the next collections (during the
+    next requests) would walk all of it, generation by generation: three queries of a
+    300,000-supplier index took 560-700 ms instead of about 100. One full collection at
+    the end of the build moves it all to the oldest generation at once, which later
+    collections leave alone until it grows by a quarter."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -27,3 +34,5 @@ def garbage_collection_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+            if settle:
+                gc.collect()

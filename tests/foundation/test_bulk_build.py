@@ -37,3 +37,14 @@ def test_the_collector_comes_back_when_the_work_fails(collector_on):
     with pytest.raises(RuntimeError):
         failing_build()
     assert gc.isenabled()
+
+
+def test_what_a_settled_build_made_is_in_the_oldest_generation_at_once(collector_on):
+    full_collections = gc.get_stats()[2]["collections"]
+    with garbage_collection_paused(settle=True):
+        built = [[number] for number in range(1_000)]
+
+    assert gc.get_stats()[2]["collections"] == full_collections + 1
+    oldest = gc.get_objects(generation=2)
+    assert any(thing is built for thing in oldest)
+    assert any(thing is built[-1] for thing in oldest)

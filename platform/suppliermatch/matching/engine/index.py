@@ -129,7 +129,7 @@ class MatchIndex:
     # -- building ----------------------------------------------------------------------------
 
     @classmethod
-    @garbage_collection_paused()
+    @garbage_collection_paused(settle=True)
     def build(
         cls,
         suppliers: Iterable[SupplierDoc],
