@@ -1,0 +1,86 @@
+"""The pages of tables read on a phone (390 px) without squeezing: the certificate list, a
+requirement's line items, a supplier's quote, the quote comparison and award, and the ranked
+suppliers. Each is measured as laid out: nothing scrolls sideways, no table cell is wider
+than its box, no word is broken inside (tests/browser/layout_faults.js); and the same at
+1280 px. Screenshots of both widths go to test-artifacts/.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import layout_faults, screenshot, sign_in
+from tests.browser.test_start_pages import ANCHOR, AWAITING_RFQ, INVITED_RFQ, MSME, section
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PHONE, DESKTOP = 390, 1280
+# The ranked suppliers page shows each supplier's essentials; the rest folds away, so that
+# a supplier takes at most two thirds of a phone's screen (900 px tall here).
+MAX_SUPPLIER_CARD_PX = 600
+
+
+def assert_reads_at_both_widths(page, name: str) -> None:
+    for width in (PHONE, DESKTOP):
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, f"layout-{name}-{width}")
+        assert layout_faults(page) == [], f"{name} at {width} px"
+    page.set_viewport_size({"width": PHONE, "height": 900})
+
+
+def follow(page, name: str, within=None) -> None:
+    (within or page).get_by_role("link", name=name, exact=True).first.click()
+    page.wait_for_load_state()
+
+
+def label_shown_beside(cell) -> str:
+    return cell.evaluate("cell => getComputedStyle(cell, '::before').content")
+
+
+def test_an_msme_reads_its_certificates_an_rfq_and_its_quote_on_a_phone(page_at):
+    page = page_at(PHONE)
+    sign_in(page, MSME)
+    follow(page, "Certificates", within=page.get_by_role("navigation"))
+    assert_reads_at_both_widths(page, "certificates")
+    status = page.locator("td", has=page.locator(".badge", has_text="certified")).first
+    assert label_shown_beside(status) == '"Status"'
+
+    page.go_back()
+    follow(page, INVITED_RFQ, within=section(page, "Invitations waiting for your quote"))
+    assert_reads_at_both_widths(page, "rfq-line-items")
+    quantity = page.locator("td[data-label='Quantity']").first
+    assert label_shown_beside(quantity) == '"Quantity"'
+
+    page.go_back()
+    follow(page, AWAITING_RFQ, within=section(page, "Your quotes"))
+    assert_reads_at_both_widths(page, "own-quote")
+    assert "₹" in page.locator("td[data-label='Line total']").first.inner_text()
+
+
+def test_an_anchor_compares_awards_and_ranks_on_a_phone(page_at):
+    page = page_at(PHONE)
+    sign_in(page, ANCHOR)
+    follow(page, AWAITING_RFQ, within=section(page, "Quotes awaiting your decision"))
+    assert_reads_at_both_widths(page, "requirement")
+
+    follow(page, "Compare quotes side by side")
+    assert_reads_at_both_widths(page, "comparison")
+    total = page.locator("td[data-label='Total']").first
+    assert label_shown_beside(total) == '"Total"'
+    assert total.inner_text().startswith("₹")
+
+    page.go_back()
+    follow(page, "Award")
+    assert_reads_at_both_widths(page, "award")
+
+    page.go_back()
+    follow(page, "Ranked suppliers for this requirement")
+    assert_reads_at_both_widths(page, "ranked-suppliers")
+    cards = page.locator("article[id^=supplier-]")
+    assert cards.count() >= 2
+    for card in cards.all():
+        assert card.bounding_box()["height"] <= MAX_SUPPLIER_CARD_PX, card.inner_text()
+    # The score breakdown is there, folded.
+    breakdown = cards.first.locator("details.more")
+    assert not breakdown.get_attribute("open")
+    breakdown.locator("summary").click()
+    expect(breakdown.locator("td[data-label='Weight']").first).to_be_visible()
