@@ -108,6 +108,12 @@ def register_commands(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from suppliermatch import features
     from suppliermatch.access import current_actor
+    from suppliermatch.audit.wording import event_words
+    from suppliermatch.dates import when
+
+    # Every day and moment a page shows goes through this one filter: one style, India time.
+    app.add_template_filter(when, "when")
+    app.add_template_filter(event_words, "event_words")
 
     @app.context_processor
     def navigation():

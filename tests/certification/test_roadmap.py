@@ -213,7 +213,11 @@ def test_the_roadmap_page_draws_the_bars_and_says_the_headline(make_client, cast
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "NABL ISO/IEC 17025 would qualify you for 2 open requirements" in text
-    assert "38,000 pcs a month" in text and "<svg" in text and "<script" not in text
+    assert (
+        "38,000 pcs a month" in text
+        and "<svg" in text
+        and "<script" not in text.split("<body>", 1)[1]
+    )
 
 
 def test_the_cluster_page_names_the_certificate_that_unlocks_most(

@@ -1,13 +1,15 @@
 """The pages people use: post and edit, invite, quote and decline, compare, award and rate."""
 
+import re
 from datetime import timedelta
 
 from sqlmodel import select
 
+from suppliermatch.dates import in_india_time
 from suppliermatch.models_base import utcnow
-from suppliermatch.requirements.lifecycle import in_india_time
 from suppliermatch.requirements.models import Award, Requirement
 from suppliermatch.requirements.service import line_items
+from tests.pages import page_text
 from tests.requirements.helpers import SENTINEL_BUDGET, pass_deadline
 
 
@@ -197,7 +199,7 @@ def test_coordinator_follows_the_clusters_requirements(make_client, cast, rfq):
     listing = coordinator.get("/requirements/cluster").get_data(as_text=True)
     assert rfq.title in listing
     detail = coordinator.get(f"/requirements/{rfq.id}").get_data(as_text=True)
-    assert "Budget" in detail and "Edit" not in detail and "Publish" not in detail
+    assert "Budget" in detail and ">Edit</a>" not in detail and ">Publish</button>" not in detail
     other = make_client(cast["coordinator_2"]).get("/requirements/cluster").get_data(as_text=True)
     assert rfq.title not in other
 
@@ -220,3 +222,14 @@ def test_the_form_posts_a_requirement_without_a_category(session, make_client, c
     assert requirement.category is None
     page = anchor.get(f"/requirements/{requirement.id}").get_data(as_text=True)
     assert "Not given" in page
+
+
+def test_the_history_reads_in_words_with_times_in_india_time(session, make_client, cast, rfq):
+    anchor = make_client(cast["anchor_x"])
+    pass_deadline(session, rfq)
+    anchor.get(f"/requirements/{rfq.id}/comparison")
+
+    history = page_text(anchor.get(f"/requirements/{rfq.id}")).split("History", 1)[1]
+    assert "Opened the quotes" in history and "quotes_viewed" not in history
+    # When (in IST), who, what: the row of the anchor opening the quotes.
+    assert re.search(r"\d{1,2} \w{3} \d{4}, \d\d:\d\d IST [^,]{0,80} Opened the quotes", history)

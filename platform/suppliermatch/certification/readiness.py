@@ -26,6 +26,7 @@ from suppliermatch.certification.service import (
     current_records,
     local_today,
 )
+from suppliermatch.dates import day_text, when
 from suppliermatch.paths import SEEDS_DIR
 from suppliermatch.reference.certificates import counts_on, default_catalogue
 from suppliermatch.suppliers.models import Capability, Supplier
@@ -364,7 +365,7 @@ def _lapse_reason(record: SupplierCertificate, today: date) -> str:
         return "rejected by the coordinator"
     if record.state == CertState.SUSPENDED:
         return "suspended"
-    return f"expired after {record.expires_on}"
+    return f"expired on {when(record.expires_on, missing='an unknown date')}"
 
 
 # ---------------------------------------------------------------- the checklist
@@ -405,8 +406,8 @@ def next_steps(
                     renewals.append(
                         NextStep(
                             step.code,
-                            f"Renew {step.name}: it is valid until {step.expires_on}; book the "
-                            "recertification audit.",
+                            f"Renew {step.name}: it is valid until {day_text(step.expires_on)}; "
+                            "book the recertification audit.",
                             due=step.expires_on,
                             certificate_id=step.certificate_id,
                             urgent=True,
@@ -447,7 +448,7 @@ def next_steps(
 def _in_progress_step(step: StepProgress, issuer_type: str) -> NextStep:
     if step.state == CertState.PLANNED:
         text = f"Start preparing for {step.name}"
-        text += f" (target {step.target_on})." if step.target_on else "."
+        text += f" (target {day_text(step.target_on)})." if step.target_on else "."
         due = step.target_on
     elif step.state == CertState.IN_PREPARATION:
         text = f"Apply for {step.name} to: {issuer_type}."
@@ -456,7 +457,7 @@ def _in_progress_step(step: StepProgress, issuer_type: str) -> NextStep:
         text = f"Book the {step.name} audit with your certification body."
         due = step.target_on
     else:
-        text = f"Get ready for the {step.name} audit on {step.audit_on}."
+        text = f"Get ready for the {step.name} audit on {when(step.audit_on)}."
         due = step.audit_on
     return NextStep(step.code, text, due=due, certificate_id=step.certificate_id)
 

@@ -22,6 +22,7 @@ from suppliermatch.access import ActorKind, current_actor, require, require_logi
 from suppliermatch.accounts.models import User
 from suppliermatch.api_common import PAGINATION_HEADER, paginate, requested_page
 from suppliermatch.csv_cells import csv_download, to_csv
+from suppliermatch.dates import in_india_time
 from suppliermatch.errors import DomainError, NotFound
 from suppliermatch.extensions import db
 from suppliermatch.forms import domain_errors
@@ -32,10 +33,11 @@ from suppliermatch.requirements import (
     forms,
     importer,
     invitations,
+    notify,
     quotes,
     service,
 )
-from suppliermatch.requirements.lifecycle import Status, in_india_time
+from suppliermatch.requirements.lifecycle import Status
 from suppliermatch.requirements.scorecard import scorecard_for
 from suppliermatch.requirements.visibility import (
     check_can_post,
@@ -48,12 +50,6 @@ bp = Blueprint("requirements", __name__)
 PER_PAGE = 50
 # The matching feature adds a "ranked suppliers" page for a requirement under this name.
 MATCHES_ENDPOINT = "matching.requirement_matches"
-
-
-@bp.app_template_filter("ist")
-def format_ist(moment, pattern: str = "%d %b %Y, %H:%M IST") -> str:
-    moment = in_india_time(moment)
-    return moment.strftime(pattern) if moment else "–"
 
 
 @bp.app_template_filter("inr")
@@ -266,6 +262,7 @@ def _overseer_detail(requirement, *, errors=None, status=200):
         invitations=invited,
         awards=awarded,
         history=trail,
+        field_labels=notify.FIELD_LABELS,
         names=names,
         matches_url=matches_url,
         errors=errors or {},
