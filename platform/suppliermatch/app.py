@@ -117,4 +117,16 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def navigation():
-        return {"nav_links": lambda: features.nav_links(current_actor().kind.value)}
+        return {
+            "nav_links": lambda: features.nav_links(current_actor().kind.value),
+            "page_url": page_url,
+        }
+
+
+def page_url(page: int) -> str:
+    """This page's URL at another page number, keeping its filters and sort."""
+    from flask import request, url_for
+
+    return url_for(
+        request.endpoint, **{**(request.view_args or {}), **request.args.to_dict(), "page": page}
+    )

@@ -43,6 +43,11 @@ def test_an_msme_reads_its_certificates_an_rfq_and_its_quote_on_a_phone(page_at)
     assert_reads_at_both_widths(page, "certificates")
     status = page.locator("td", has=page.locator(".badge", has_text="certified")).first
     assert label_shown_beside(status) == '"Status"'
+    # A field the form cannot go without says so after its label.
+    required = page.locator("label[for=f-code]").evaluate(
+        "e => getComputedStyle(e, '::after').content"
+    )
+    assert required == '" (required)"'
 
     page.go_back()
     follow(page, INVITED_RFQ, within=section(page, "Invitations waiting for your quote"))

@@ -3,12 +3,14 @@
 import re
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from suppliermatch.dates import in_india_time
 from suppliermatch.models_base import utcnow
 from suppliermatch.requirements.models import Award, Requirement
 from suppliermatch.requirements.service import line_items
+from tests import factories
 from tests.pages import page_text
 from tests.requirements.helpers import SENTINEL_BUDGET, pass_deadline
 
@@ -233,3 +235,32 @@ def test_the_history_reads_in_words_with_times_in_india_time(session, make_clien
     assert "Opened the quotes" in history and "quotes_viewed" not in history
     # When (in IST), who, what: the row of the anchor opening the quotes.
     assert re.search(r"\d{1,2} \w{3} \d{4}, \d\d:\d\d IST [^,]{0,80} Opened the quotes", history)
+
+
+@pytest.mark.parametrize("path", ["/requirements", "/requirements/cluster", "/rfqs"])
+def test_the_lists_of_requirements_sort_by_deadline_title_or_newest(
+    session, make_client, cast, path
+):
+    reader = {"/requirements": "anchor_x", "/requirements/cluster": "coordinator_1"}
+    client = make_client(cast[reader.get(path, "msme_a")])
+    titles = ("Calibration of gaussmeters", "Annealing of blocks", "Boxes for air freight")
+    for title, days in zip(titles, (9, 3, 6), strict=True):  # posted in this order
+        factories.make_requirement(
+            session, anchor_user=cast["anchor_x"], title=title, deadline_in_days=days
+        )
+    session.commit()
+
+    def order(sort: str) -> list[str]:
+        shown = page_text(client.get(f"{path}?sort={sort}"))
+        return sorted(titles, key=shown.index)
+
+    assert order("newest") == list(titles[::-1])
+    assert order("deadline") == [titles[1], titles[2], titles[0]]
+    assert order("title") == sorted(titles)
+    assert '<option value="deadline" selected>' in client.get(f"{path}?sort=deadline").get_data(
+        as_text=True
+    )
+    refused = client.get(f"{path}?sort=price")
+    assert refused.status_code == 422 and "Sort by one of: newest, deadline, title" in page_text(
+        refused
+    )

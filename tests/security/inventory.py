@@ -590,6 +590,7 @@ SUPPLIER_PAGE_ROUTES = [
         form_body(lambda s: {"version": _equipment_version(s)}),
     ),
     Route("suppliers.import_page", "GET", "/suppliers/import", COORDINATORS),
+    Route("suppliers.import_template", "GET", "/suppliers/import/template.csv", COORDINATORS),
     Route("suppliers.import_page", "POST", "/suppliers/import", COORDINATORS, supplier_csv),
     Route("suppliers.import_report", "GET", "/suppliers/imports/{import_1}", CLUSTER_1_OFFICE),
     Route(

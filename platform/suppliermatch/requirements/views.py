@@ -40,6 +40,8 @@ from suppliermatch.requirements import (
 from suppliermatch.requirements.lifecycle import Status
 from suppliermatch.requirements.scorecard import scorecard_for
 from suppliermatch.requirements.visibility import (
+    DEFAULT_SORT,
+    SORTS,
     check_can_post,
     get_managed,
     get_visible,
@@ -92,6 +94,10 @@ def _page() -> int:
     return requested_page(request.args)
 
 
+def _sort() -> str:
+    return request.args.get("sort") or DEFAULT_SORT
+
+
 def _list_page(template: str, statement, **context):
     actor = current_actor()
     page = _page()
@@ -104,6 +110,8 @@ def _list_page(template: str, statement, **context):
         page=page,
         has_next=page * PER_PAGE < total,
         total=total,
+        sort=_sort(),
+        sorts={name: label for name, (label, _) in SORTS.items()},
         **context,
     )
 
@@ -148,7 +156,7 @@ def anchor_list():
     status = status if status in {s.value for s in Status} else None
     return _list_page(
         "requirements/anchor_list.html",
-        visible_requirements(current_actor(), status=status),
+        visible_requirements(current_actor(), status=status, sort=_sort()),
         status=status,
         statuses=[s.value for s in Status],
     )
@@ -160,7 +168,7 @@ def supplier_list():
     actor = current_actor()
     return _list_page(
         "requirements/supplier_list.html",
-        visible_requirements(actor),
+        visible_requirements(actor, sort=_sort()),
         has_profile=actor.supplier_id is not None or actor.is_admin,
     )
 
@@ -168,7 +176,9 @@ def supplier_list():
 @bp.route("/requirements/cluster", methods=["GET"])
 @require(ActorKind.COORDINATOR)
 def coordinator_list():
-    return _list_page("requirements/coordinator_list.html", visible_requirements(current_actor()))
+    return _list_page(
+        "requirements/coordinator_list.html", visible_requirements(current_actor(), sort=_sort())
+    )
 
 
 # -- create and edit ----------------------------------------------------------------------------

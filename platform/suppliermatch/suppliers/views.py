@@ -23,11 +23,12 @@ from suppliermatch.csv_cells import csv_download, to_csv
 from suppliermatch.errors import Conflict, DomainError, ValidationFailed
 from suppliermatch.extensions import db
 from suppliermatch.forms import FORM_ONLY_FIELDS, domain_errors
-from suppliermatch.reference.certificates import default_catalogue
+from suppliermatch.reference.certificates import CertStatus, default_catalogue
 from suppliermatch.reference.enterprise_class import AmountError, parse_inr
 from suppliermatch.reference.taxonomy import default_taxonomy
-from suppliermatch.suppliers import dedup_service, schemas, service
+from suppliermatch.suppliers import dedup_service, importer, schemas, service
 from suppliermatch.suppliers.importer import ImportMode
+from suppliermatch.suppliers.search import SORTS
 
 bp = Blueprint("suppliers", __name__)
 
@@ -44,6 +45,7 @@ def supplier_helpers():
         "category_choices": [(c.slug, c.name) for c in taxonomy.categories],
         "certificate_name": default_catalogue().display_name,
         "certificate_codes": default_catalogue().codes,
+        "sort_choices": SORTS.items(),
     }
 
 
@@ -369,7 +371,25 @@ def import_page():
         errors=errors,
         recent=recent,
         max_mb=current_app.config["IMPORT_MAX_BYTES"] // (1024 * 1024),
+        columns=list(importer.COLUMN_NAMES),
+        required_columns=importer.REQUIRED_COLUMNS,
+        certificate_statuses=[status.value for status in CertStatus],
+        date_formats=[_as_written(pattern) for pattern in importer.DATE_FORMATS],
     ), (200 if not errors else 422)
+
+
+def _as_written(date_pattern: str) -> str:
+    """ "%d-%m-%Y" as a person writes it: "DD-MM-YYYY"."""
+    return date_pattern.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD")
+
+
+@bp.route("/suppliers/import/template.csv", methods=["GET"])
+@require(ActorKind.COORDINATOR)
+def import_template():
+    """A file to fill in: every column the import reads, and one example row to replace."""
+    columns = list(importer.COLUMN_NAMES)
+    example = [importer.TEMPLATE_EXAMPLE.get(column, "") for column in columns]
+    return csv_download(to_csv(columns, [example]), "supplier-import-template.csv")
 
 
 @bp.route("/suppliers/imports/<int:import_id>", methods=["GET"])
