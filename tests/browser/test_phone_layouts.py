@@ -1,9 +1,12 @@
 """The pages of tables read on a phone (390 px) without squeezing: the certificate list, a
-requirement's line items, a supplier's quote, the quote comparison and award, and the ranked
-suppliers. Each is measured as laid out: nothing scrolls sideways, no table cell is wider
-than its box, no word is broken inside (tests/browser/layout_faults.js); and the same at
-1280 px. Screenshots of both widths go to test-artifacts/.
+requirement's line items, a supplier's quote, the quote comparison and award, the ranked
+suppliers and the search an anchor invites from. Each is measured as laid out: nothing
+scrolls sideways, no table cell is wider than its box, no word is broken inside
+(tests/browser/layout_faults.js); and the same at 1280 px. Screenshots of both widths go
+to test-artifacts/.
 """
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -17,6 +20,8 @@ PHONE, DESKTOP = 390, 1280
 # The ranked suppliers page shows each supplier's essentials; the rest folds away, so that
 # a supplier takes at most two thirds of a phone's screen (900 px tall here).
 MAX_SUPPLIER_CARD_PX = 600
+# The demo anchor's draft that nobody is invited to yet (seeds/demo/requirements.json).
+CARTONS_RFQ = "Steel-lined shielded cartons for air freight of magnetised parts"
 
 
 def assert_reads_at_both_widths(page, name: str) -> None:
@@ -89,3 +94,21 @@ def test_an_anchor_compares_awards_and_ranks_on_a_phone(page_at):
     assert not breakdown.get_attribute("open")
     breakdown.locator("summary").click()
     expect(breakdown.locator("td[data-label='Weight']").first).to_be_visible()
+
+
+def test_an_anchor_invites_a_supplier_from_the_search_results_on_a_phone(page_at):
+    page = page_at(PHONE)
+    sign_in(page, ANCHOR)
+    follow(page, "Requirements", within=page.get_by_role("navigation"))
+    follow(page, CARTONS_RFQ)
+    follow(page, "from a supplier search")
+    assert CARTONS_RFQ in page.inner_text("main")
+    invite = page.get_by_role("button", name=re.compile(r"^Invite .+ to quote$"))
+    first = page.locator("main .card", has=invite).first
+    name = first.locator("strong").first.inner_text()
+    with page.expect_navigation():
+        first.get_by_role("button", name=f"Invite {name} to quote").click()
+    assert "1 supplier(s) invited." in page.inner_text("main")
+    invited = page.locator("main .card", has=page.get_by_text(name, exact=True))
+    assert invited.locator(".badge", has_text="Invited").count() == 1
+    assert_reads_at_both_widths(page, "invite-from-search")

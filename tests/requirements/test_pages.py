@@ -148,6 +148,51 @@ def test_anchor_invites_by_id_from_the_page(session, make_client, cast):
     assert "Asha Precision Works" in page and "Bhavani Graphite Products" in page
 
 
+def test_anchor_invites_from_the_search_results_and_comes_back_to_them(session, make_client, cast):
+    requirement = factories.make_requirement(session, anchor_user=cast["anchor_x"])
+    session.commit()
+    anchor = make_client(cast["anchor_x"])
+    detail = anchor.get(f"/requirements/{requirement.id}").get_data(as_text=True)
+    search_url = f"/suppliers?invite_to={requirement.id}"
+    assert f'href="{search_url}"' in detail and "Invite suppliers by id" not in detail
+
+    results = anchor.get(f"{search_url}&sort=name")
+    assert f"Choosing suppliers to invite to quote for {requirement.title}" in page_text(results)
+    button = f'aria-label="Invite {cast["supplier_a"].legal_name} to quote"'
+    assert button in results.get_data(as_text=True)
+
+    invited = anchor.post(
+        f"/requirements/{requirement.id}/invite",
+        data={"supplier_ids": str(cast["supplier_a"].id), "next": f"{search_url}&sort=name"},
+    )
+    assert invited.status_code == 302 and invited.headers["Location"].endswith("sort=name")
+    again = anchor.get(f"{search_url}&sort=name")
+    assert "1 supplier(s) invited." in page_text(again) and "Invited" in page_text(again)
+    assert button not in again.get_data(as_text=True)
+    # Only same-site paths are followed back.
+    away = anchor.post(
+        f"/requirements/{requirement.id}/invite",
+        data={"supplier_ids": str(cast["supplier_a"].id), "next": "https://evil.example/"},
+    )
+    assert "evil" not in away.headers["Location"]
+
+
+@pytest.mark.parametrize(
+    ("who", "invite_to", "status"),
+    [("anchor_y", "own", 404), ("coordinator_1", "own", 403), ("anchor_x", "abc", 422)],
+)
+def test_only_the_anchor_chooses_suppliers_for_its_requirement(
+    session, make_client, cast, who, invite_to, status
+):
+    requirement = factories.make_requirement(session, anchor_user=cast["anchor_x"])
+    session.commit()
+    wanted = requirement.id if invite_to == "own" else invite_to
+    response = make_client(cast[who]).get(f"/suppliers?invite_to={wanted}")
+    assert response.status_code == status
+    if status == 422:
+        assert "invite_to must be the id of your requirement." in page_text(response)
+
+
 def test_compare_award_and_rate_through_the_pages(session, make_client, cast, rfq):
     for user, price in (("msme_a", "100"), ("msme_b", "90")):
         items = [li.id for li in line_items(session, rfq.id)]

@@ -20,6 +20,7 @@ from sqlmodel import select
 
 from suppliermatch.access import ActorKind, current_actor, require, require_login
 from suppliermatch.accounts.models import User
+from suppliermatch.accounts.views import safe_next
 from suppliermatch.api_common import PAGINATION_HEADER, paginate, requested_page
 from suppliermatch.csv_cells import csv_download, to_csv
 from suppliermatch.dates import in_india_time
@@ -353,7 +354,7 @@ def cancel(requirement_id):
 @bp.route("/requirements/<int:requirement_id>/invite", methods=["POST"])
 @require(ActorKind.ANCHOR)
 def invite(requirement_id):
-    """Invite by id: from this page's box, or checkboxes on the matching and search pages."""
+    """Invite suppliers by id: the invite buttons of the supplier search's results."""
     actor = current_actor()
     get_managed(db.session, actor, requirement_id)
     data, errors = forms.supplier_ids_from(request.form)
@@ -368,7 +369,9 @@ def invite(requirement_id):
     )
     if invited is None:
         return _refused(requirement_id, errors, status)
-    return redirect(_detail_url(requirement_id))
+    # From the search results, back to them (same-site paths only).
+    back = request.form.get("next")
+    return redirect(safe_next(back) if back else _detail_url(requirement_id))
 
 
 # -- quotes and invitations (suppliers) ---------------------------------------------------------

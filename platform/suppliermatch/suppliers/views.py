@@ -20,12 +20,15 @@ from werkzeug.datastructures import MultiDict
 from suppliermatch.access import ActorKind, current_actor, require
 from suppliermatch.api_common import paginate, requested_page
 from suppliermatch.csv_cells import csv_download, to_csv
-from suppliermatch.errors import Conflict, DomainError, ValidationFailed
+from suppliermatch.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from suppliermatch.extensions import db
 from suppliermatch.forms import FORM_ONLY_FIELDS, domain_errors
+from suppliermatch.models_base import MAX_ROW_ID
 from suppliermatch.reference.certificates import CertStatus, default_catalogue
 from suppliermatch.reference.enterprise_class import AmountError, parse_inr
 from suppliermatch.reference.taxonomy import default_taxonomy
+from suppliermatch.requirements import invitations
+from suppliermatch.requirements.visibility import get_managed
 from suppliermatch.suppliers import dedup_service, importer, schemas, service
 from suppliermatch.suppliers.importer import ImportMode
 from suppliermatch.suppliers.search import SORTS
@@ -162,10 +165,33 @@ def public_profile(supplier_id):
 @bp.route("/suppliers", methods=["GET"])
 @require(ActorKind.ANCHOR, ActorKind.COORDINATOR)
 def search_page():
-    return _render_search("suppliers/search.html", actor=current_actor())
+    actor = current_actor()
+    return _render_search(
+        "suppliers/search.html", actor=actor, invite_to=_requirement_to_invite_to(actor)
+    )
 
 
-def _render_search(template: str, *, actor):
+def _requirement_to_invite_to(actor) -> dict | None:
+    """The anchor's requirement that ``?invite_to=ID`` chooses suppliers for: each result
+    then gets an invite button. 404 for another firm's requirement, as everywhere."""
+    given = request.args.get("invite_to")
+    if given is None:
+        return None
+    if not given.isdigit() or int(given) > MAX_ROW_ID:
+        raise ValidationFailed("invite_to must be the id of your requirement.", field="invite_to")
+    if actor.kind != ActorKind.ANCHOR:
+        raise Forbidden("Only the anchor's own users invite suppliers to its requirements.")
+    requirement = get_managed(db.session, actor, int(given))
+    invited = invitations.invitations_for(db.session, actor=actor, requirement_id=requirement.id)
+    return {
+        "id": requirement.id,
+        "title": requirement.title,
+        "open": requirement.status in invitations.INVITABLE_STATES,
+        "invited": {invitation["supplier_id"] for invitation in invited},
+    }
+
+
+def _render_search(template: str, *, actor, invite_to=None):
     given = {k: v for k, v in request.args.items() if v.strip()}
     page = requested_page(request.args)
     found, errors = None, {}
@@ -189,6 +215,7 @@ def _render_search(template: str, *, actor):
         page=page,
         pages=max(1, -(-found.total // PER_PAGE)) if found else 1,
         can_manage=actor is not None and (actor.is_admin or actor.kind == ActorKind.COORDINATOR),
+        invite_to=invite_to,
     ), (200 if not errors else 422)
 
 
