@@ -114,6 +114,7 @@ def register_template_helpers(app: Flask) -> None:
     # Every day and moment a page shows goes through this one filter: one style, India time.
     app.add_template_filter(when, "when")
     app.add_template_filter(event_words, "event_words")
+    app.add_template_filter(email_breaks, "email_breaks")
 
     @app.context_processor
     def navigation():
@@ -121,6 +122,14 @@ def register_template_helpers(app: Flask) -> None:
             "nav_links": lambda: features.nav_links(current_actor().kind.value),
             "page_url": page_url,
         }
+
+
+def email_breaks(address: str):
+    """An e-mail address that may wrap after its @ rather than inside a word (phones)."""
+    from markupsafe import Markup, escape
+
+    local, at, domain = (address or "").partition("@")
+    return Markup("{}{}<wbr>{}").format(escape(local), at, escape(domain))
 
 
 def page_url(page: int) -> str:

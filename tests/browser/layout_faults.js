@@ -1,7 +1,8 @@
 // What a phone reader would trip over on the page as laid out now, as a list of sentences:
 // the page scrolling sideways, a table cell wider than its box, a word broken inside.
 // A word counts as broken when its letters sit on more than one line (Range.getClientRects
-// gives one box a line); a break after a hyphen, dash or slash is a break between words.
+// gives one box a line); a break after a hyphen, dash, slash or an e-mail's @ is a break
+// between words.
 () => {
   const faults = [];
   const root = document.documentElement;
@@ -27,7 +28,7 @@
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
     if (!parent.checkVisibility() || isClipped(parent)) continue;
-    for (const word of node.textContent.matchAll(/[^\s\-\u2013\u2014\/]+/g)) {
+    for (const word of node.textContent.matchAll(/[^\s\-\u2013\u2014\/@]+/g)) {
       range.setStart(node, word.index);
       range.setEnd(node, word.index + word[0].length);
       const lines = new Set(

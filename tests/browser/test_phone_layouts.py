@@ -1,9 +1,9 @@
 """The pages of tables read on a phone (390 px) without squeezing: the certificate list, a
 requirement's line items, a supplier's quote, the quote comparison and award, the ranked
-suppliers and the search an anchor invites from. Each is measured as laid out: nothing
-scrolls sideways, no table cell is wider than its box, no word is broken inside
-(tests/browser/layout_faults.js); and the same at 1280 px. Screenshots of both widths go
-to test-artifacts/.
+suppliers, the search an anchor invites from and the admin's pages. Each is measured as
+laid out: nothing scrolls sideways, no table cell is wider than its box, no word is broken
+inside (tests/browser/layout_faults.js); and the same at 1280 px. Screenshots of both
+widths go to test-artifacts/.
 """
 
 import re
@@ -12,7 +12,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import layout_faults, screenshot, sign_in
-from tests.browser.test_start_pages import ANCHOR, AWAITING_RFQ, INVITED_RFQ, MSME, section
+from tests.browser.test_start_pages import (
+    ADMIN,
+    ANCHOR,
+    AWAITING_RFQ,
+    INVITED_RFQ,
+    MSME,
+    section,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -112,3 +119,20 @@ def test_an_anchor_invites_a_supplier_from_the_search_results_on_a_phone(page_at
     invited = page.locator("main .card", has=page.get_by_text(name, exact=True))
     assert invited.locator(".badge", has_text="Invited").count() == 1
     assert_reads_at_both_widths(page, "invite-from-search")
+
+
+def test_the_admin_adds_a_cluster_from_its_start_page_on_a_phone(page_at):
+    page = page_at(PHONE)
+    sign_in(page, ADMIN)
+    follow(page, "Clusters", within=page.locator("main"))
+    page.fill("#f-name", "Bhadrak REPM cluster")
+    page.fill("#f-slug", "bhadrak")
+    page.fill("#f-state", "Odisha")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add the cluster").click()
+    assert "Bhadrak REPM cluster created." in page.inner_text("main")
+    history = page.locator("section", has=page.get_by_role("heading", name="Latest admin changes"))
+    assert "Added the cluster" in history.inner_text()
+    assert_reads_at_both_widths(page, "admin-clusters")
+    follow(page, "Users", within=page.locator("main"))
+    assert_reads_at_both_widths(page, "admin-users")

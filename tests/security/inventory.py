@@ -1045,6 +1045,75 @@ REPORT_ROUTES = [
     ),
 ]
 
+# Platform administration: admins only.
+ADMINS = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN, "admin": OK}
+ADMIN_ROUTES = [
+    Route("admin.users", "GET", "/admin/users", ADMINS),
+    Route(
+        "admin.create_user",
+        "POST",
+        "/admin/users",
+        ADMINS,
+        form_body(
+            lambda s: {
+                "email": f"{factories.unique('colleague')}@example.in",
+                "full_name": "Nandini Colleague",
+                "role": "member",
+                "organisation_id": s.users["msme_c"].organisation_id,
+            }
+        ),
+    ),
+    Route(
+        "admin.set_user_active",
+        "POST",
+        "/admin/users/{applicant}/active",
+        ADMINS,
+        fixed_form({"active": "false"}),
+    ),
+    Route(
+        "admin.change_role",
+        "POST",
+        "/admin/users/{applicant}/role",
+        ADMINS,
+        fixed_form({"role": "member"}),
+    ),
+    Route("admin.organisations", "GET", "/admin/organisations", ADMINS),
+    Route(
+        "admin.create_organisation",
+        "POST",
+        "/admin/organisations",
+        ADMINS,
+        form_body(
+            lambda s: {
+                "kind": "msme",
+                "name": factories.unique("Kalinga Tool Room "),
+                "cluster_id": s.ids["cluster_1"],
+            }
+        ),
+    ),
+    Route(
+        "admin.set_organisation_active",
+        "POST",
+        "/admin/organisations/{applicant_firm}/active",
+        ADMINS,
+        fixed_form({"active": "false"}),
+    ),
+    Route("admin.clusters", "GET", "/admin/clusters", ADMINS),
+    Route(
+        "admin.create_cluster",
+        "POST",
+        "/admin/clusters",
+        ADMINS,
+        form_body(
+            lambda s: {
+                "slug": factories.unique("bhadrak-"),
+                "name": "Bhadrak REPM cluster",
+                "state": "Odisha",
+            }
+        ),
+    ),
+]
+
 ROUTES: list[Route] = [
     *ACCOUNT_ROUTES,
     *SUPPLIER_API_ROUTES,
@@ -1056,4 +1125,5 @@ ROUTES: list[Route] = [
     *NOTIFICATION_ROUTES,
     *MATCHING_ROUTES,
     *REPORT_ROUTES,
+    *ADMIN_ROUTES,
 ]

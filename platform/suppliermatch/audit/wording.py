@@ -20,6 +20,15 @@ EVENT_WORDS = {
     "verification_verified": "Verified against the evidence",
     "verification_rejected": "Verification refused",
     "verification_reset": "Sent back for verification",
+    # platform administration (admin.service)
+    "user_created": "Added the user",
+    "user_deactivated": "Deactivated the user",
+    "user_reactivated": "Reactivated the user",
+    "role_changed": "Changed the role",
+    "organisation_created": "Added the organisation",
+    "organisation_deactivated": "Deactivated the organisation's users",
+    "organisation_reactivated": "Reactivated the organisation's users",
+    "cluster_created": "Added the cluster",
     # duplicate suppliers, anchor vetting
     "merged": "Merged",
     "dismissed": "Marked not the same enterprise",
