@@ -269,17 +269,8 @@ def _ranked_window(
             members = cache.members(session, scope) if len(matches) else None
     if matches is None:  # a large first build is still running
         ranked = _rank_by_scan(session, conditions, words)
-        if sort == "newest":
-            ranked.sort(key=lambda pair: -pair[0])
-        elif sort == "name":
-            names = dict(
-                session.execute(
-                    select(Supplier.id, Supplier.legal_name).where(
-                        Supplier.id.in_([supplier_id for supplier_id, _ in ranked])
-                    )
-                ).all()
-            )
-            ranked.sort(key=lambda pair: ((names[pair[0]] or "").casefold(), pair[0]))
+        if sort != "relevance":
+            _sort_ranked(session, ranked, sort)
         return len(ranked), ranked[start:stop]
     if members is None:  # a scope that depends on more than the supplier's row
         allowed = _allowed(session, conditions, matches.supplier_ids, len(index))
@@ -302,6 +293,20 @@ def _ranked_window(
             allowed = _allowed(session, conditions, matches.supplier_ids, len(index))
             total, window = _ordered(matches, allowed, len(words), start, stop, sort)
     return total, window
+
+
+def _sort_ranked(session: Session, ranked: list[tuple[int, float]], sort: str) -> None:
+    """Reorder (id, score) pairs by name (case-folded, as the index does) or newest first."""
+    if sort == "newest":
+        ranked.sort(key=lambda pair: -pair[0])
+        return
+    names: dict[int, str] = {}
+    for chunk in id_chunks([supplier_id for supplier_id, _ in ranked]):
+        rows = session.execute(
+            select(Supplier.id, Supplier.legal_name).where(_id_among(session, chunk))
+        )
+        names.update((supplier_id, (name or "").casefold()) for supplier_id, name in rows)
+    ranked.sort(key=lambda pair: (names[pair[0]], pair[0]))
 
 
 def _allowed(
