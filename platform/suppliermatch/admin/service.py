@@ -30,7 +30,7 @@ KIND_LABELS = {
     OrganisationKind.ANCHOR: "Anchor firm",
     OrganisationKind.CLUSTER_OFFICE: "Cluster office",
 }
-ADMIN_ENTITIES = ("user", "organisation", "cluster")
+# The audit actions written here: the admin pages list the latest of them.
 ADMIN_ACTIONS = (
     "user_created",
     "user_deactivated",
