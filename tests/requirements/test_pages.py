@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from suppliermatch.dates import in_india_time
 from suppliermatch.models_base import utcnow
+from suppliermatch.requirements.lifecycle import today_in_india
 from suppliermatch.requirements.models import Award, Requirement
 from suppliermatch.requirements.service import line_items
 from tests import factories
@@ -231,7 +232,8 @@ def test_compare_award_and_rate_through_the_pages(session, make_client, cast, rf
             "quality": "5",
             "on_time": "4",
             "communication": "5",
-            "delivered_on": utcnow().date().isoformat(),
+            # The award's day in India: after 18:30 UTC it is already tomorrow there.
+            "delivered_on": today_in_india().isoformat(),
         },
     )
     assert rated.status_code == 302
