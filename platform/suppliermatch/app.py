@@ -109,7 +109,34 @@ def register_commands(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from suppliermatch import features
     from suppliermatch.access import current_actor
+    from suppliermatch.audit.wording import event_words
+    from suppliermatch.dates import when
+
+    # Every day and moment a page shows goes through this one filter: one style, India time.
+    app.add_template_filter(when, "when")
+    app.add_template_filter(event_words, "event_words")
+    app.add_template_filter(email_breaks, "email_breaks")
 
     @app.context_processor
     def navigation():
-        return {"nav_links": lambda: features.nav_links(current_actor().kind.value)}
+        return {
+            "nav_links": lambda: features.nav_links(current_actor().kind.value),
+            "page_url": page_url,
+        }
+
+
+def email_breaks(address: str):
+    """An e-mail address that may wrap after its @ rather than inside a word (phones)."""
+    from markupsafe import Markup, escape
+
+    local, at, domain = (address or "").partition("@")
+    return Markup("{}{}<wbr>{}").format(escape(local), at, escape(domain))
+
+
+def page_url(page: int) -> str:
+    """This page's URL at another page number, keeping its filters and sort."""
+    from flask import request, url_for
+
+    return url_for(
+        request.endpoint, **{**(request.view_args or {}), **request.args.to_dict(), "page": page}
+    )

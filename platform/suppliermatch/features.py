@@ -8,6 +8,7 @@ def html_blueprints():
     from suppliermatch import home
     from suppliermatch.accounts import two_factor_views
     from suppliermatch.accounts import views as accounts_views
+    from suppliermatch.admin import views as admin_views
     from suppliermatch.certification import views as certification_views
     from suppliermatch.matching import views as matching_views
     from suppliermatch.notifications import views as notifications_views
@@ -27,6 +28,7 @@ def html_blueprints():
         onboarding_views.bp,
         matching_views.bp,
         reports_views.bp,
+        admin_views.bp,
     ]
 
 
@@ -96,6 +98,9 @@ NAV_LINKS = [
     (("coordinator", "admin"), "Verification", "certification.verification_queue"),
     (("coordinator", "admin"), "Cluster roadmap", "certification.cluster_roadmap"),
     (("coordinator", "admin"), "Anchor firms", "accounts.vetting_queue"),
+    (("admin",), "Users", "admin.users"),
+    (("admin",), "Organisations", "admin.organisations"),
+    (("admin",), "Clusters", "admin.clusters"),
     (
         ("anonymous", "msme", "anchor", "unvetted_anchor", "coordinator", "admin"),
         "Directory",

@@ -13,6 +13,7 @@ from suppliermatch.models_base import utcnow
 from suppliermatch.notifications.models import Notification
 from suppliermatch.seeding import demo
 from tests import factories
+from tests.pages import page_text
 
 GSTIN = "21AABCK1234F1ZB"
 # What the directory never shows, and an unvetted anchor must not read.
@@ -154,7 +155,7 @@ def test_the_coordinator_sees_the_waiting_firm_in_the_queue(client, make_client,
     assert [(e["user_id"], e["organisation_name"], e["vetting"]) for e in queue.get_json()] == [
         (me["id"], "Vikram Magnets", "pending")
     ]
-    page = coordinator.get("/anchors/vetting").get_data(as_text=True)
+    page = page_text(coordinator.get("/anchors/vetting"))
     assert "Vikram Magnets" in page and "buyer@vikram-magnets.example" in page
     assert make_client(world["coordinator_2"]).get("/api/anchor-vetting").get_json() == []
 

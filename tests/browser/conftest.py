@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from tests.prerequisites import missing
 
 REPO = Path(__file__).resolve().parents[2]
+LAYOUT_FAULTS_JS = (Path(__file__).parent / "layout_faults.js").read_text()
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -196,6 +197,12 @@ def assert_no_horizontal_scroll(page) -> None:
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 1, f"page scrolls sideways by {overflow}px"
+
+
+def layout_faults(page) -> list[str]:
+    """What breaks the page as laid out now: sideways scrolling, a table cell wider than its
+    box, a word broken inside (tests/browser/layout_faults.js)."""
+    return page.evaluate(LAYOUT_FAULTS_JS)
 
 
 def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:

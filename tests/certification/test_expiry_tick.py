@@ -11,6 +11,7 @@ from suppliermatch.audit.models import AuditEvent
 from suppliermatch.certification.expiry import reminder_threshold
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.service import countable_certificates
+from suppliermatch.dates import day_text
 from suppliermatch.notifications.models import Notification
 from tests import factories
 from tests.certification.builders import make_record
@@ -77,7 +78,7 @@ def test_each_reminder_is_queued_once_even_when_the_tick_runs_twice(app, session
     assert len(queued) == 1
     assert queued[0].user_id == cast["msme_a"].id
     assert queued[0].dedup_key == f"cert-expiry:{record.id}:30:user:{cast['msme_a'].id}"
-    assert "30 day(s)" in queued[0].subject and str(record.expires_on) in queued[0].subject
+    assert "30 day(s)" in queued[0].subject and day_text(record.expires_on) in queued[0].subject
 
     tick(app, DAY + timedelta(days=23))  # 7 days left
     tick(app, DAY + timedelta(days=23))

@@ -1,11 +1,12 @@
 """The certificate pages: what an MSME does with forms, and what it sees when refused."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlmodel import select
 
 from suppliermatch.certification.models import SupplierCertificate
 from tests.certification.builders import TODAY, make_record
+from tests.pages import page_text
 
 
 def test_msme_adds_a_plan_from_the_form_and_moves_it_forward(session, make_client, cast):
@@ -94,3 +95,29 @@ def test_a_quoted_anchor_sees_the_certificate_without_any_forms(session, make_cl
     assert (
         "Update the status" not in page and '<form method="post" action="/certificates' not in page
     )
+
+
+def test_an_expired_certificate_says_the_day_it_expired(session, make_client, cast):
+    make_record(session, cast["supplier_a"], "ISO9001", "expired", expires_on=date(2025, 6, 14))
+    session.commit()
+    profile = make_client(cast["msme_a"]).get("/suppliers/me", follow_redirects=True)
+    assert "ISO 9001 expired on 14 Jun 2025" in page_text(profile)
+
+
+def test_the_status_control_preselects_no_move_and_asks_for_one(session, make_client, cast):
+    record = make_record(session, cast["supplier_a"], "ISO9001", "certified")
+    session.commit()
+    client = make_client(cast["msme_a"])
+    page = client.get(f"/certificates/{record.id}").get_data(as_text=True)
+    control = page.split('<select id="f-to"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="" disabled selected>Choose the new status</option>' in control
+    assert "suspended" in control and 'value="suspended" selected' not in control
+
+    refused = client.post(
+        f"/certificates/{record.id}/transition", data={"version": str(record.version)}
+    )
+    assert refused.status_code == 422
+    message = refused.get_data(as_text=True).split('id="f-to-msg"', 1)[1].split("</span>", 1)[0]
+    assert "Choose the new status." in message
+    session.refresh(record)
+    assert record.state == "certified"

@@ -10,6 +10,7 @@ from suppliermatch.certification.readiness import (
     supplier_readiness,
 )
 from tests.certification.builders import TODAY, make_record, supplier_of
+from tests.pages import page_text
 
 
 def _track(readiness, slug):
@@ -147,7 +148,7 @@ def test_the_readiness_page_shows_level_checklist_and_tracks(session, make_clien
     readiness = supplier_readiness(session, cast["supplier_a"].id)
     assert f"{readiness.percent}%" in page and readiness.label in page
     assert "Next steps" in page and "Test and calibration laboratory" in page
-    assert "<svg" in page and "<script" not in page
+    assert "<svg" in page and "<script" not in page.split("<body>", 1)[1]
 
 
 def test_the_readiness_api_gives_the_level_used_by_matching(session, make_client, cast):
@@ -170,3 +171,16 @@ def test_one_certificate_completing_several_steps_is_one_checklist_item(session,
     make_record(session, cast["supplier_a"], code="ZED_GOLD")
     steps = supplier_readiness(session, cast["supplier_a"].id, today=TODAY).next_steps
     assert sum("ZED" in s.text for s in steps) == 1
+
+
+def test_a_zed_gold_holder_is_never_asked_for_a_lower_level(session, make_client, cast):
+    make_record(session, cast["supplier_a"], code="ZED_GOLD")
+    session.commit()
+    steps = [s.text for s in supplier_readiness(session, cast["supplier_a"].id).next_steps]
+    assert "Upload your ZED Gold certificate so the cluster coordinator can verify it." in steps
+    assert not any("Bronze" in text or "Silver" in text for text in steps)
+
+    page = page_text(make_client(cast["msme_a"]).get("/readiness"))
+    assert "ZED Bronze : met by your ZED Gold, valid until" in page
+    assert "ZED Silver : met by your ZED Gold" in page
+    assert "ZED Gold : held since" in page

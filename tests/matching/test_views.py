@@ -29,7 +29,7 @@ def test_the_buyer_sees_ranked_suppliers_with_reasons_badges_and_actions(anchor,
     assert page.index("Kaveri Platers Pvt Ltd") < page.index("Deccan Zinc Coaters")
     assert "Fully qualified" in page and "Related process: zinc plating" in page
     assert "holds ISO 9001" in page
-    assert "<meter" in page and "Score breakdown" in page
+    assert "<meter" in page and "more reasons and the score breakdown" in page
     assert page.count(">Shortlist</button>") == 2 and page.count(">Invite to quote</button>") == 2
     # Left out, with what each lacks.
     left_out = page[page.index("Close, but left out") :]

@@ -17,12 +17,12 @@ import csv
 import io
 import re
 from datetime import timedelta
-from html import unescape
 
 import pytest
 
 from suppliermatch.certification.service import local_today
 from tests import factories
+from tests.pages import page_text
 
 TODAY = local_today()
 VALID = TODAY + timedelta(days=900)
@@ -68,14 +68,10 @@ def one_world(session, world):
     return {"plating": scene["requirement"], "testing": testing}
 
 
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
-
-
 def _row_cells(page: str, title: str) -> list[str]:
     """The cells, as text, of the table row whose first cell starts with ``title``."""
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, flags=re.S):
-        cells = [_text(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, flags=re.S)]
+        cells = [page_text(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, flags=re.S)]
         if cells and cells[0].startswith(title):
             return cells
     raise AssertionError(f"no row for {title!r}")
@@ -130,7 +126,9 @@ def test_every_page_gives_the_same_fully_qualified_counts(make_client, world, on
             if c["requirement"]["id"] == rid
         )
         matches = _get(anchor, f"/requirements/{rid}/matches").get_data(as_text=True)
-        counts["matches page"] = int(re.search(r"(\d+) fully qualified", _text(matches)).group(1))
+        counts["matches page"] = int(
+            re.search(r"(\d+) fully qualified", page_text(matches)).group(1)
+        )
         report = _get(coordinator, f"/requirements/{rid}/report").get_data(as_text=True)
         counts["match report"] = _kpi(report, "fully qualified supplier")
         report_api = _get(coordinator, f"/api/reports/requirements/{rid}").get_json()

@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from suppliermatch.models_base import utcnow
 from suppliermatch.notifications.models import Notification
+from suppliermatch.requirements.lifecycle import today_in_india
 from suppliermatch.requirements.models import Invitation, Quote
 from suppliermatch.requirements.scorecard import supplier_scorecard
 from tests.requirements.helpers import pass_deadline, quote_body
@@ -113,7 +114,7 @@ def test_rating_after_delivery_feeds_the_scorecard(
     )
     assert set(out_of_range.get_json()["errors"]) >= {"quality", "on_time"}
 
-    today = utcnow().date().isoformat()
+    today = today_in_india().isoformat()  # the award's day: in India, not in UTC
     rated = anchor.post(
         url,
         json={

@@ -7,21 +7,16 @@ import csv
 import io
 import re
 from datetime import timedelta
-from html import unescape
 
 import pytest
 
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.service import local_today
 from tests import factories
+from tests.pages import page_text
 from tests.requirements.helpers import pass_deadline, quote_body
 
 LACKS_NABL = "does not hold the required NABL ISO/IEC 17025"
-
-
-def _text(response) -> str:
-    html = response.get_data(as_text=True)
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 @pytest.fixture
@@ -72,14 +67,14 @@ def _quote(client, session, requirement, price):
 def test_the_supplier_is_told_what_it_lacks_before_it_quotes(make_client, world, labs):
     requirement = labs["requirement"]
     cheap = make_client(world["msme_a"])
-    page = _text(cheap.get(f"/requirements/{requirement.id}"))
+    page = page_text(cheap.get(f"/requirements/{requirement.id}"))
     assert "You do not meet this requirement's hard constraints" in page
     assert LACKS_NABL in page
     assert "The buyer accepts your quote, but sees it marked with what you lack." in page
     assert cheap.get(f"/api/requirements/{requirement.id}").get_json()["my_lacks"] == [LACKS_NABL]
 
     accredited = make_client(labs["accredited_user"])
-    assert "hard constraints" not in _text(accredited.get(f"/requirements/{requirement.id}"))
+    assert "hard constraints" not in page_text(accredited.get(f"/requirements/{requirement.id}"))
     assert accredited.get(f"/api/requirements/{requirement.id}").get_json()["my_lacks"] == []
 
 
@@ -96,7 +91,7 @@ def test_a_refusing_buyer_gets_no_quote_from_a_supplier_that_lacks_a_certificate
     requirement = labs["requirement"]
     _refuse(session, requirement)
     cheap = make_client(world["msme_a"])
-    page = _text(cheap.get(f"/requirements/{requirement.id}"))
+    page = page_text(cheap.get(f"/requirements/{requirement.id}"))
     assert "a quote from you would be refused" in page and "Submit quote" not in page
 
     response = _quote(cheap, session, requirement, 100.0)
@@ -112,7 +107,7 @@ def test_a_refusing_buyer_gets_no_quote_from_a_supplier_that_lacks_a_certificate
     }
     form.update(lead_time_days="21", valid_until=quote_body(session, requirement, 1)["valid_until"])
     page = cheap.post(f"/requirements/{requirement.id}/quote", data=form)
-    assert page.status_code == 422 and LACKS_NABL in _text(page)
+    assert page.status_code == 422 and LACKS_NABL in page_text(page)
 
     accredited = _quote(make_client(labs["accredited_user"]), session, requirement, 150.0)
     assert accredited.status_code == 201 and accredited.get_json()["lacks"] == []
@@ -133,13 +128,13 @@ def test_the_anchor_chooses_on_the_form_and_in_the_api(session, make_client, wor
     anchor = make_client(world["anchor_x"])
     requirement = labs["requirement"]
     form = anchor.get(f"/requirements/{requirement.id}/edit")
-    assert "Quotes from suppliers that fail a hard constraint" in _text(form)
+    assert "Quotes from suppliers that fail a hard constraint" in page_text(form)
     response = anchor.patch(
         f"/api/requirements/{requirement.id}",
         json={"version": requirement.version, "noncompliant_quotes": "refuse"},
     )
     assert response.status_code == 200 and response.get_json()["noncompliant_quotes"] == "refuse"
-    assert "failing a hard constraint: refused" in _text(
+    assert "failing a hard constraint: refused" in page_text(
         anchor.get(f"/requirements/{requirement.id}")
     )
     wrong = anchor.patch(
@@ -154,7 +149,9 @@ def test_the_anchor_chooses_on_the_form_and_in_the_api(session, make_client, wor
         data={"title": "NABL lab work", "category": "testing", "noncompliant_quotes": "refuse"},
     )
     assert created.status_code == 302
-    assert "failing a hard constraint: refused" in _text(anchor.get(created.headers["Location"]))
+    assert "failing a hard constraint: refused" in page_text(
+        anchor.get(created.headers["Location"])
+    )
 
 
 @pytest.fixture
@@ -179,7 +176,7 @@ def test_the_comparison_lists_the_cheap_non_compliant_quote_after_and_marked(
         ("Accredited Lab", 60000.0, []),
         ("Cheap Lab", 40000.0, [LACKS_NABL]),
     ]
-    page = _text(anchor.get(f"/requirements/{rid}/comparison"))
+    page = page_text(anchor.get(f"/requirements/{rid}/comparison"))
     assert "1 quote(s) come from suppliers that do not meet the hard constraints" in page
     assert page.index("Accredited Lab") < page.index("Cheap Lab")
     assert re.search(r"Cheap Lab Does not meet the hard constraints " + LACKS_NABL, page)
@@ -200,7 +197,7 @@ def test_the_award_page_marks_the_non_compliant_quote(session, make_client, worl
     requirement = quoted["requirement"]
     session.refresh(requirement)
     anchor.post(f"/api/requirements/{requirement.id}/close", json={})
-    page = _text(anchor.get(f"/requirements/{requirement.id}/award"))
+    page = page_text(anchor.get(f"/requirements/{requirement.id}/award"))
     assert "1 of these suppliers do not meet the hard constraints" in page
     assert re.search(
         r"Cheap Lab Does not meet the hard constraints " + LACKS_NABL + r" ₹40,000\.00", page
@@ -215,7 +212,7 @@ def test_the_match_report_marks_every_non_compliant_quote(session, make_client, 
     session.commit()
     coordinator = make_client(world["coordinator_1"])
     rid = quoted["requirement"].id
-    page = _text(coordinator.get(f"/requirements/{rid}/report"))
+    page = page_text(coordinator.get(f"/requirements/{rid}/report"))
     cheap_line = page[page.index("Cheap Lab") :][:300]
     assert "quote does not meet the hard constraints" in cheap_line and LACKS_NABL in cheap_line
     accredited_line = page[page.index("Accredited Lab") :][:200]

@@ -1,13 +1,18 @@
 """The pages people use: post and edit, invite, quote and decline, compare, award and rate."""
 
+import re
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
+from suppliermatch.dates import in_india_time
 from suppliermatch.models_base import utcnow
-from suppliermatch.requirements.lifecycle import in_india_time
+from suppliermatch.requirements.lifecycle import today_in_india
 from suppliermatch.requirements.models import Award, Requirement
 from suppliermatch.requirements.service import line_items
+from tests import factories
+from tests.pages import page_text
 from tests.requirements.helpers import SENTINEL_BUDGET, pass_deadline
 
 
@@ -144,6 +149,51 @@ def test_anchor_invites_by_id_from_the_page(session, make_client, cast):
     assert "Asha Precision Works" in page and "Bhavani Graphite Products" in page
 
 
+def test_anchor_invites_from_the_search_results_and_comes_back_to_them(session, make_client, cast):
+    requirement = factories.make_requirement(session, anchor_user=cast["anchor_x"])
+    session.commit()
+    anchor = make_client(cast["anchor_x"])
+    detail = anchor.get(f"/requirements/{requirement.id}").get_data(as_text=True)
+    search_url = f"/suppliers?invite_to={requirement.id}"
+    assert f'href="{search_url}"' in detail and "Invite suppliers by id" not in detail
+
+    results = anchor.get(f"{search_url}&sort=name")
+    assert f"Choosing suppliers to invite to quote for {requirement.title}" in page_text(results)
+    button = f'aria-label="Invite {cast["supplier_a"].legal_name} to quote"'
+    assert button in results.get_data(as_text=True)
+
+    invited = anchor.post(
+        f"/requirements/{requirement.id}/invite",
+        data={"supplier_ids": str(cast["supplier_a"].id), "next": f"{search_url}&sort=name"},
+    )
+    assert invited.status_code == 302 and invited.headers["Location"].endswith("sort=name")
+    again = anchor.get(f"{search_url}&sort=name")
+    assert "1 supplier(s) invited." in page_text(again) and "Invited" in page_text(again)
+    assert button not in again.get_data(as_text=True)
+    # Only same-site paths are followed back.
+    away = anchor.post(
+        f"/requirements/{requirement.id}/invite",
+        data={"supplier_ids": str(cast["supplier_a"].id), "next": "https://evil.example/"},
+    )
+    assert "evil" not in away.headers["Location"]
+
+
+@pytest.mark.parametrize(
+    ("who", "invite_to", "status"),
+    [("anchor_y", "own", 404), ("coordinator_1", "own", 403), ("anchor_x", "abc", 422)],
+)
+def test_only_the_anchor_chooses_suppliers_for_its_requirement(
+    session, make_client, cast, who, invite_to, status
+):
+    requirement = factories.make_requirement(session, anchor_user=cast["anchor_x"])
+    session.commit()
+    wanted = requirement.id if invite_to == "own" else invite_to
+    response = make_client(cast[who]).get(f"/suppliers?invite_to={wanted}")
+    assert response.status_code == status
+    if status == 422:
+        assert "invite_to must be the id of your requirement." in page_text(response)
+
+
 def test_compare_award_and_rate_through_the_pages(session, make_client, cast, rfq):
     for user, price in (("msme_a", "100"), ("msme_b", "90")):
         items = [li.id for li in line_items(session, rfq.id)]
@@ -182,7 +232,8 @@ def test_compare_award_and_rate_through_the_pages(session, make_client, cast, rf
             "quality": "5",
             "on_time": "4",
             "communication": "5",
-            "delivered_on": utcnow().date().isoformat(),
+            # The award's day in India: after 18:30 UTC it is already tomorrow there.
+            "delivered_on": today_in_india().isoformat(),
         },
     )
     assert rated.status_code == 302
@@ -197,7 +248,7 @@ def test_coordinator_follows_the_clusters_requirements(make_client, cast, rfq):
     listing = coordinator.get("/requirements/cluster").get_data(as_text=True)
     assert rfq.title in listing
     detail = coordinator.get(f"/requirements/{rfq.id}").get_data(as_text=True)
-    assert "Budget" in detail and "Edit" not in detail and "Publish" not in detail
+    assert "Budget" in detail and ">Edit</a>" not in detail and ">Publish</button>" not in detail
     other = make_client(cast["coordinator_2"]).get("/requirements/cluster").get_data(as_text=True)
     assert rfq.title not in other
 
@@ -220,3 +271,43 @@ def test_the_form_posts_a_requirement_without_a_category(session, make_client, c
     assert requirement.category is None
     page = anchor.get(f"/requirements/{requirement.id}").get_data(as_text=True)
     assert "Not given" in page
+
+
+def test_the_history_reads_in_words_with_times_in_india_time(session, make_client, cast, rfq):
+    anchor = make_client(cast["anchor_x"])
+    pass_deadline(session, rfq)
+    anchor.get(f"/requirements/{rfq.id}/comparison")
+
+    history = page_text(anchor.get(f"/requirements/{rfq.id}")).split("History", 1)[1]
+    assert "Opened the quotes" in history and "quotes_viewed" not in history
+    # When (in IST), who, what: the row of the anchor opening the quotes.
+    assert re.search(r"\d{1,2} \w{3} \d{4}, \d\d:\d\d IST [^,]{0,80} Opened the quotes", history)
+
+
+@pytest.mark.parametrize("path", ["/requirements", "/requirements/cluster", "/rfqs"])
+def test_the_lists_of_requirements_sort_by_deadline_title_or_newest(
+    session, make_client, cast, path
+):
+    reader = {"/requirements": "anchor_x", "/requirements/cluster": "coordinator_1"}
+    client = make_client(cast[reader.get(path, "msme_a")])
+    titles = ("Calibration of gaussmeters", "Annealing of blocks", "Boxes for air freight")
+    for title, days in zip(titles, (9, 3, 6), strict=True):  # posted in this order
+        factories.make_requirement(
+            session, anchor_user=cast["anchor_x"], title=title, deadline_in_days=days
+        )
+    session.commit()
+
+    def order(sort: str) -> list[str]:
+        shown = page_text(client.get(f"{path}?sort={sort}"))
+        return sorted(titles, key=shown.index)
+
+    assert order("newest") == list(titles[::-1])
+    assert order("deadline") == [titles[1], titles[2], titles[0]]
+    assert order("title") == sorted(titles)
+    assert '<option value="deadline" selected>' in client.get(f"{path}?sort=deadline").get_data(
+        as_text=True
+    )
+    refused = client.get(f"{path}?sort=price")
+    assert refused.status_code == 422 and "Sort by one of: newest, deadline, title" in page_text(
+        refused
+    )

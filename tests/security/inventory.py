@@ -611,6 +611,7 @@ SUPPLIER_PAGE_ROUTES = [
         form_body(lambda s: {"version": _equipment_version(s)}),
     ),
     Route("suppliers.import_page", "GET", "/suppliers/import", COORDINATORS),
+    Route("suppliers.import_template", "GET", "/suppliers/import/template.csv", COORDINATORS),
     Route("suppliers.import_page", "POST", "/suppliers/import", COORDINATORS, supplier_csv),
     Route("suppliers.import_report", "GET", "/suppliers/imports/{import_1}", CLUSTER_1_OFFICE),
     Route(
@@ -1170,6 +1171,74 @@ TWO_FACTOR_ROUTES = [
     Route("two_factor.policy", "POST", "/admin/security", ADMINS, fixed_form({})),
 ]
 
+# Platform administration: admins only.
+ADMIN_ROUTES = [
+    Route("admin.users", "GET", "/admin/users", ADMINS),
+    Route(
+        "admin.create_user",
+        "POST",
+        "/admin/users",
+        ADMINS,
+        form_body(
+            lambda s: {
+                "email": f"{factories.unique('colleague')}@example.in",
+                "full_name": "Nandini Colleague",
+                "role": "member",
+                "organisation_id": s.users["msme_c"].organisation_id,
+            }
+        ),
+    ),
+    Route(
+        "admin.set_user_active",
+        "POST",
+        "/admin/users/{applicant}/active",
+        ADMINS,
+        fixed_form({"active": "false"}),
+    ),
+    Route(
+        "admin.change_role",
+        "POST",
+        "/admin/users/{applicant}/role",
+        ADMINS,
+        fixed_form({"role": "member"}),
+    ),
+    Route("admin.organisations", "GET", "/admin/organisations", ADMINS),
+    Route(
+        "admin.create_organisation",
+        "POST",
+        "/admin/organisations",
+        ADMINS,
+        form_body(
+            lambda s: {
+                "kind": "msme",
+                "name": factories.unique("Kalinga Tool Room "),
+                "cluster_id": s.ids["cluster_1"],
+            }
+        ),
+    ),
+    Route(
+        "admin.set_organisation_active",
+        "POST",
+        "/admin/organisations/{applicant_firm}/active",
+        ADMINS,
+        fixed_form({"active": "false"}),
+    ),
+    Route("admin.clusters", "GET", "/admin/clusters", ADMINS),
+    Route(
+        "admin.create_cluster",
+        "POST",
+        "/admin/clusters",
+        ADMINS,
+        form_body(
+            lambda s: {
+                "slug": factories.unique("bhadrak-"),
+                "name": "Bhadrak REPM cluster",
+                "state": "Odisha",
+            }
+        ),
+    ),
+]
+
 ROUTES: list[Route] = [
     *ACCOUNT_ROUTES,
     *SUPPLIER_API_ROUTES,
@@ -1183,4 +1252,5 @@ ROUTES: list[Route] = [
     *REPORT_ROUTES,
     *ONBOARDING_ROUTES,
     *TWO_FACTOR_ROUTES,
+    *ADMIN_ROUTES,
 ]

@@ -166,6 +166,7 @@ def build_scenario(session: Session, *, rivals_quote: bool = False) -> Scenario:
         supplier_c=supplier_c.id,
         unlisted_supplier=unlisted.id,
         applicant=users["unvetted_anchor"].id,
+        applicant_firm=users["unvetted_anchor"].organisation_id,
     )
     _profile_details(session, scenario)
     _certificates(session, scenario)

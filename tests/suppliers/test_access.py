@@ -326,6 +326,12 @@ ROUTES = [
     ),
     ("suppliers.import_page", "GET", lambda s, c: ("/suppliers/import", None), COORDINATORS_PAGE),
     (
+        "suppliers.import_template",
+        "GET",
+        lambda s, c: ("/suppliers/import/template.csv", None),
+        COORDINATORS_PAGE,
+    ),
+    (
         "suppliers.import_report",
         "GET",
         lambda s, c: (f"/suppliers/imports/{make_import_record(s, c['cluster_1']).id}", None),

@@ -17,6 +17,7 @@ from suppliermatch.paths import MATCHING_BENCH_DIR
 from suppliermatch.suppliers.importer import IMPORTED_TABLES
 from suppliermatch.suppliers.models import Capability, Supplier, SupplierImport
 from tests import factories
+from tests.pages import page_text
 from tests.prerequisites import require_path
 from tests.suppliers.conftest import ODISHA_GSTIN, ODISHA_UDYAM
 
@@ -422,3 +423,24 @@ def test_an_unreadable_gstin_still_refuses_the_row(session, coordinator):
     body = _upload(coordinator, f"{HEADER}\n{bad}\n", good_rows_only="true").get_json()
     assert (body["outcome"], body["rows_created"], body["rows_rejected"]) == ("partial", 0, 1)
     assert [p["field"] for p in body["problems"]] == ["gstin"]
+
+
+def test_the_import_page_offers_a_template_that_imports_as_it_is(session, make_client, world):
+    page = make_client(world["coordinator_1"])
+    shown = page_text(page.get("/suppliers/import"))
+    assert "Download the template (.csv)" in shown
+    # The codes a file may use, listed on the page.
+    assert "coatings Surface treatment & coatings" in shown
+    assert "ZED_GOLD ZED Gold" in shown and "audit_scheduled" in shown
+
+    template = page.get("/suppliers/import/template.csv")
+    assert template.status_code == 200
+    assert "supplier-import-template.csv" in template.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(template.get_data(as_text=True))))
+    assert rows[0]["name"] == "Example Precision Works Pvt Ltd"
+
+    imported = _upload(page, template.get_data())
+    assert imported.status_code == 201, imported.get_json()
+    assert imported.get_json()["problems"] == []
+    supplier = session.exec(select(Supplier).where(Supplier.external_ref == "EXAMPLE-1")).one()
+    assert supplier.district == "Pune"

@@ -6,7 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from suppliermatch.suppliers import search_cache
 from tests import factories
+from tests.pages import page_text
 
 FUTURE = date.today() + timedelta(days=400)
 PAST = date.today() - timedelta(days=10)
@@ -166,3 +168,34 @@ def test_search_page_lists_results_with_certificates(make_client, world, market)
     page = make_client(world["coordinator_1"]).get("/suppliers?q=plating").get_data(as_text=True)
     assert "Kalinga Surface Coatings Pvt Ltd" in page and "ISO 9001" in page
     assert "Sabarmati Plating Works" not in page
+
+
+@pytest.mark.parametrize("reader", ["index", "scan"])
+def test_the_directory_sorts_by_name_or_newest_first_with_or_without_words(
+    client, market, monkeypatch, reader
+):
+    if reader == "scan":  # what searches read while a large first index build runs
+        monkeypatch.setattr(search_cache.SearchCache, "fresh_index", lambda self, session: None)
+    joined = ["Kalinga Surface Coatings Pvt Ltd", "Utkal Magnetic Testing Labs"]
+    joined += ["Ganesh Precision Engineering", "Sabarmati Plating Works"]
+
+    def listed(query: str) -> list[str]:  # the market's suppliers, as the list orders them
+        return [name for name in _names(client.get(query)) if name in joined]
+
+    assert listed("/api/suppliers/directory") == sorted(joined)
+    assert listed("/api/suppliers/directory?sort=newest") == joined[::-1]
+    # With words, best match first unless asked otherwise: the name match ranks higher.
+    plating = "/api/suppliers/directory?q=plating"
+    assert _names(client.get(plating))[0] == "Sabarmati Plating Works"
+    assert _names(client.get(f"{plating}&sort=name")) == [joined[0], joined[3]]
+    assert _names(client.get(f"{plating}&sort=newest")) == [joined[3], joined[0]]
+
+    page = client.get("/directory?sort=newest")
+    shown = page_text(page)
+    assert shown.index("Sabarmati Plating Works") < shown.index("Kalinga Surface Coatings")
+    assert '<option value="newest" selected>Newest first</option>' in page.get_data(as_text=True)
+    refused = client.get("/directory?sort=cheapest")
+    assert refused.status_code == 422 and "Must be one of" in page_text(refused)
+    assert client.get("/api/suppliers/directory?sort=cheapest").get_json()["errors"] == {
+        "sort": ["Must be one of: relevance, name, newest."]
+    }

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.notify import certificate_link, notify_supplier
 from suppliermatch.certification.service import CertState, move, renewed_ids
+from suppliermatch.dates import day_text
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.suppliers.models import Supplier
 
@@ -77,7 +78,7 @@ def _expire_lapsed(session: Session, *, today: date) -> int:
             kind="certificate_expired",
             subject=f"Your {name} certificate has expired",
             body=(
-                f"Your {name} certificate was valid until {certificate.expires_on}. Buyers no "
+                f"Your {name} certificate expired on {day_text(certificate.expires_on)}. Buyers no "
                 "longer count it; record the renewed certificate once you have it."
             ),
             link=certificate_link(certificate.id),
@@ -112,10 +113,10 @@ def _queue_reminders(session: Session, *, today: date) -> int:
             session,
             session.get(Supplier, certificate.supplier_id),
             kind="certificate_expiring",
-            subject=f"{name} expires in {days_left} day(s), on {certificate.expires_on}",
+            subject=f"{name} expires in {days_left} day(s), on {day_text(certificate.expires_on)}",
             body=(
                 f"Your {name} certificate (no. {certificate.certificate_number}) is valid until "
-                f"{certificate.expires_on}. Book the recertification audit with "
+                f"{day_text(certificate.expires_on)}. Book the recertification audit with "
                 f"{certificate.issuing_body or 'your certification body'} in time; buyers stop "
                 "counting it the day after it expires."
             ),

@@ -26,6 +26,7 @@ from suppliermatch.certification.service import (
     current_records,
     local_today,
 )
+from suppliermatch.dates import day_text, when
 from suppliermatch.paths import SEEDS_DIR
 from suppliermatch.reference.certificates import counts_on, default_catalogue
 from suppliermatch.suppliers.models import Capability, Supplier
@@ -98,6 +99,17 @@ class StepProgress:
     verified: bool = False
     # Why a lapsed step lapsed: expired, suspended or rejected by the coordinator.
     lapse: str | None = None
+    # The certificate that completes (or completed) the step: a higher level of the same
+    # ladder counts for a lower one (ZED Gold completes ZED Bronze; the catalogue's ladders).
+    held_code: str | None = None
+
+    @property
+    def held_name(self) -> str:
+        return default_catalogue().display_name(self.held_code) if self.held_code else self.name
+
+    @property
+    def met_by_higher_level(self) -> bool:
+        return self.held_code is not None and self.held_code != self.code
 
 
 @dataclass(frozen=True)
@@ -326,6 +338,7 @@ def _step_progress(code: str, records: list[SupplierCertificate], *, today: date
             issued_on=best.issued_on,
             expires_on=best.expires_on,
             verified=best.verification == Verification.VERIFIED,
+            held_code=best.code,
         )
     pipeline = [r for r in records if r.code == code and r.state in STEP_CREDIT]
     pipeline = [r for r in pipeline if r.state != CertState.CERTIFIED]
@@ -355,6 +368,7 @@ def _step_progress(code: str, records: list[SupplierCertificate], *, today: date
             issued_on=latest.issued_on,
             expires_on=latest.expires_on,
             lapse=_lapse_reason(latest, today),
+            held_code=latest.code,
         )
     return StepProgress(code=code, name=name, status=StepStatus.PENDING, credit=0.0)
 
@@ -364,7 +378,7 @@ def _lapse_reason(record: SupplierCertificate, today: date) -> str:
         return "rejected by the coordinator"
     if record.state == CertState.SUSPENDED:
         return "suspended"
-    return f"expired after {record.expires_on}"
+    return f"expired on {when(record.expires_on, missing='an unknown date')}"
 
 
 # ---------------------------------------------------------------- the checklist
@@ -401,12 +415,13 @@ def next_steps(
                     continue  # one ZED Gold record completes three steps: one reminder
                 acted_on.add(step.certificate_id)
                 record = by_id[step.certificate_id]
+                # Named as held: a ZED Gold holder renews and uploads ZED Gold, not Bronze.
                 if step.expires_on - today <= RENEWAL_WINDOW:
                     renewals.append(
                         NextStep(
-                            step.code,
-                            f"Renew {step.name}: it is valid until {step.expires_on}; book the "
-                            "recertification audit.",
+                            record.code,
+                            f"Renew {step.held_name}: it is valid until "
+                            f"{day_text(step.expires_on)}; book the recertification audit.",
                             due=step.expires_on,
                             certificate_id=step.certificate_id,
                             urgent=True,
@@ -417,9 +432,9 @@ def next_steps(
                 ):
                     active.append(
                         NextStep(
-                            step.code,
-                            f"Upload your {step.name} certificate so the cluster coordinator "
-                            "can verify it.",
+                            record.code,
+                            f"Upload your {step.held_name} certificate so the cluster "
+                            "coordinator can verify it.",
                             certificate_id=record.id,
                         )
                     )
@@ -431,8 +446,8 @@ def next_steps(
                 if step.status == StepStatus.LAPSED:
                     new.append(
                         NextStep(
-                            step.code,
-                            f"Recertify {step.name} ({step.lapse}).",
+                            step.held_code,
+                            f"Recertify {step.held_name} ({step.lapse}).",
                             certificate_id=step.certificate_id,
                             urgent=True,
                         )
@@ -447,7 +462,7 @@ def next_steps(
 def _in_progress_step(step: StepProgress, issuer_type: str) -> NextStep:
     if step.state == CertState.PLANNED:
         text = f"Start preparing for {step.name}"
-        text += f" (target {step.target_on})." if step.target_on else "."
+        text += f" (target {day_text(step.target_on)})." if step.target_on else "."
         due = step.target_on
     elif step.state == CertState.IN_PREPARATION:
         text = f"Apply for {step.name} to: {issuer_type}."
@@ -456,7 +471,7 @@ def _in_progress_step(step: StepProgress, issuer_type: str) -> NextStep:
         text = f"Book the {step.name} audit with your certification body."
         due = step.target_on
     else:
-        text = f"Get ready for the {step.name} audit on {step.audit_on}."
+        text = f"Get ready for the {step.name} audit on {when(step.audit_on)}."
         due = step.audit_on
     return NextStep(step.code, text, due=due, certificate_id=step.certificate_id)
 

@@ -145,6 +145,36 @@ class SupplierRoadmap:
     eligible_now: list[RequirementSummary]
     items: list[RoadmapItem]
 
+    def why_not_qualified(self) -> list[str]:
+        """What keeps the supplier from the open requirements it is not fully qualified
+        for, in words a person reads beside the count: each a number of requirements."""
+        lacking_certificates = lacking_more = 0
+        for item in self.items:
+            if all(gap.kind == "certificate" for gap in item.gaps):
+                lacking_certificates += len(item.requirements)
+            else:
+                lacking_more += len(item.requirements)
+
+        def counted(count: int, one: str, many: str) -> str:
+            return f"{count} {one if count == 1 else many}"
+
+        reasons = []
+        if self.out_of_scope:
+            reasons.append(
+                counted(self.out_of_scope, "asks", "ask") + " for processes you do not offer"
+            )
+        if lacking_certificates:
+            reasons.append(
+                counted(lacking_certificates, "needs", "need")
+                + " a certificate you do not hold yet"
+            )
+        if lacking_more:
+            reasons.append(
+                counted(lacking_more, "needs", "need") + " more than a certificate (a process, "
+                "tolerance, capacity or a public profile: listed below)"
+            )
+        return reasons
+
 
 # ---------------------------------------------------------------- per supplier
 

@@ -77,7 +77,13 @@ class CertificateUpdateSchema(CertificateDetailsSchema):
 
 
 class CertificateTransitionSchema(CertificateDetailsSchema):
-    to = ma.fields.String(required=True, validate=ma.validate.OneOf([s.value for s in CertState]))
+    to = ma.fields.String(
+        required=True,
+        error_messages={"required": "Choose the new status."},
+        validate=ma.validate.OneOf(
+            [s.value for s in CertState], error="Choose the new status: one of {choices}."
+        ),
+    )
     version = Version
     note = _text(MAX_NOTE)
 

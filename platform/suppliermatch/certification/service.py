@@ -29,6 +29,7 @@ from suppliermatch.certification.permissions import (
     certificate_for,
     supplier_for,
 )
+from suppliermatch.dates import day_text, when
 from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from suppliermatch.locking import claim, stale_message
 from suppliermatch.reference.certificates import counts_on, default_catalogue
@@ -409,7 +410,8 @@ def move(
     if target == S.EXPIRED and (certificate.expires_on is None or certificate.expires_on >= today):
         raise Conflict(
             "This certificate is valid until "
-            f"{certificate.expires_on or 'an unknown date'}; it expires by itself after that day."
+            f"{when(certificate.expires_on, missing='an unknown date')}; it expires by itself "
+            "after that day."
         )
     changes = changes or {}
     _check_unknown_fields(changes)
@@ -460,7 +462,7 @@ def renew(
         raise Conflict("This certificate has been renewed already; renew the latest record.")
     if previous.expires_on is not None and expires_on <= previous.expires_on:
         raise ValidationFailed(
-            f"The renewed certificate must be valid beyond {previous.expires_on}.",
+            f"The renewed certificate must be valid beyond {day_text(previous.expires_on)}.",
             field="expires_on",
         )
     values = {
@@ -573,7 +575,7 @@ def _check_record(state: CertState, values: dict, *, today: date) -> None:
         )
     if state == S.CERTIFIED and expires_on is not None and expires_on < today:
         raise ValidationFailed(
-            f"This certificate was valid until {expires_on}, which has passed; "
+            f"This certificate was valid until {day_text(expires_on)}, which has passed; "
             "record the renewed certificate instead.",
             field="expires_on",
         )

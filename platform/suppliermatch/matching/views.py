@@ -21,6 +21,9 @@ PER_PAGE = 25
 MAX_PAGE = service.MAX_RANKED // PER_PAGE + 1
 # Suppliers left out for a hard constraint, shown under the ranking.
 EXCLUDED_SHOWN = 25
+# Reasons shown on a supplier's card; the rest fold under it, so that a phone shows a
+# supplier in about a screen rather than three.
+REASONS_SHOWN = 2
 OVERSEERS = (ActorKind.ANCHOR, ActorKind.COORDINATOR)
 BADGES = {
     "exact": ("good", "Fully qualified"),
@@ -62,6 +65,7 @@ def _render(requirement_id, *, errors=None, status=200):
         weights=weights,
         weight_names=list(scoring.DEFAULT_WEIGHTS),
         badges=BADGES,
+        shown_reasons=REASONS_SHOWN,
         errors=errors or {},
     )
     return page_html, status

@@ -5,12 +5,12 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from suppliermatch.access import Actor
+from suppliermatch.dates import in_india_time
 from suppliermatch.errors import Conflict, NotFound, ValidationFailed
 from suppliermatch.requirements import notify
 from suppliermatch.requirements.lifecycle import (
     Status,
     as_utc,
-    in_india_time,
     now_utc,
     today_in_india,
 )

@@ -9,12 +9,11 @@ Times are stored in UTC. People here think in Indian Standard Time, which has no
 saving, so a fixed +05:30 offset is exact; a form's date-time without a zone means IST.
 """
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime
 from enum import StrEnum
 
+from suppliermatch.dates import INDIA_TIME, as_utc
 from suppliermatch.models_base import utcnow
-
-INDIA_TIME = timezone(timedelta(hours=5, minutes=30), "IST")
 
 
 class Status(StrEnum):
@@ -71,15 +70,6 @@ def is_allowed(from_status: str, to_status: str) -> bool:
     return (Status(from_status), Status(to_status)) in TRANSITIONS
 
 
-def as_utc(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes for timezone-aware columns: they are UTC."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
 def now_utc(now: datetime | None = None) -> datetime:
     return as_utc(now) if now is not None else utcnow()
 
@@ -118,11 +108,6 @@ def quotes_unsealed(requirement, now: datetime | None = None) -> bool:
     """
     closed_at = bidding_closed_at(requirement, now)
     return closed_at is not None and closed_at <= now_utc(now)
-
-
-def in_india_time(moment: datetime | None) -> datetime | None:
-    moment = as_utc(moment)
-    return moment.astimezone(INDIA_TIME) if moment is not None else None
 
 
 def today_in_india(now: datetime | None = None) -> date:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, select
 
+from suppliermatch.dates import when
 from suppliermatch.notifications.service import (
     Kind,
     active_users_of,
@@ -14,7 +15,6 @@ from suppliermatch.notifications.service import (
     enqueue_for_listed_supplier,
 )
 from suppliermatch.onboarding.models import SupplierInvitation
-from suppliermatch.requirements.lifecycle import in_india_time
 from suppliermatch.requirements.models import Invitation, Quote, Requirement
 from suppliermatch.suppliers.models import Supplier
 
@@ -38,6 +38,9 @@ FIELD_LABELS = {
     "quote_deadline": "quote deadline",
     "visibility": "visibility",
     "line_items": "line items",
+    # Only the buyer's own pages name these: suppliers are never told of the budget.
+    "budget_min_inr": "budget (lowest)",
+    "budget_max_inr": "budget (highest)",
 }
 
 
@@ -46,8 +49,7 @@ def requirement_path(requirement_id: int) -> str:
 
 
 def _deadline_text(requirement: Requirement) -> str:
-    deadline = in_india_time(requirement.quote_deadline)
-    return deadline.strftime("%d %b %Y, %H:%M IST") if deadline else "not set"
+    return when(requirement.quote_deadline, missing="not set")
 
 
 def supplier_users(session: Session, supplier_ids: Iterable[int]) -> list[int]:

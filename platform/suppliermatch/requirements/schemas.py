@@ -7,12 +7,12 @@ status and version-of-record fields cannot be set by a client: only what is list
 import marshmallow as ma
 from marshmallow import validate as v
 
+from suppliermatch.dates import INDIA_TIME
 from suppliermatch.models_base import MAX_ROW_ID
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.reference.identifiers import IdentifierError, validate_pincode
 from suppliermatch.reference.taxonomy import default_taxonomy
 from suppliermatch.requirements.lifecycle import (
-    INDIA_TIME,
     NoncompliantQuotes,
     Status,
     Visibility,

@@ -20,8 +20,10 @@ from sqlmodel import select
 
 from suppliermatch.access import ActorKind, current_actor, require, require_login
 from suppliermatch.accounts.models import User
+from suppliermatch.accounts.views import safe_next
 from suppliermatch.api_common import PAGINATION_HEADER, paginate, requested_page
 from suppliermatch.csv_cells import csv_download, to_csv
+from suppliermatch.dates import in_india_time
 from suppliermatch.errors import DomainError, NotFound
 from suppliermatch.extensions import db
 from suppliermatch.forms import domain_errors
@@ -32,12 +34,15 @@ from suppliermatch.requirements import (
     forms,
     importer,
     invitations,
+    notify,
     quotes,
     service,
 )
-from suppliermatch.requirements.lifecycle import Status, in_india_time
+from suppliermatch.requirements.lifecycle import Status
 from suppliermatch.requirements.scorecard import scorecard_for
 from suppliermatch.requirements.visibility import (
+    DEFAULT_SORT,
+    SORTS,
     check_can_post,
     get_managed,
     get_visible,
@@ -48,12 +53,6 @@ bp = Blueprint("requirements", __name__)
 PER_PAGE = 50
 # The matching feature adds a "ranked suppliers" page for a requirement under this name.
 MATCHES_ENDPOINT = "matching.requirement_matches"
-
-
-@bp.app_template_filter("ist")
-def format_ist(moment, pattern: str = "%d %b %Y, %H:%M IST") -> str:
-    moment = in_india_time(moment)
-    return moment.strftime(pattern) if moment else "–"
 
 
 @bp.app_template_filter("inr")
@@ -96,6 +95,10 @@ def _page() -> int:
     return requested_page(request.args)
 
 
+def _sort() -> str:
+    return request.args.get("sort") or DEFAULT_SORT
+
+
 def _list_page(template: str, statement, **context):
     actor = current_actor()
     page = _page()
@@ -108,6 +111,8 @@ def _list_page(template: str, statement, **context):
         page=page,
         has_next=page * PER_PAGE < total,
         total=total,
+        sort=_sort(),
+        sorts={name: label for name, (label, _) in SORTS.items()},
         **context,
     )
 
@@ -152,7 +157,7 @@ def anchor_list():
     status = status if status in {s.value for s in Status} else None
     return _list_page(
         "requirements/anchor_list.html",
-        visible_requirements(current_actor(), status=status),
+        visible_requirements(current_actor(), status=status, sort=_sort()),
         status=status,
         statuses=[s.value for s in Status],
     )
@@ -164,7 +169,7 @@ def supplier_list():
     actor = current_actor()
     return _list_page(
         "requirements/supplier_list.html",
-        visible_requirements(actor),
+        visible_requirements(actor, sort=_sort()),
         has_profile=actor.supplier_id is not None or actor.is_admin,
     )
 
@@ -172,7 +177,9 @@ def supplier_list():
 @bp.route("/requirements/cluster", methods=["GET"])
 @require(ActorKind.COORDINATOR)
 def coordinator_list():
-    return _list_page("requirements/coordinator_list.html", visible_requirements(current_actor()))
+    return _list_page(
+        "requirements/coordinator_list.html", visible_requirements(current_actor(), sort=_sort())
+    )
 
 
 # -- create and edit ----------------------------------------------------------------------------
@@ -266,6 +273,7 @@ def _overseer_detail(requirement, *, errors=None, status=200):
         invitations=invited,
         awards=awarded,
         history=trail,
+        field_labels=notify.FIELD_LABELS,
         names=names,
         matches_url=matches_url,
         errors=errors or {},
@@ -346,7 +354,7 @@ def cancel(requirement_id):
 @bp.route("/requirements/<int:requirement_id>/invite", methods=["POST"])
 @require(ActorKind.ANCHOR)
 def invite(requirement_id):
-    """Invite by id: from this page's box, or checkboxes on the matching and search pages."""
+    """Invite suppliers by id: the invite buttons of the supplier search's results."""
     actor = current_actor()
     get_managed(db.session, actor, requirement_id)
     data, errors = forms.supplier_ids_from(request.form)
@@ -361,7 +369,9 @@ def invite(requirement_id):
     )
     if invited is None:
         return _refused(requirement_id, errors, status)
-    return redirect(_detail_url(requirement_id))
+    # From the search results, back to them (same-site paths only).
+    back = request.form.get("next")
+    return redirect(safe_next(back) if back else _detail_url(requirement_id))
 
 
 # -- quotes and invitations (suppliers) ---------------------------------------------------------

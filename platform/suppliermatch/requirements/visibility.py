@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from suppliermatch.access import Actor, ActorKind
-from suppliermatch.errors import Forbidden, NotFound
+from suppliermatch.errors import Forbidden, NotFound, ValidationFailed
 from suppliermatch.models_base import utcnow
 from suppliermatch.requirements.lifecycle import Status, Visibility
 from suppliermatch.requirements.models import Invitation, Quote, Requirement
@@ -80,12 +80,26 @@ def visible_condition(actor: Actor):
     return sa.false()
 
 
-def visible_requirements(actor: Actor, *, status: str | None = None):
-    """A statement for the requirements ``actor`` may see, newest first (paginate it)."""
+# How the lists of requirements can be ordered: label, then the ORDER BY (ids break ties).
+SORTS = {
+    "newest": ("Newest first", (Requirement.created_at.desc(), Requirement.id.desc())),
+    "deadline": (
+        "Quote deadline, soonest first",
+        (Requirement.quote_deadline.asc().nulls_last(), Requirement.id),
+    ),
+    "title": ("Title (A–Z)", (Requirement.title, Requirement.id)),
+}
+DEFAULT_SORT = "newest"
+
+
+def visible_requirements(actor: Actor, *, status: str | None = None, sort: str = DEFAULT_SORT):
+    """A statement for the requirements ``actor`` may see in the ``sort`` order (paginate it)."""
+    if sort not in SORTS:
+        raise ValidationFailed(f"Sort by one of: {', '.join(SORTS)}.", field="sort")
     statement = select(Requirement).where(visible_condition(actor))
     if status is not None:
         statement = statement.where(Requirement.status == status)
-    return statement.order_by(Requirement.created_at.desc(), Requirement.id.desc())
+    return statement.order_by(*SORTS[sort][1])
 
 
 def can_see(session: Session, actor: Actor, requirement: Requirement) -> bool:

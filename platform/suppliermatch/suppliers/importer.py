@@ -71,6 +71,26 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "phone": ("mobile", "phone_number", "contact_number"),
 }
 REQUIRED_COLUMNS = ("name",)
+# The template file's one example row (the import page offers the file): each cell written
+# as the import reads it. Its GSTIN and Udyam number are valid in form, not registered.
+TEMPLATE_EXAMPLE = {
+    "supplier_ref": "EXAMPLE-1",
+    "name": "Example Precision Works Pvt Ltd",
+    "gstin": "27AAPFU0939F1ZV",
+    "udyam": "UDYAM-MH-26-0012345",
+    "state": "Maharashtra",
+    "district": "Pune",
+    "pincode": "411026",
+    "categories": "cnc_machining;testing",
+    "capabilities": "CNC turning and surface grinding of fixtures; CMM inspection",
+    "certifications": "ISO9001|certified|2027-07-28;IATF16949|applied",
+    "capacity_per_month": "5000",
+    "capacity_unit": "pieces",
+    "best_tolerance_mm": "0.01",
+    "employees": "42",
+    "email": "works@example.in",
+    "phone": "+91 98220 12345",
+}
 # Profile field -> the import column it comes from, where the names differ.
 _FIELD_COLUMNS = {"legal_name": "name", "udyam_number": "udyam", "about": "capabilities"}
 _PROFILE_FIELD_OF = {column: field for field, column in _FIELD_COLUMNS.items()}

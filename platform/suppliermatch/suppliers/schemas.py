@@ -14,6 +14,7 @@ from suppliermatch.models_base import MAX_ROW_ID
 from suppliermatch.suppliers import rules
 from suppliermatch.suppliers.importer import ImportMode
 from suppliermatch.suppliers.rules import NumberRange
+from suppliermatch.suppliers.search import SORTS
 
 
 def _text(limit: int, **kwargs) -> ma.fields.String:
@@ -151,6 +152,14 @@ class SupplierSearchArgs(ma.Schema):
     cluster = ma.fields.String(load_default=None, validate=ma.validate.Length(max=60))
     enterprise_class = ma.fields.String(
         load_default=None, validate=ma.validate.OneOf(["micro", "small", "medium", "large"])
+    )
+    sort = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.OneOf(list(SORTS)),
+        metadata={
+            "description": "relevance (with q; the default then), name (the default "
+            "otherwise) or newest"
+        },
     )
 
 

@@ -96,6 +96,11 @@ def _get(row, name: str):
     return getattr(row, name, None)
 
 
+# How a list of suppliers can be ordered. "Best match" needs search words; without them the
+# list is alphabetical. Newest first is by id: suppliers get ids in the order they join.
+SORTS = {"relevance": "Best match", "name": "Name (A–Z)", "newest": "Newest first"}
+
+
 @dataclass
 class SearchFilters:
     q: str | None = None
@@ -135,6 +140,7 @@ def search_suppliers(
     page: int = 1,
     per_page: int = 20,
     on: date | None = None,
+    sort: str = "relevance",
 ) -> SearchPage:
     """One page of the suppliers within ``scope`` that match ``filters``, best first.
 
@@ -147,14 +153,16 @@ def search_suppliers(
     conditions = [scope, Supplier.merged_into_id.is_(None), *filtering]
     if not words:
         statement = select(Supplier.id).where(*conditions)
-        ordered = statement.order_by(Supplier.legal_name, Supplier.id)
+        ordered = statement.order_by(
+            *((Supplier.id.desc(),) if sort == "newest" else (Supplier.legal_name, Supplier.id))
+        )
         total = session.scalar(select(sa.func.count()).select_from(statement.subquery()))
         ids = list(session.scalars(ordered.limit(per_page).offset((page - 1) * per_page)))
         scores: dict[int, float | None] = {}
     else:
         first = (page - 1) * per_page
         total, window = _ranked_window(
-            session, scope, conditions, words, bool(filtering), first, first + per_page
+            session, scope, conditions, words, bool(filtering), first, first + per_page, sort
         )
         ids = [supplier_id for supplier_id, _ in window]
         scores = dict(window)
@@ -248,6 +256,7 @@ def _ranked_window(
     filtered: bool,
     start: int,
     stop: int,
+    sort: str = "relevance",
 ) -> tuple[int, list[tuple[int, float]]]:
     """How many suppliers match, and (id, score) of those ranked ``start`` to ``stop`` - 1."""
     cache = search_cache.cache_for(session)
@@ -260,6 +269,8 @@ def _ranked_window(
             members = cache.members(session, scope) if len(matches) else None
     if matches is None:  # a large first build is still running
         ranked = _rank_by_scan(session, conditions, words)
+        if sort != "relevance":
+            _sort_ranked(session, ranked, sort)
         return len(ranked), ranked[start:stop]
     if members is None:  # a scope that depends on more than the supplier's row
         allowed = _allowed(session, conditions, matches.supplier_ids, len(index))
@@ -269,7 +280,7 @@ def _ranked_window(
             allowed[allowed] = _allowed(
                 session, conditions, matches.supplier_ids[allowed], len(index)
             )
-    total, window = _ordered(matches, allowed, len(words), start, stop)
+    total, window = _ordered(matches, allowed, len(words), start, stop, sort)
     if members is not None and not filtered:
         # The remembered scope is checked on what is shown: should it ever be out of
         # date, the database answers this search and the scopes are asked again.
@@ -280,8 +291,22 @@ def _ranked_window(
             with cache.lock:
                 cache.forget_scopes()
             allowed = _allowed(session, conditions, matches.supplier_ids, len(index))
-            total, window = _ordered(matches, allowed, len(words), start, stop)
+            total, window = _ordered(matches, allowed, len(words), start, stop, sort)
     return total, window
+
+
+def _sort_ranked(session: Session, ranked: list[tuple[int, float]], sort: str) -> None:
+    """Reorder (id, score) pairs by name (case-folded, as the index does) or newest first."""
+    if sort == "newest":
+        ranked.sort(key=lambda pair: -pair[0])
+        return
+    names: dict[int, str] = {}
+    for chunk in id_chunks([supplier_id for supplier_id, _ in ranked]):
+        rows = session.execute(
+            select(Supplier.id, Supplier.legal_name).where(_id_among(session, chunk))
+        )
+        names.update((supplier_id, (name or "").casefold()) for supplier_id, name in rows)
+    ranked.sort(key=lambda pair: (names[pair[0]], pair[0]))
 
 
 def _allowed(
@@ -311,10 +336,16 @@ def _id_among(session: Session, ids: list[int]) -> sa.ColumnElement[bool]:
 
 
 def _ordered(
-    matches: Matches, allowed: np.ndarray, word_count: int, start: int, stop: int
+    matches: Matches,
+    allowed: np.ndarray,
+    word_count: int,
+    start: int,
+    stop: int,
+    sort: str = "relevance",
 ) -> tuple[int, list[tuple[int, float]]]:
     """Best first; among equals, alphabetical by name so that pages are stable, then by id.
-    Only the suppliers that can be among the first ``stop`` are sorted."""
+    Only the suppliers that can be among the first ``stop`` are sorted. Sorted by name or
+    newest first instead, every match is (names are in the index; ids order by age)."""
     supplier_ids = matches.supplier_ids[allowed]
     scores = _rounded(matches.totals[allowed] / word_count)
     names = [name for name, kept in zip(matches.names, allowed.tolist(), strict=True) if kept]
@@ -322,6 +353,10 @@ def _ordered(
     stop = min(stop, total)
     if start >= stop:
         return total, []
+    if sort != "relevance":
+        keys = (-supplier_ids,) if sort == "newest" else (supplier_ids, np.array(names))
+        order = np.lexsort(keys)[start:stop]
+        return total, list(zip(supplier_ids[order].tolist(), scores[order].tolist(), strict=True))
     near = np.arange(total)
     if stop < total:
         near = np.flatnonzero(scores >= np.partition(scores, total - stop)[total - stop])

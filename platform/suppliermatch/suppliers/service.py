@@ -429,7 +429,9 @@ def search_for(
     """Search what ``actor`` may read; ``actor=None`` searches the public directory."""
     filters = filters_from_args(session, args)
     scope = directory_scope() if actor is None else readable_clause(actor)
-    return search_suppliers(session, scope, filters, page=page, per_page=per_page)
+    return search_suppliers(
+        session, scope, filters, page=page, per_page=per_page, sort=args.get("sort") or "relevance"
+    )
 
 
 def hit_view(hit: SearchHit) -> dict:

@@ -20,15 +20,19 @@ from werkzeug.datastructures import MultiDict
 from suppliermatch.access import ActorKind, current_actor, require
 from suppliermatch.api_common import paginate, requested_page
 from suppliermatch.csv_cells import csv_download, to_csv
-from suppliermatch.errors import Conflict, DomainError, ValidationFailed
+from suppliermatch.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from suppliermatch.extensions import db
 from suppliermatch.forms import FORM_ONLY_FIELDS, domain_errors
-from suppliermatch.onboarding import invitations
-from suppliermatch.reference.certificates import default_catalogue
+from suppliermatch.models_base import MAX_ROW_ID
+from suppliermatch.onboarding import invitations as onboarding
+from suppliermatch.reference.certificates import CertStatus, default_catalogue
 from suppliermatch.reference.enterprise_class import AmountError, parse_inr
 from suppliermatch.reference.taxonomy import default_taxonomy
-from suppliermatch.suppliers import dedup_service, schemas, service
+from suppliermatch.requirements import invitations
+from suppliermatch.requirements.visibility import get_managed
+from suppliermatch.suppliers import dedup_service, importer, schemas, service
 from suppliermatch.suppliers.importer import ImportMode
+from suppliermatch.suppliers.search import SORTS
 
 bp = Blueprint("suppliers", __name__)
 
@@ -48,6 +52,7 @@ def supplier_helpers():
         "category_choices": [(c.slug, c.name) for c in taxonomy.categories],
         "certificate_name": default_catalogue().display_name,
         "certificate_codes": default_catalogue().codes,
+        "sort_choices": SORTS.items(),
     }
 
 
@@ -164,10 +169,33 @@ def public_profile(supplier_id):
 @bp.route("/suppliers", methods=["GET"])
 @require(ActorKind.ANCHOR, ActorKind.COORDINATOR)
 def search_page():
-    return _render_search("suppliers/search.html", actor=current_actor())
+    actor = current_actor()
+    return _render_search(
+        "suppliers/search.html", actor=actor, invite_to=_requirement_to_invite_to(actor)
+    )
 
 
-def _render_search(template: str, *, actor):
+def _requirement_to_invite_to(actor) -> dict | None:
+    """The anchor's requirement that ``?invite_to=ID`` chooses suppliers for: each result
+    then gets an invite button. 404 for another firm's requirement, as everywhere."""
+    given = request.args.get("invite_to")
+    if given is None:
+        return None
+    if not given.isdigit() or int(given) > MAX_ROW_ID:
+        raise ValidationFailed("invite_to must be the id of your requirement.", field="invite_to")
+    if actor.kind != ActorKind.ANCHOR:
+        raise Forbidden("Only the anchor's own users invite suppliers to its requirements.")
+    requirement = get_managed(db.session, actor, int(given))
+    invited = invitations.invitations_for(db.session, actor=actor, requirement_id=requirement.id)
+    return {
+        "id": requirement.id,
+        "title": requirement.title,
+        "open": requirement.status in invitations.INVITABLE_STATES,
+        "invited": {invitation["supplier_id"] for invitation in invited},
+    }
+
+
+def _render_search(template: str, *, actor, invite_to=None):
     given = {k: v for k, v in request.args.items() if v.strip()}
     page = requested_page(request.args)
     found, errors = None, {}
@@ -191,6 +219,7 @@ def _render_search(template: str, *, actor):
         page=page,
         pages=max(1, -(-found.total // PER_PAGE)) if found else 1,
         can_manage=actor is not None and (actor.is_admin or actor.kind == ActorKind.COORDINATOR),
+        invite_to=invite_to,
     ), (200 if not errors else 422)
 
 
@@ -373,7 +402,25 @@ def import_page():
         errors=errors,
         recent=recent,
         max_mb=current_app.config["IMPORT_MAX_BYTES"] // (1024 * 1024),
+        columns=list(importer.COLUMN_NAMES),
+        required_columns=importer.REQUIRED_COLUMNS,
+        certificate_statuses=[status.value for status in CertStatus],
+        date_formats=[_as_written(pattern) for pattern in importer.DATE_FORMATS],
     ), (200 if not errors else 422)
+
+
+def _as_written(date_pattern: str) -> str:
+    """ "%d-%m-%Y" as a person writes it: "DD-MM-YYYY"."""
+    return date_pattern.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD")
+
+
+@bp.route("/suppliers/import/template.csv", methods=["GET"])
+@require(ActorKind.COORDINATOR)
+def import_template():
+    """A file to fill in: every column the import reads, and one example row to replace."""
+    columns = list(importer.COLUMN_NAMES)
+    example = [importer.TEMPLATE_EXAMPLE.get(column, "") for column in columns]
+    return csv_download(to_csv(columns, [example]), "supplier-import-template.csv")
 
 
 @bp.route("/suppliers/imports/<int:import_id>", methods=["GET"])
@@ -386,7 +433,7 @@ def import_report(import_id):
     return render_template(
         "suppliers/import_report.html",
         record=record,
-        onboarding=invitations.statuses_for(db.session, actor, shown),
+        onboarding=onboarding.statuses_for(db.session, actor, shown),
     ), status
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from suppliermatch.dates import day_text
 from suppliermatch.matching.engine.types import HeldCertificate, RequirementQuery
 from suppliermatch.reference.certificates import CertificateCatalogue, CertStatus, counts_on
 
@@ -70,8 +71,8 @@ def certificate_failure(
         )
         if cert.status == CertStatus.CERTIFIED and cert.valid_until is not None:
             message = (
-                f"{catalogue.display_name(cert.code)} expires {cert.valid_until.isoformat()}, "
-                f"before the needed-by date {needed_by.isoformat()}"
+                f"{catalogue.display_name(cert.code)} expires {day_text(cert.valid_until)}, "
+                f"before the needed-by date {day_text(needed_by)}"
             )
         elif cert.status == CertStatus.CERTIFIED:
             message = f"{catalogue.display_name(cert.code)} has no expiry date on record"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from suppliermatch.dates import month_text
 from suppliermatch.matching.engine import lexical
 from suppliermatch.matching.engine.concepts import ProcessMention
 from suppliermatch.matching.engine.constraints import (
@@ -213,7 +214,7 @@ def _distance_reason(item: Explained) -> list[str]:
 
 
 def _month(day: date | None) -> str:
-    return day.strftime("%Y-%m") if day else "an unknown date"
+    return month_text(day) if day else "an unknown date"
 
 
 def _quote(phrase: str) -> str:

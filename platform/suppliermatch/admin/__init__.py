@@ -1,0 +1,1 @@
+"""Platform administration: users, organisations and clusters, for admins only."""

@@ -1,0 +1,43 @@
+"""How an audit event reads in a page's history: words, not the code it is stored under."""
+
+EVENT_WORDS = {
+    # requirements (requirements.service, .lifecycle.ACTION_FOR, .quotes, matching.service)
+    "created": "Created",
+    "edited": "Edited",
+    "amended": "Changed after publishing",
+    "published": "Published",
+    "closed": "Bidding closed",
+    "awarded": "Awarded",
+    "cancelled": "Cancelled",
+    "quotes_viewed": "Opened the quotes",
+    "match_weights_changed": "Changed the ranking weights",
+    # certificates (certification.service, .evidence, .verification)
+    "create": "Added",
+    "edit": "Edited",
+    "transition": "Moved on",
+    "renewed": "Renewed",
+    "evidence_added": "Uploaded evidence",
+    "verification_verified": "Verified against the evidence",
+    "verification_rejected": "Verification refused",
+    "verification_reset": "Sent back for verification",
+    # platform administration (admin.service)
+    "user_created": "Added the user",
+    "user_deactivated": "Deactivated the user",
+    "user_reactivated": "Reactivated the user",
+    "role_changed": "Changed the role",
+    "organisation_created": "Added the organisation",
+    "organisation_deactivated": "Deactivated the organisation's users",
+    "organisation_reactivated": "Reactivated the organisation's users",
+    "cluster_created": "Added the cluster",
+    # duplicate suppliers, anchor vetting
+    "merged": "Merged",
+    "dismissed": "Marked not the same enterprise",
+    "anchor_vetting_requested": "Asked to be vetted",
+    "anchor_vetting_approved": "Approved as an anchor firm",
+    "anchor_vetting_rejected": "Refused as an anchor firm",
+}
+
+
+def event_words(action: str) -> str:
+    """An event's words; one not listed yet reads as its code spelled out, never raw."""
+    return EVENT_WORDS.get(action) or action.replace("_", " ").capitalize()
