@@ -66,17 +66,19 @@ def test_coordinator_invites_two_imported_msmes_and_one_claims_its_profile_by_th
         onboarding.get_by_role("checkbox", name=f"Invite {name}").check()
     visit.submit(onboarding.get_by_role("button", name="Invite the ticked suppliers"))
     assert "2 invitations queued." in flash_text(coordinator)
-    claimant_id = coordinator.locator("tr", has_text=claimant).get_attribute("data-supplier")
 
-    # The anchor invites one of them to quote, by its id.
+    # The anchor finds one of them in a supplier search and invites it to quote.
     anchor = page_at(1280)
     sign_in(anchor, GANJAM_BUYER)
     buying = Visited(anchor)
     buying.goto("/requirements")
     anchor.get_by_role("link", name=GRAPHITE_RFQ).first.click()
     anchor.wait_for_load_state()
-    anchor.fill("#f-supplier_ids", claimant_id)
-    buying.submit(anchor.get_by_role("button", name="Invite", exact=True))
+    anchor.get_by_role("link", name="from a supplier search").click()
+    anchor.wait_for_load_state()
+    anchor.fill("#f-q", claimant)
+    buying.submit(anchor.get_by_role("search").get_by_role("button", name="Search"))
+    buying.submit(anchor.get_by_role("button", name=f"Invite {claimant} to quote"))
     assert "1 supplier(s) invited." in flash_text(anchor)
 
     # The outbox goes to the SMTP server: the claim invitations, and the invitation to quote.
