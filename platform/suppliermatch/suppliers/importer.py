@@ -548,13 +548,13 @@ class _Resolver:
         self.session = session
         self.only_cluster_id = only_cluster_id
         self.by_key: dict[str, dict[str, int]] = {kind: {} for kind in _KEY_COLUMNS}
-        # Stored suppliers seen: id -> [cluster_id, gstin, udyam] (identifiers as held now).
+        # Stored suppliers seen: id -> [cluster_id, gstin, udyam, first row in the file]
+        # (identifiers as held now; one list a supplier: a re-import names them all).
         self.existing: dict[int, list] = {}
         self.merged_into: dict[int, int] = {}
         # New targets: the identifiers they hold, by first row number (bit per kind).
         self.held_new = bytearray()
-        # Stored suppliers' first row in the file, and every multi-row target's last row.
-        self.first_rows: dict[int, int] = {}
+        # Every multi-row target's last row.
         self.last_rows: dict[int, int] = {}
         self.postgresql = session.get_bind().dialect.name == "postgresql"
 
@@ -603,7 +603,7 @@ class _Resolver:
                     self.by_key[kind][value] = supplier_id
             if merged_into:
                 self.merged_into[supplier_id] = merged_into
-            self.existing[supplier_id] = [cluster, gstin, udyam]
+            self.existing[supplier_id] = [cluster, gstin, udyam, None]
 
     def _survivor(self, key: int) -> int:
         seen = set()
@@ -657,7 +657,7 @@ class _Resolver:
                     "cluster; ask an admin to move it"
                 )
                 return
-            first_row = self.first_rows.get(target)
+            first_row = self.existing[target][3]
         elif target is not None:
             first_row = -target
         for position, (kind, column, value) in enumerate(keys[:2]):
@@ -680,7 +680,7 @@ class _Resolver:
             )
             self.last_rows[target] = row.number
         if target > 0:
-            self.first_rows.setdefault(target, row.number)
+            self.existing[target][3] = self.existing[target][3] or row.number
         # A ref still held by a merged-away supplier stays with it (refs are unique).
         ref_owner = self.by_key["external_ref"].get(row.ref) if row.ref else None
         row.gives_ref = ref_owner is None or ref_owner == target
@@ -739,6 +739,7 @@ class _Writer:
         return created, updated, landed
 
     def write(self, targets: list[_Target]) -> tuple[int, int]:
+        self.held = {}  # filled for this chunk's stored suppliers by _update_existing
         new = [t for t in targets if t.supplier_id is None]
         old = [t for t in targets if t.supplier_id is not None]
         self._insert_new(new)
