@@ -14,8 +14,9 @@ from sqlmodel import func, select
 
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.paths import MATCHING_BENCH_DIR
-from suppliermatch.suppliers.importer import IMPORTED_TABLES
+from suppliermatch.suppliers.importer import IMPORTED_TABLES, ImportMode, import_suppliers
 from suppliermatch.suppliers.models import Capability, Supplier, SupplierImport
+from suppliermatch.suppliers.tabular import read_rows
 from tests import factories
 from tests.pages import page_text
 from tests.prerequisites import require_path
@@ -212,6 +213,36 @@ def test_an_oversize_upload_is_refused(app, session, coordinator):
     assert response.status_code == 422
     assert "larger than" in response.get_json()["errors"]["file"][0]
     assert _count(session) == 2
+
+
+def test_a_file_damaged_far_in_is_refused_and_nothing_is_stored(session, coordinator):
+    rows = "".join(
+        GOOD_ROW.replace("K001", f"K{n:04d}").replace(ODISHA_GSTIN, "").replace(ODISHA_UDYAM, "")
+        + "\n"
+        for n in range(1, 200)
+    )
+    content = f"{HEADER}\n{rows}".encode() + "Caf\xe9 Coatings,,\n".encode("cp1252")
+    response = _upload(coordinator, content, good_rows_only="true")
+    assert response.status_code == 422
+    assert "not UTF-8 text" in response.get_json()["errors"]["file"][0]
+    assert _count(session) == 2 and _count(session, SupplierImport) == 0
+
+
+def test_progress_counts_every_row_checked_and_written(session, world):
+    bad = "K009,Broken Row Works,,UDYAM-ZZ-01-0000001,Odisha,Ganjam,761008"
+    content = f"{HEADER}\n{GOOD_ROW}\n{bad}\n{GOOD_ROW.replace('K001', 'K002')}\n".encode()
+    table = read_rows(io.BytesIO(content), "s.csv", max_bytes=1 << 20, max_rows=10)
+    ticks: list[int] = []
+    record = import_suppliers(
+        session,
+        table,
+        filename="s.csv",
+        cluster_id=world["cluster_1"].id,
+        mode=ImportMode.GOOD_ROWS_ONLY,
+        progress=ticks.append,
+    )
+    assert (record.rows_total, record.rows_created, record.rows_rejected) == (3, 1, 1)
+    assert sum(ticks) == 2 * table.count_rows() == 6
 
 
 def test_a_row_without_any_identifier_is_refused(coordinator):

@@ -2,18 +2,34 @@
 
 import io
 import zipfile
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import pytest
 from openpyxl import Workbook
 
-from suppliermatch.suppliers.tabular import TableError, normalise_header, read_rows
+from suppliermatch.suppliers.tabular import (
+    TableError,
+    TableRow,
+    normalise_header,
+    open_table,
+    read_rows,
+)
 
 LIMIT = 1_000_000
 
 
-def read(data: bytes, filename: str, *, max_bytes: int = LIMIT, max_rows: int = 1000):
-    return read_rows(io.BytesIO(data), filename, max_bytes=max_bytes, max_rows=max_rows)
+@dataclass
+class Read:
+    format: str
+    headers: tuple[str, ...]
+    rows: list[TableRow]
+
+
+def read(data: bytes, filename: str, *, max_bytes: int = LIMIT, max_rows: int = 1000) -> Read:
+    """The table and every row of it: a refusal can come from either."""
+    table = read_rows(io.BytesIO(data), filename, max_bytes=max_bytes, max_rows=max_rows)
+    return Read(table.format, table.headers, list(table.rows()))
 
 
 def refusal(data: bytes, filename: str, **limits) -> str:
@@ -151,6 +167,38 @@ def test_workbook_uploaded_with_a_csv_name_is_read_as_a_workbook(tmp_path):
     data = workbook_bytes(tmp_path, [["name"], ["Apex"]])
     table = read(data, "suppliers.csv")
     assert table.format == "xlsx" and table.rows[0].get("name") == "Apex"
+
+
+# -- streamed from a file on disk --------------------------------------------------------------
+
+
+def test_a_file_on_disk_is_read_afresh_on_each_pass(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_bytes(b"name\nApex\nRao Labs\n")
+    table = open_table(path, path.name, max_bytes=LIMIT, max_rows=10)
+    first = [row.get("name") for row in table.rows()]
+    assert first == [row.get("name") for row in table.rows()] == ["Apex", "Rao Labs"]
+    assert table.count_rows() == 2
+
+
+def test_a_file_that_changes_between_passes_is_refused(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_bytes(b"name\nApex\n")
+    table = open_table(path, path.name, max_bytes=LIMIT, max_rows=10)
+    path.write_bytes(b"name\nApex\nSomeone Else\n")
+    with pytest.raises(TableError) as caught:
+        list(table.rows())
+    assert caught.value.message == "the file changed while it was being imported"
+
+
+def test_damage_far_into_a_csv_is_refused_by_the_pass_that_meets_it(tmp_path):
+    good = b"name\n" + b"Apex Tools\n" * 5000
+    path = tmp_path / "s.csv"
+    path.write_bytes(good + "Caf\xe9 Coatings\n".encode("cp1252"))
+    table = open_table(path, path.name, max_bytes=LIMIT, max_rows=10_000)
+    with pytest.raises(TableError) as caught:
+        table.count_rows()
+    assert f"unreadable byte at position {len(good) + 3:,}" in caught.value.message
 
 
 # -- refusals ----------------------------------------------------------------------------------

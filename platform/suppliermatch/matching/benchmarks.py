@@ -42,7 +42,7 @@ from suppliermatch.requirements import importer as requirement_importer
 from suppliermatch.requirements.models import Requirement
 from suppliermatch.suppliers.importer import ImportMode, import_suppliers
 from suppliermatch.suppliers.models import Supplier, SupplierImport
-from suppliermatch.suppliers.tabular import read_rows
+from suppliermatch.suppliers.tabular import open_table
 from suppliermatch.tables import metadata
 
 # Rankings written per requirement, as the benchmark's README asks.
@@ -76,8 +76,7 @@ def import_supplier_file(
 ) -> SupplierImport:
     """suppliers.csv through the coordinators' spreadsheet import (good rows only)."""
     path = folder / SUPPLIERS_FILE
-    with path.open("rb") as handle:
-        table = read_rows(handle, path.name, max_bytes=MAX_FILE_BYTES, max_rows=MAX_FILE_ROWS)
+    table = open_table(path, path.name, max_bytes=MAX_FILE_BYTES, max_rows=MAX_FILE_ROWS)
     return import_suppliers(
         session,
         table,

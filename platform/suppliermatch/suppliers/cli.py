@@ -15,7 +15,7 @@ from suppliermatch.suppliers.importer import (
     import_suppliers,
 )
 from suppliermatch.suppliers.service import cluster_id_for_slug
-from suppliermatch.suppliers.tabular import TableError, read_rows
+from suppliermatch.suppliers.tabular import TableError, open_table
 
 # A file on the server's disk is trusted more than an upload, but not without bound.
 CLI_MAX_BYTES = 1 << 30
@@ -34,24 +34,26 @@ def suppliers_cli():
 @with_appcontext
 def import_command(file: Path, good_rows_only: bool, cluster_slug: str | None):
     """Import FILE (.csv or .xlsx); all rows or none unless --good-rows-only."""
+    mode = ImportMode.GOOD_ROWS_ONLY if good_rows_only else ImportMode.ALL_OR_NOTHING
     try:
         cluster_id = cluster_id_for_slug(db.session, cluster_slug) if cluster_slug else None
-        with file.open("rb") as handle:
-            table = read_rows(handle, file.name, max_bytes=CLI_MAX_BYTES, max_rows=CLI_MAX_ROWS)
+        # Streamed from the disk, pass by pass: memory does not grow with the file's size.
+        table = open_table(file, file.name, max_bytes=CLI_MAX_BYTES, max_rows=CLI_MAX_ROWS)
+        # A quick pass to count the rows, so that the bar covers the whole job; each row
+        # is counted twice: once checked, once written.
+        rows = table.count_rows()
+        with click.progressbar(length=2 * rows, label=f"Importing {file.name}") as bar:
+            record = import_suppliers(
+                db.session,
+                table,
+                filename=file.name,
+                cluster_id=cluster_id,
+                mode=mode,
+                only_within_cluster=False,
+                progress=bar.update,
+            )
     except (TableError, DomainError) as error:
         raise click.ClickException(f"{error.field}: {error.message}") from error
-    mode = ImportMode.GOOD_ROWS_ONLY if good_rows_only else ImportMode.ALL_OR_NOTHING
-    # Each row is counted twice: once checked, once written.
-    with click.progressbar(length=2 * len(table.rows), label=f"Importing {file.name}") as bar:
-        record = import_suppliers(
-            db.session,
-            table,
-            filename=file.name,
-            cluster_id=cluster_id,
-            mode=mode,
-            only_within_cluster=False,
-            progress=bar.update,
-        )
     db.session.commit()
     if record.outcome != ImportOutcome.REJECTED:
         # After the load is committed, so that the statistics describe the rows now there.

@@ -15,19 +15,26 @@ a row is the supplier with the same GSTIN, else the same Udyam number, else the 
 ``supplier_ref``. Two rows for one enterprise in a file become one supplier (and a
 notice). An empty cell leaves the stored value as it is.
 
-Speed: lookups of existing suppliers are loaded once, rows are validated in memory,
-and the writes are batched executemany statements in the caller's one transaction.
+Streamed, so that memory stays bounded whatever the file's size: a first pass reads the
+file row by row, checks each row and works out which supplier it is, keeping only what
+those rules need (the report, capped; each identifier seen and the supplier it names);
+the good rows go to a temporary file as they are checked. Only then, and only if the file
+is to land, a second pass writes them in chunks of ``_BATCH`` suppliers (COPY on
+PostgreSQL, batched executemany elsewhere), in the caller's one transaction. A rejected
+file therefore writes nothing but its report.
 """
 
+import pickle
 import re
+import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
 
-from sqlalchemy import bindparam, delete, insert, or_, select, text, update
+from sqlalchemy import ARRAY, any_, bindparam, delete, func, insert, select, text, update
 from sqlmodel import Session, SQLModel
 
 from suppliermatch.bulk_build import garbage_collection_paused
@@ -41,7 +48,7 @@ from suppliermatch.reference.taxonomy import default_taxonomy
 from suppliermatch.suppliers import rules
 from suppliermatch.suppliers.models import Capability, Equipment, Supplier, SupplierImport
 from suppliermatch.suppliers.search import search_text_for
-from suppliermatch.suppliers.tabular import TableRows
+from suppliermatch.suppliers.tabular import Table
 
 # Import column -> the other header names that mean it (after tabular.normalise_header).
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
@@ -123,8 +130,8 @@ DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 IMPORT_REPORT_MAX_PROBLEMS = 1000
 # Capacity columns stored on the supplier as well as on its capability rows.
 SUPPLIER_CAPACITY_FIELDS = ("capacity_per_month", "capacity_unit")
+# Suppliers written (and rows checked against the database) a statement at a time.
 _BATCH = 2000
-_PROGRESS_EVERY = 500
 
 
 class ImportMode(StrEnum):
@@ -140,7 +147,7 @@ class ImportOutcome(StrEnum):
 
 @dataclass
 class _Row:
-    """One spreadsheet row after its own checks, before it is matched to a supplier."""
+    """One spreadsheet row after its own checks, then matched to a supplier."""
 
     number: int
     ref: str | None
@@ -149,6 +156,9 @@ class _Row:
     certificates: dict  # code -> (state, expires_on)
     problems: dict = field(default_factory=dict)  # column -> message
     warnings: dict = field(default_factory=dict)  # column -> message: dropped, row kept
+    # The supplier the row lands on (see _Resolver), and whether its ref goes with it.
+    target: int | None = None
+    gives_ref: bool = False
 
 
 @dataclass
@@ -190,7 +200,7 @@ def column_mapping(headers: Iterable[str]) -> tuple[dict[str, str], list[str]]:
 @garbage_collection_paused()
 def import_suppliers(
     session: Session,
-    table: TableRows,
+    table: Table,
     *,
     filename: str,
     cluster_id: int | None,
@@ -203,71 +213,137 @@ def import_suppliers(
 
     New suppliers join ``cluster_id``. With ``only_within_cluster`` (a coordinator's
     import) a row that matches a supplier of another cluster is refused. Nothing is
-    committed here; a rejected file writes only its SupplierImport record.
+    committed here; a rejected file writes only its SupplierImport record. Progress
+    counts each row twice, once checked and once written (``Table.count_rows()`` is the
+    total's half). A file damaged further in raises TableError before anything is written.
     """
-    # Progress counts each row twice: once checked, once written.
-    ticked = 0
-
-    def tick(count: int) -> None:
-        nonlocal ticked
-        ticked += count
-        if progress is not None and count:
-            progress(count)
-
     mapping, unused = column_mapping(table.headers)
-    rows = []
-    for index, raw in enumerate(table.rows, start=1):
-        rows.append(_parse_row(raw.number, raw.values, mapping))
-        if index % _PROGRESS_EVERY == 0:
-            tick(_PROGRESS_EVERY)
-    tick(len(table.rows) % _PROGRESS_EVERY)
-
+    report = _Report(mapping, unused)
     resolver = _Resolver(session, cluster_id if only_within_cluster else None)
-    notices = [
-        {"row": None, "ref": "", "field": header, "problem": "column not used by the import"}
-        for header in unused
-    ]
-    targets = resolver.resolve(rows, notices)
-    bad_rows = [row for row in rows if row.problems]
-    notices.extend(
-        {"row": row.number, "ref": row.ref or "", "field": mapping.get(col, col), "problem": msg}
-        for row in rows
-        if not row.problems
-        for col, msg in row.warnings.items()
-    )
-    problems = [
-        {"row": row.number, "ref": row.ref or "", "field": mapping.get(col, col), "problem": msg}
-        for row in bad_rows
-        for col, msg in row.problems.items()
-    ]
-    landed: list[int] = []
-    if bad_rows and mode == ImportMode.ALL_OR_NOTHING:
-        outcome, created, updated = ImportOutcome.REJECTED, 0, 0
-    else:
-        outcome = ImportOutcome.PARTIAL if bad_rows else ImportOutcome.IMPORTED
-        good = {row.number for row in rows if not row.problems}
-        live = [t for t in targets if any(number in good for number in t.rows)]
-        created, updated = _Writer(session, cluster_id, tick).write(live)
-        landed = sorted({t.supplier_id for t in live})
-    tick(2 * len(table.rows) - ticked)
+    tick = progress or (lambda count: None)
+    with tempfile.TemporaryFile() as spill:
+        for chunk in _chunked(table.rows(), _BATCH):
+            rows = [_parse_row(raw.number, raw.values, mapping) for raw in chunk]
+            resolver.resolve(rows, report)
+            report.add(rows)
+            pickle.dump([_spilled(row) for row in rows if not row.problems], spill)
+            tick(len(rows))
+        if report.bad_rows and mode == ImportMode.ALL_OR_NOTHING:
+            outcome, created, updated, landed = ImportOutcome.REJECTED, 0, 0, []
+        else:
+            outcome = ImportOutcome.PARTIAL if report.bad_rows else ImportOutcome.IMPORTED
+            spill.seek(0)
+            writer = _Writer(session, cluster_id, tick)
+            created, updated, landed = writer.write_all(_targets(spill, resolver.last_rows))
+    # The second count of the rows that were not written.
+    tick(report.bad_rows)
     record = SupplierImport(
         cluster_id=cluster_id,
         uploaded_by_id=uploaded_by_id,
         filename=filename[:255],
         mode=mode.value,
         outcome=outcome.value,
-        rows_total=len(rows),
+        rows_total=report.rows,
         rows_created=created,
         rows_updated=updated,
-        rows_rejected=len(bad_rows),
-        problems_total=len(problems),
-        problems=problems[:IMPORT_REPORT_MAX_PROBLEMS],
-        notices=notices[:IMPORT_REPORT_MAX_PROBLEMS],
-        supplier_ids=landed,
+        rows_rejected=report.bad_rows,
+        problems_total=report.problems_total,
+        problems=report.problems,
+        notices=report.notices(),
+        supplier_ids=sorted(landed),
     )
     session.add(record)
     session.flush()
     return record
+
+
+class _Report:
+    """What the import report says, kept as the rows go by: counts, and the first
+    IMPORT_REPORT_MAX_PROBLEMS problems and notices of each kind."""
+
+    def __init__(self, mapping: dict[str, str], unused: list[str]):
+        self.mapping = mapping
+        self.rows = 0
+        self.bad_rows = 0
+        self.problems_total = 0
+        self.problems: list[dict] = []
+        self.unused = [
+            {"row": None, "ref": "", "field": header, "problem": "column not used by the import"}
+            for header in unused
+        ]
+        self.combined: list[dict] = []  # two rows for one enterprise
+        self.warnings: list[dict] = []  # a cell dropped, its row kept
+
+    def combine(self, row: _Row, column: str, problem: str) -> None:
+        _append_capped(self.combined, _line(row, column, problem))
+
+    def add(self, rows: list[_Row]) -> None:
+        """Count checked and matched rows and note what the report says of them."""
+        self.rows += len(rows)
+        for row in rows:
+            if row.problems:
+                self.bad_rows += 1
+                self.problems_total += len(row.problems)
+                for column, message in row.problems.items():
+                    _append_capped(self.problems, self._line(row, column, message))
+            else:
+                for column, message in row.warnings.items():
+                    _append_capped(self.warnings, self._line(row, column, message))
+
+    def notices(self) -> list[dict]:
+        return (self.unused + self.combined + self.warnings)[:IMPORT_REPORT_MAX_PROBLEMS]
+
+    def _line(self, row: _Row, column: str, message: str) -> dict:
+        return _line(row, self.mapping.get(column, column), message)
+
+
+def _line(row: _Row, field: str, problem: str) -> dict:
+    return {"row": row.number, "ref": row.ref or "", "field": field, "problem": problem}
+
+
+def _append_capped(lines: list[dict], line: dict) -> None:
+    if len(lines) < IMPORT_REPORT_MAX_PROBLEMS:
+        lines.append(line)
+
+
+def _chunked(items: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _spilled(row: _Row) -> tuple:
+    """What the writing pass needs of a good row (in the temporary file between passes)."""
+    ref = row.ref if row.gives_ref else None
+    return (row.target, row.number, ref, row.profile, row.capabilities, row.certificates)
+
+
+def _targets(spill, last_rows: dict[int, int]) -> Iterator[_Target]:
+    """The suppliers to write, from the good rows in the temporary file: each when its
+    last row has been read (rows for one enterprise are combined, later cells winning)."""
+    open_targets: dict[int, _Target] = {}
+    while True:
+        try:
+            # The file this import wrote itself, moments ago: nothing else can reach it.
+            rows = pickle.load(spill)  # noqa: S301
+        except EOFError:
+            return
+        for key, number, ref, profile, capabilities, certificates in rows:
+            target = open_targets.pop(key, None) or _Target(supplier_id=key if key > 0 else None)
+            target.rows.append(number)
+            target.profile.update(profile)
+            target.capabilities.update(capabilities)
+            target.certificates.update(certificates)
+            target.external_ref = target.external_ref or ref
+            if last_rows.get(key, number) == number:
+                yield target
+            else:
+                open_targets[key] = target
 
 
 # The tables a bulk import loads. PostgreSQL's advice after loading many rows is to ANALYZE
@@ -479,116 +555,173 @@ def _date(text: str) -> date | None:
 
 
 class _Resolver:
-    """Matches rows to suppliers: by GSTIN, else Udyam number, else supplier_ref."""
+    """Matches rows to suppliers: by GSTIN, else Udyam number, else supplier_ref.
+
+    A row's target is a stored supplier's id, or minus the number of the first row of a
+    new one. What is kept is what the matching rules need, for the file's rows and for
+    the stored suppliers they name (looked up a chunk of rows at a time): each identifier
+    and its target, what identifiers each target holds, and which targets take more than
+    one row. Memory grows with the rows' identifiers only, not with their contents.
+    """
 
     def __init__(self, session: Session, only_cluster_id: int | None):
+        self.session = session
         self.only_cluster_id = only_cluster_id
-        self.by_key: dict[tuple[str, str], object] = {}
-        self.existing: dict[int, dict] = {}
+        self.by_key: dict[str, dict[str, int]] = {kind: {} for kind in _KEY_COLUMNS}
+        # Stored suppliers seen: id -> [cluster_id, gstin, udyam, first row in the file]
+        # (identifiers as held now; one list a supplier: a re-import names them all).
+        self.existing: dict[int, list] = {}
         self.merged_into: dict[int, int] = {}
+        # New targets: the identifiers they hold, by first row number (bit per kind).
+        self.held_new = bytearray()
+        # Every multi-row target's last row.
+        self.last_rows: dict[int, int] = {}
+        self.postgresql = session.get_bind().dialect.name == "postgresql"
+
+    def resolve(self, rows: list[_Row], report: _Report) -> None:
+        good = [row for row in rows if not row.problems]
+        self._look_up(good)
+        for row in good:
+            self._resolve_row(row, report)
+
+    def _look_up(self, rows: list[_Row]) -> None:
+        """Load the stored suppliers the rows' identifiers name, and whom they merged into."""
+        unseen = {
+            kind: list(
+                {
+                    value
+                    for row in rows
+                    if (value := _row_key(row, kind)) and value not in self.by_key[kind]
+                }
+            )
+            for kind in _KEY_COLUMNS
+        }
+        for kind, column in _KEY_COLUMNS.items():
+            if self.postgresql:
+                # One array parameter however many values: an OR of IN lists of 300 took
+                # 17 ms a query to plan and run, a third of the check pass (issue 25).
+                self._remember(column == any_(bindparam(kind, unseen[kind], ARRAY(column.type))))
+                continue
+            for chunk in _chunks(unseen[kind]):
+                self._remember(column.in_(chunk))
+        while missing := [i for i in set(self.merged_into.values()) if i not in self.existing]:
+            for chunk in _chunks(missing):
+                self._remember(Supplier.id.in_(chunk))
+
+    def _remember(self, condition) -> None:
         columns = (
             Supplier.id,
-            Supplier.gstin,
-            Supplier.udyam_number,
-            Supplier.external_ref,
+            *_KEY_COLUMNS.values(),
             Supplier.merged_into_id,
             Supplier.cluster_id,
         )
-        for supplier_id, gstin, udyam, ref, merged_into, cluster in session.execute(
-            select(*columns)
+        for supplier_id, gstin, udyam, ref, merged_into, cluster in self.session.execute(
+            select(*columns).where(condition)
         ):
-            for kind, value in (("gstin", gstin), ("udyam", udyam), ("ref", ref)):
+            for kind, value in zip(_KEY_COLUMNS, (gstin, udyam, ref), strict=True):
                 if value:
-                    self.by_key[(kind, value)] = supplier_id
+                    self.by_key[kind][value] = supplier_id
             if merged_into:
                 self.merged_into[supplier_id] = merged_into
-            self.existing[supplier_id] = {"cluster_id": cluster, "gstin": gstin, "udyam": udyam}
-        self.targets: dict[object, _Target] = {}
+            self.existing[supplier_id] = [cluster, gstin, udyam, None]
 
-    def _survivor(self, key):
+    def _survivor(self, key: int) -> int:
         seen = set()
-        while isinstance(key, int) and key in self.merged_into and key not in seen:
+        while key in self.merged_into and key not in seen:
             seen.add(key)
             key = self.merged_into[key]
         return key
 
-    def resolve(self, rows: list[_Row], notices: list[dict]) -> list[_Target]:
-        for row in rows:
-            if not row.problems:
-                self._resolve_row(row, notices)
-        return list(self.targets.values())
+    def _holds_other(self, target: int, position: int, value: str) -> bool:
+        """Whether ``target`` already holds an identifier of this kind other than ``value``."""
+        kind = _IDENTITY_KINDS[position]
+        if target > 0:
+            held = self.existing[target][1 + position]
+            return held is not None and held != value
+        # A new target holds one value of a kind, the one it was registered under.
+        holds = self.held_new[-target] & (1 << position)
+        return bool(holds) and self.by_key[kind].get(value) != target
 
-    def _resolve_row(self, row: _Row, notices: list[dict]) -> None:
+    def _hold(self, target: int, position: int, value: str) -> None:
+        if target > 0:
+            known = self.existing[target]
+            known[1 + position] = known[1 + position] or value
+        else:
+            self.held_new[-target] |= 1 << position
+
+    def _resolve_row(self, row: _Row, report: _Report) -> None:
         keys = [
             ("gstin", "gstin", row.profile.get("gstin")),
-            ("udyam", "udyam", row.profile.get("udyam_number")),
-            ("ref", "supplier_ref", row.ref),
+            ("udyam_number", "udyam", row.profile.get("udyam_number")),
+            ("external_ref", "supplier_ref", row.ref),
         ]
         matches = [
-            (kind, column, self._survivor(self.by_key[(kind, value)]))
+            (kind, column, self._survivor(self.by_key[kind][value]))
             for kind, column, value in keys
-            if value and (kind, value) in self.by_key
+            if value and value in self.by_key[kind]
         ]
-        target_key = matches[0][2] if matches else None
+        target = matches[0][2] if matches else None
         for _kind, column, key in matches[1:]:
-            if key != target_key:
+            if key != target:
                 row.problems[column] = (
                     f"belongs to another supplier than the {_label(matches[0][0])} of this row"
                 )
                 return
-        if isinstance(target_key, int):
-            known = self.existing[target_key]
-            if self.only_cluster_id is not None and known["cluster_id"] != self.only_cluster_id:
+        first_row = None
+        if target is not None and target > 0:
+            cluster_id = self.existing[target][0]
+            if self.only_cluster_id is not None and cluster_id != self.only_cluster_id:
                 column = matches[0][1]
                 row.problems[column] = (
                     f"this {_label(matches[0][0])} is registered to a supplier outside this "
                     "cluster; ask an admin to move it"
                 )
                 return
-        target = self.targets.get(target_key) if target_key is not None else None
-        if target_key is not None and target is None:
-            target = self.targets[target_key] = _Target(supplier_id=target_key)
-        for kind, column, value in keys[:2]:
-            held = (target.profile.get(_FIELD.get(kind, kind)) if target else None) or (
-                self.existing[target_key][kind] if isinstance(target_key, int) else None
-            )
-            if value and held and held != value:
+            first_row = self.existing[target][3]
+        elif target is not None:
+            first_row = -target
+        for position, (kind, column, value) in enumerate(keys[:2]):
+            if value and target is not None and self._holds_other(target, position, value):
                 row.problems[column] = (
                     f"differs from the {_label(kind)} already recorded for this supplier "
                     f"(matched by its {_label(matches[0][0])})"
                 )
                 return
         if target is None:
-            target_key = ("new", row.number)
-            target = self.targets[target_key] = _Target(supplier_id=None)
-        elif target.rows:
-            notices.append(
-                {
-                    "row": row.number,
-                    "ref": row.ref or "",
-                    "field": matches[0][1],
-                    "problem": f"same {_label(matches[0][0])} as row {target.rows[0]}: "
-                    "both rows were combined into one supplier",
-                }
+            target = -row.number
+            if len(self.held_new) <= row.number:
+                self.held_new.extend(bytes(row.number + 1 - len(self.held_new)))
+        elif first_row is not None:
+            report.combine(
+                row,
+                matches[0][1],
+                f"same {_label(matches[0][0])} as row {first_row}: "
+                "both rows were combined into one supplier",
             )
+            self.last_rows[target] = row.number
+        if target > 0:
+            self.existing[target][3] = self.existing[target][3] or row.number
         # A ref still held by a merged-away supplier stays with it (refs are unique).
-        ref_owner = self.by_key.get(("ref", row.ref)) if row.ref else None
-        if ref_owner is None or ref_owner == target_key:
-            target.external_ref = target.external_ref or row.ref
-        for kind, _, value in keys:
+        ref_owner = self.by_key["external_ref"].get(row.ref) if row.ref else None
+        row.gives_ref = ref_owner is None or ref_owner == target
+        for position, (kind, _, value) in enumerate(keys):
             if value:
-                self.by_key.setdefault((kind, value), target_key)
-        target.rows.append(row.number)
-        target.profile.update(row.profile)
-        target.capabilities.update(row.capabilities)
-        target.certificates.update(row.certificates)
+                self.by_key[kind].setdefault(value, target)
+                if position < len(_IDENTITY_KINDS):
+                    self._hold(target, position, value)
+        row.target = target
 
 
-_FIELD = {"udyam": "udyam_number"}
+# The identifiers a supplier holds one of and a row must not contradict, in _KEY_COLUMNS order.
+_IDENTITY_KINDS = ("gstin", "udyam_number")
+
+
+def _row_key(row: _Row, kind: str) -> str | None:
+    return row.ref if kind == "external_ref" else row.profile.get(kind)
 
 
 def _label(kind: str) -> str:
-    return {"gstin": "GSTIN", "udyam": "Udyam number", "ref": "supplier_ref"}[kind]
+    return {"gstin": "GSTIN", "udyam_number": "Udyam number", "external_ref": "supplier_ref"}[kind]
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -615,7 +748,18 @@ class _Writer:
         # (supplier id, code) -> (id, state, expires_on) of the latest stored record.
         self.held: dict[tuple[int, str], tuple] = {}
 
+    def write_all(self, targets: Iterable[_Target]) -> tuple[int, int, list[int]]:
+        """Write the targets a chunk at a time: (suppliers created, updated, ids landed on)."""
+        created = updated = 0
+        landed: list[int] = []
+        for chunk in _chunked(targets, _BATCH):
+            new, changed = self.write(chunk)
+            created, updated = created + new, updated + changed
+            landed.extend(target.supplier_id for target in chunk)
+        return created, updated, landed
+
     def write(self, targets: list[_Target]) -> tuple[int, int]:
+        self.held = {}  # filled for this chunk's stored suppliers by _update_existing
         new = [t for t in targets if t.supplier_id is None]
         old = [t for t in targets if t.supplier_id is not None]
         self._insert_new(new)
@@ -640,24 +784,23 @@ class _Writer:
             )
             row["search_text"] = search_text_for(row, target.capabilities.values(), [])
             rows.append(row)
+        for target, row, supplier_id in zip(targets, rows, self._new_ids(len(rows)), strict=True):
+            target.supplier_id = row["id"] = supplier_id
         self._insert_many(Supplier, rows)
-        # Every new supplier has a GSTIN, a Udyam number or a ref (rows without are refused),
-        # all unique: the new ids are looked up by them rather than returned row by row
-        # (RETURNING in parameter order is row-at-a-time on SQLite).
-        for chunk_start in range(0, len(targets), _LOOKUP_CHUNK):
-            chunk = targets[chunk_start : chunk_start + _LOOKUP_CHUNK]
-            keys = {kind: [k for t in chunk if (k := _key(t, kind))] for kind in _KEY_COLUMNS}
-            statement = select(Supplier.id, *_KEY_COLUMNS.values()).where(
-                or_(*(_KEY_COLUMNS[kind].in_(values) for kind, values in keys.items() if values))
-            )
-            found: dict[tuple[str, str], int] = {}
-            for supplier_id, *values in self.session.execute(statement):
-                for kind, value in zip(_KEY_COLUMNS, values, strict=True):
-                    if value:
-                        found[(kind, value)] = supplier_id
-            for target in chunk:
-                kind = next(kind for kind in _KEY_COLUMNS if _key(target, kind))
-                target.supplier_id = found[(kind, _key(target, kind))]
+
+    def _new_ids(self, count: int) -> list[int]:
+        """Ids for new suppliers taken before they are written, so that their capability and
+        certificate rows can name them without reading the suppliers back."""
+        if not count:
+            return []
+        if self.session.get_bind().dialect.name == "postgresql":
+            sequence = func.pg_get_serial_sequence(Supplier.__tablename__, "id")
+            numbers = select(func.nextval(sequence)).select_from(func.generate_series(1, count))
+            return list(self.session.scalars(numbers))
+        # SQLite numbers a row max(id) + 1 itself; this transaction took the write lock
+        # when it began (BEGIN IMMEDIATE, see database.py), so no one else inserts meanwhile.
+        start = (self.session.scalar(select(func.max(Supplier.id))) or 0) + 1
+        return list(range(start, start + count))
 
     def _update_existing(self, targets: list[_Target]) -> list[_Target]:
         """Write rows whose values differ from what is stored; return the changed ones."""
@@ -844,11 +987,14 @@ class _Writer:
         self.session.connection().execute(statement, writes)
 
     def _insert_many(self, model: type[SQLModel], rows: list[dict]) -> None:
-        """INSERT rows (dicts with the same keys) with the driver's executemany.
+        """INSERT rows (dicts with the same keys): COPY on PostgreSQL, else the driver's
+        executemany.
 
-        The statement is compiled once and each value goes through its column type's
-        bind processor (JSON, dates) exactly as SQLAlchemy would do it, without the
-        per-row bookkeeping of a Core executemany, which dominated the import's time.
+        Each value goes through its column type's bind processor (JSON, dates) exactly as
+        SQLAlchemy would do it, without the per-row bookkeeping of a Core executemany,
+        which dominated the import's time. COPY sends the rows as one stream; executemany
+        (psycopg's pipeline) cost about 15 us of Python a row on top, at five rows a
+        supplier (issue 25).
         """
         if not rows:
             return
@@ -856,6 +1002,9 @@ class _Writer:
         table = model.__table__
         columns = list(rows[0])
         dialect = connection.dialect
+        if dialect.name == "postgresql":
+            _copy(connection, table, columns, rows)
+            return
         compiled = insert(table).compile(dialect=dialect, column_keys=columns)
         order = list(compiled.positiontup) if compiled.positional else columns
         processors = {
@@ -873,17 +1022,29 @@ class _Writer:
             connection.exec_driver_sql(sql, params)
 
 
+def _copy(connection, table, columns: list[str], rows: list[dict]) -> None:
+    """COPY rows into ``table`` inside the session's transaction (psycopg's own cursor)."""
+    dialect = connection.dialect
+    processors = [
+        (name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in columns
+    ]
+    quote = dialect.identifier_preparer.quote
+    statement = (
+        f"COPY {dialect.identifier_preparer.format_table(table)} "
+        f"({', '.join(quote(name) for name in columns)}) FROM STDIN"
+    )
+    driver_connection = connection.connection.driver_connection
+    with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([p(row[n]) if p else row[n] for n, p in processors])
+
+
+# The identifiers a row is matched by, in the order they are tried.
 _KEY_COLUMNS = {
     "gstin": Supplier.gstin,
     "udyam_number": Supplier.udyam_number,
     "external_ref": Supplier.external_ref,
 }
-# Three IN lists of this many values stay under SQLite's bound-parameter limit.
-_LOOKUP_CHUNK = 300
-
-
-def _key(target: _Target, kind: str) -> str | None:
-    return target.external_ref if kind == "external_ref" else target.profile.get(kind)
 
 
 def _capability_key(values: dict) -> tuple:

@@ -483,19 +483,20 @@ def import_upload(
     cluster_id = import_cluster_for(session, actor, cluster_slug)
     try:
         table = read_rows(stream, filename or "", max_bytes=max_bytes, max_rows=IMPORT_MAX_ROWS)
+        # The rows are read while they are imported: damage further in shows up here.
+        return import_suppliers(
+            session,
+            table,
+            filename=filename or "upload",
+            cluster_id=cluster_id,
+            mode=mode,
+            uploaded_by_id=actor.user_id,
+            only_within_cluster=not actor.is_admin,
+        )
     except TableError as error:
         raise ValidationFailed(
             f"The file cannot be imported: {error.message}.", field="file"
         ) from None
-    return import_suppliers(
-        session,
-        table,
-        filename=filename or "upload",
-        cluster_id=cluster_id,
-        mode=mode,
-        uploaded_by_id=actor.user_id,
-        only_within_cluster=not actor.is_admin,
-    )
 
 
 def imports_statement(actor: Actor):
