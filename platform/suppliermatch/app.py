@@ -109,6 +109,9 @@ def register_commands(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from suppliermatch import features
     from suppliermatch.access import current_actor
+    from suppliermatch.form_tokens import init_form_tokens
+
+    init_form_tokens(app)
 
     @app.context_processor
     def navigation():

@@ -24,6 +24,7 @@ from suppliermatch.api_common import PAGINATION_HEADER, paginate, requested_page
 from suppliermatch.csv_cells import csv_download, to_csv
 from suppliermatch.errors import DomainError, NotFound
 from suppliermatch.extensions import db
+from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.reference.taxonomy import default_taxonomy
@@ -180,6 +181,7 @@ def coordinator_list():
 
 @bp.route("/requirements/new", methods=["GET", "POST"])
 @require(ActorKind.ANCHOR)
+@one_time_form
 def new():
     check_can_post(current_actor())
     errors: dict = {}
@@ -345,6 +347,7 @@ def cancel(requirement_id):
 
 @bp.route("/requirements/<int:requirement_id>/invite", methods=["POST"])
 @require(ActorKind.ANCHOR)
+@one_time_form
 def invite(requirement_id):
     """Invite by id: from this page's box, or checkboxes on the matching and search pages."""
     actor = current_actor()
@@ -369,6 +372,7 @@ def invite(requirement_id):
 
 @bp.route("/requirements/<int:requirement_id>/quote", methods=["POST"])
 @require(ActorKind.MSME)
+@one_time_form
 def submit_quote(requirement_id):
     """Submit or revise one's quote (a ``version`` field marks a revision)."""
     actor = current_actor()
@@ -469,6 +473,7 @@ def comparison_csv(requirement_id):
 
 @bp.route("/requirements/<int:requirement_id>/award", methods=["GET", "POST"])
 @require(ActorKind.ANCHOR)
+@one_time_form
 def award(requirement_id):
     actor = current_actor()
     result = quotes.compare_quotes(db.session, actor=actor, requirement_id=requirement_id)
@@ -500,6 +505,7 @@ def award(requirement_id):
 
 @bp.route("/requirements/<int:requirement_id>/awards/<int:award_id>/rate", methods=["GET", "POST"])
 @require(ActorKind.ANCHOR)
+@one_time_form
 def rate(requirement_id, award_id):
     actor = current_actor()
     requirement = get_managed(db.session, actor, requirement_id)
@@ -536,6 +542,7 @@ def rate(requirement_id, award_id):
 
 @bp.route("/requirements/import", methods=["GET", "POST"])
 @require(ActorKind.COORDINATOR)
+@one_time_form(replay_to="requirements.coordinator_list")
 def import_page():
     report, errors = None, {}
     if request.method == "POST":
