@@ -98,7 +98,8 @@ class BrowserLikeClient(FlaskClient):
         if self.form_tokens and method == "POST" and args and self._is_one_time_form(args[0]):
             data = kwargs.get("data")
             if isinstance(data, dict | MultiDict | None) and form_tokens.FIELD not in (data or {}):
-                data = MultiDict(data or {})
+                # A copy of the same kind: a dict's tuple value is a file, a MultiDict's a list.
+                data = data.copy() if data is not None else {}
                 data[form_tokens.FIELD] = uuid.uuid4().hex
                 kwargs["data"] = data
         return self._open_in_own_app_context(*args, **kwargs)
