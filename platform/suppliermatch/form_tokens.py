@@ -27,7 +27,9 @@ from flask import Flask, flash, make_response, redirect, request, session, url_f
 from markupsafe import Markup
 
 from suppliermatch import idempotency
+from suppliermatch.access import current_actor
 from suppliermatch.errors import Conflict, DomainError
+from suppliermatch.extensions import db
 
 FIELD = "form_token"
 # What a token looks like: we draw them (uuid4, hex); anything else was not our form.
@@ -60,8 +62,6 @@ def one_time_form(view=None, *, replay_to: str | None = None):
     def guarded(*args, **kwargs):
         if request.method != "POST":
             return view(*args, **kwargs)
-        from suppliermatch.extensions import db
-
         pending = _pending_token()
         record = idempotency.find_record(db.session, **pending.lookup)
         if record is not None:
@@ -88,8 +88,6 @@ def one_time_form(view=None, *, replay_to: str | None = None):
 
 
 def _signed_in_user_id() -> int | None:
-    from suppliermatch.access import current_actor
-
     return current_actor().user_id
 
 
