@@ -45,8 +45,7 @@ MALFORMED = (
 def form_token_input() -> Markup:
     """The hidden input of a create form: a new token on every rendering."""
     if _signed_in_user_id() is None:
-        # Before signing in there is no user to key the token by: the session is.
-        session.setdefault(_SCOPE_KEY, secrets.token_hex(idempotency.SESSION_SCOPE_LENGTH // 2))
+        _session_scope()  # drawn now, so that the page's cookie carries it to both posts
     return Markup('<input type="hidden" name="{}" value="{}">').format(FIELD, uuid.uuid4().hex)
 
 
@@ -87,6 +86,12 @@ def one_time_form(view=None, *, replay_to: str | None = None):
     return guarded
 
 
+def _session_scope() -> str:
+    """Before signing in there is no user to key a token by: the browser session is, by a
+    random value kept in its (signed) cookie and never shown."""
+    return session.setdefault(_SCOPE_KEY, secrets.token_hex(idempotency.SESSION_SCOPE_LENGTH // 2))
+
+
 def _signed_in_user_id() -> int | None:
     return current_actor().user_id
 
@@ -94,9 +99,9 @@ def _signed_in_user_id() -> int | None:
 def _pending_token() -> idempotency.PendingKey:
     token = request.form.get(FIELD, "")
     user_id = _signed_in_user_id()
-    scope = None if user_id is not None else session.get(_SCOPE_KEY)
-    if not _TOKEN_PATTERN.match(token) or (user_id is None and scope is None):
+    if not _TOKEN_PATTERN.match(token):
         raise DomainError(MALFORMED, field=FIELD)
+    scope = None if user_id is not None else _session_scope()
     return idempotency.PendingKey(
         user_id=user_id,
         session_scope=scope,

@@ -100,7 +100,12 @@ def request_fingerprint() -> str:
 
 
 def find_record(
-    session: Session, *, user_id: int | None, key: str, endpoint: str, session_scope=None
+    session: Session,
+    *,
+    user_id: int | None,
+    key: str,
+    endpoint: str,
+    session_scope: str | None = None,
 ):
     return session.exec(
         select(IdempotencyRecord).where(
