@@ -7,15 +7,19 @@ makes the same schema.
 """
 
 import os
+import uuid
 from contextlib import contextmanager
 from unittest import mock
+from urllib.parse import urlsplit
 
 import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from hypothesis import settings
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
 
-from suppliermatch import create_app
+from suppliermatch import create_app, form_tokens
 from suppliermatch.extensions import db
 from suppliermatch.tables import metadata
 from tests import factories
@@ -74,12 +78,15 @@ def _database_of_its_own(url: str, worker: str) -> str:
 
 
 class BrowserLikeClient(FlaskClient):
-    """A test client that sends the CSRF token on writes, as our pages and JS do.
+    """A test client that sends the CSRF token on writes, as our pages and JS do, and a
+    fresh one-time token with a post to a create form, as its page does.
 
-    ``client.csrf = False`` sends writes without it, to test the protection itself.
+    ``client.csrf = False`` sends writes without the CSRF token, ``client.form_tokens =
+    False`` create forms without their token, to test the protections themselves.
     """
 
     csrf = True
+    form_tokens = True
     _token: str | None = None
 
     def open(self, *args, **kwargs):
@@ -88,7 +95,25 @@ class BrowserLikeClient(FlaskClient):
             headers = dict(kwargs.pop("headers", None) or {})
             headers.setdefault("X-CSRFToken", self.csrf_token())
             kwargs["headers"] = headers
+        if self.form_tokens and method == "POST" and args and self._is_one_time_form(args[0]):
+            data = kwargs.get("data")
+            if isinstance(data, dict | MultiDict | None) and form_tokens.FIELD not in (data or {}):
+                # A copy of the same kind: a dict's tuple value is a file, a MultiDict's a list.
+                data = data.copy() if data is not None else {}
+                data[form_tokens.FIELD] = uuid.uuid4().hex
+                kwargs["data"] = data
         return self._open_in_own_app_context(*args, **kwargs)
+
+    def _is_one_time_form(self, url) -> bool:
+        if not isinstance(url, str) or url.startswith("/api/"):
+            return False
+        try:
+            endpoint, _ = self.application.url_map.bind("localhost").match(
+                urlsplit(url).path, method="POST"
+            )
+        except HTTPException:
+            return False
+        return getattr(self.application.view_functions[endpoint], "one_time_form", False)
 
     def _open_in_own_app_context(self, *args, **kwargs):
         # The test holds an app context for its own session; Flask would reuse it for the

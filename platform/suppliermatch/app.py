@@ -116,6 +116,9 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(when, "when")
     app.add_template_filter(event_words, "event_words")
     app.add_template_filter(email_breaks, "email_breaks")
+    from suppliermatch.form_tokens import init_form_tokens
+
+    init_form_tokens(app)
 
     @app.context_processor
     def navigation():

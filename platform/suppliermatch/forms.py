@@ -9,8 +9,9 @@ from werkzeug.datastructures import MultiDict
 
 from suppliermatch.errors import DomainError
 
-# Form posts carry the CSRF token and the submit button alongside the fields.
-FORM_ONLY_FIELDS = ("csrf_token", "submit")
+# Form posts carry the CSRF token, a create form's one-time token (form_tokens.py) and the
+# submit button alongside the fields.
+FORM_ONLY_FIELDS = ("csrf_token", "form_token", "submit")
 
 
 def load_form(schema: ma.Schema, form: MultiDict, *, lists: tuple[str, ...] = ()):

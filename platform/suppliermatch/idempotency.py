@@ -11,6 +11,10 @@ the process die between the commit and storing the answer, a retry is told the r
 applied (409) rather than applying it twice. The same key with another body is a client
 bug and is refused (422 naming the header). Keys are per user and per operation, and are
 kept: nothing deletes them.
+
+Page forms get the same protection through ``form_tokens``, on the same records: the key
+is a one-time token rendered into the form, and an anonymous form (sign-up) is keyed by
+the browser's session instead of a user.
 """
 
 import hashlib
@@ -31,6 +35,7 @@ log = logging.getLogger(__name__)
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 100
+SESSION_SCOPE_LENGTH = 32
 _KEY_PATTERN = re.compile(rf"^[\x21-\x7e]{{1,{MAX_KEY_LENGTH}}}$")
 HEADER_DOC = {
     "in": "header",
@@ -43,10 +48,14 @@ HEADER_DOC = {
 
 
 class IdempotencyRecord(SQLModel, table=True):
-    """The first answer to a POST carrying an Idempotency-Key, replayed on retries."""
+    """The first answer to a POST carrying an Idempotency-Key (or a page form's one-time
+    token), replayed on retries."""
 
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user.id")
+    # Whose key it is: a user, or for a form sent before signing in (sign-up) the browser
+    # session's random scope (form_tokens.py). Exactly one of the two is set.
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    session_scope: str | None = Field(default=None, max_length=SESSION_SCOPE_LENGTH)
     key: str = Field(max_length=MAX_KEY_LENGTH)
     endpoint: str = Field(max_length=120)
     # SHA-256 of the request: the same key with another body is refused, not replayed.
@@ -56,7 +65,11 @@ class IdempotencyRecord(SQLModel, table=True):
     response_body: dict | list | None = Field(default=None, sa_type=sa.JSON)
     created_at: datetime = timestamp_field()
 
-    __table_args__ = (sa.UniqueConstraint("user_id", "key", "endpoint"),)
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "key", "endpoint"),
+        sa.UniqueConstraint("session_scope", "key", "endpoint"),
+        sa.CheckConstraint("(user_id IS NULL) <> (session_scope IS NULL)", name="one_owner"),
+    )
 
 
 def check_key(key: str) -> str:
@@ -86,10 +99,18 @@ def request_fingerprint() -> str:
     return hashlib.sha256(request.get_data()).hexdigest()
 
 
-def find_record(session: Session, *, user_id: int, key: str, endpoint: str):
+def find_record(
+    session: Session,
+    *,
+    user_id: int | None,
+    key: str,
+    endpoint: str,
+    session_scope: str | None = None,
+):
     return session.exec(
         select(IdempotencyRecord).where(
             IdempotencyRecord.user_id == user_id,
+            IdempotencyRecord.session_scope == session_scope,
             IdempotencyRecord.key == key,
             IdempotencyRecord.endpoint == endpoint,
         )
@@ -119,8 +140,21 @@ def answer_again(record: IdempotencyRecord, fingerprint: str):
 class PendingKey:
     """A key seen on this request, whose record is added when the view commits."""
 
-    def __init__(self, *, user_id: int, key: str, endpoint: str, fingerprint: str):
-        self.lookup = {"user_id": user_id, "key": key, "endpoint": endpoint}
+    def __init__(
+        self,
+        *,
+        user_id: int | None,
+        key: str,
+        endpoint: str,
+        fingerprint: str,
+        session_scope: str | None = None,
+    ):
+        self.lookup = {
+            "user_id": user_id,
+            "session_scope": session_scope,
+            "key": key,
+            "endpoint": endpoint,
+        }
         self.fingerprint = fingerprint
         self.record: IdempotencyRecord | None = None
 

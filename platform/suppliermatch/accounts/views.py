@@ -22,6 +22,7 @@ from suppliermatch.accounts.models import Cluster, OrganisationKind, TokenPurpos
 from suppliermatch.audit.service import record_security_event
 from suppliermatch.errors import DomainError
 from suppliermatch.extensions import db, limiter
+from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors, load_form
 from suppliermatch.onboarding.claims import ProfileClaimable
 from suppliermatch.ratelimits import (
@@ -101,6 +102,7 @@ def logout():
 
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(AUTH_RATE_LIMIT, methods=["POST"])
+@one_time_form
 def signup():
     errors, claimable = {}, False
     clusters = list(db.session.exec(select(Cluster).order_by(Cluster.name)))
@@ -163,6 +165,7 @@ def account():
 
 @bp.route("/account/tokens", methods=["POST"])
 @require_login
+@one_time_form(replay_to="accounts.account")
 def create_token():
     data, errors = load_form(schemas.TokenCreateSchema(), request.form)
     new_token = None
@@ -319,6 +322,7 @@ def verify_email(token):
 @bp.route("/account/verify-email", methods=["POST"])
 @require_login
 @limiter.limit(EMAIL_LINK_RATE_LIMIT, key_func=signed_in_user_key)
+@one_time_form
 def resend_verification():
     user = current_user._get_current_object()
     try:

@@ -33,6 +33,7 @@ from suppliermatch.certification.roadmap import (
 from suppliermatch.certification.uploads import download, evidence_cap_bytes, store_upload
 from suppliermatch.errors import DomainError, NotFound
 from suppliermatch.extensions import db
+from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors, load_form
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.suppliers.models import Supplier
@@ -88,6 +89,7 @@ def my_certificates():
 
 @bp.route("/certificates", methods=["POST"])
 @require(*MSME_OR_COORDINATOR)
+@one_time_form
 def create_certificate():
     supplier = _supplier_in_view()
     if supplier is None:
@@ -246,6 +248,7 @@ def transition_certificate(certificate_id):
 
 @bp.route("/certificates/<int:certificate_id>/renew", methods=["POST"])
 @require(*MSME_OR_COORDINATOR)
+@one_time_form
 def renew_certificate(certificate_id):
     def act(data):
         return service.renew(db.session, current_actor(), certificate_id, **data)
@@ -286,6 +289,7 @@ def decide_verification(certificate_id):
 
 @bp.route("/certificates/<int:certificate_id>/evidence", methods=["POST"])
 @require(*MSME_OR_COORDINATOR)
+@one_time_form
 def upload_evidence(certificate_id):
     try:
         store_upload(certificate_id, request.files.get("file"))

@@ -10,6 +10,7 @@ from suppliermatch.access import ActorKind, current_actor, require
 from suppliermatch.api_common import requested_page
 from suppliermatch.errors import DomainError, ValidationFailed
 from suppliermatch.extensions import db
+from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors
 from suppliermatch.matching import service
 from suppliermatch.matching.engine import scoring
@@ -101,6 +102,7 @@ def _supplier_id() -> int:
 
 @bp.route("/requirements/<int:requirement_id>/matches/shortlist", methods=["POST"])
 @require(ActorKind.ANCHOR)
+@one_time_form
 def shortlist_add(requirement_id):
     def change():
         service.add_to_shortlist(
@@ -126,6 +128,7 @@ def shortlist_remove(requirement_id, supplier_id):
 
 @bp.route("/requirements/<int:requirement_id>/matches/invite", methods=["POST"])
 @require(ActorKind.ANCHOR)
+@one_time_form
 def invite(requirement_id):
     def change():
         invitations.invite_suppliers(

@@ -13,6 +13,7 @@ from suppliermatch.api_common import paginate, requested_page
 from suppliermatch.audit.service import record_security_event
 from suppliermatch.errors import DomainError
 from suppliermatch.extensions import db, limiter
+from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors, load_form
 from suppliermatch.onboarding import claims, invitations, mail, schemas
 from suppliermatch.onboarding.models import InvitationStatus
@@ -67,6 +68,7 @@ def _flash_outcome(outcome: invitations.InviteOutcome) -> None:
 
 @bp.route("/suppliers/invitations", methods=["POST"])
 @require(ActorKind.COORDINATOR)
+@one_time_form
 def invite():
     """The list's and the import report's form: ticked suppliers, or all uninvited."""
     fields = MultiDict([(k, v) for k, v in request.form.items(multi=True) if k != "next"])
@@ -108,6 +110,7 @@ def _change_and_go_back(change, said) -> object:
 
 @bp.route("/suppliers/<int:supplier_id>/invitation", methods=["POST"])
 @require(ActorKind.COORDINATOR)
+@one_time_form
 def send_invitation(supplier_id):
     return _change_and_go_back(
         lambda: invitations.invite_one(db.session, current_actor(), supplier_id),

@@ -15,6 +15,7 @@ from suppliermatch.certification.service import local_today
 from suppliermatch.csv_cells import csv_download, to_csv
 from suppliermatch.errors import DomainError, NotFound
 from suppliermatch.extensions import db
+from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors, load_form
 from suppliermatch.reports import charts, exports, match_report, notes, service
 from suppliermatch.reports.dashboard import (
@@ -203,6 +204,7 @@ def match_report_csv(requirement_id):
 
 @bp.route("/requirements/<int:requirement_id>/report/notes", methods=["POST"])
 @require(ActorKind.COORDINATOR)
+@one_time_form
 def add_note(requirement_id):
     actor = current_actor()
     service.noted_requirement(db.session, actor, requirement_id)

@@ -26,6 +26,7 @@ from suppliermatch.csv_cells import csv_download, to_csv
 from suppliermatch.dates import in_india_time
 from suppliermatch.errors import DomainError, NotFound
 from suppliermatch.extensions import db
+from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.reference.taxonomy import default_taxonomy
@@ -187,6 +188,7 @@ def coordinator_list():
 
 @bp.route("/requirements/new", methods=["GET", "POST"])
 @require(ActorKind.ANCHOR)
+@one_time_form
 def new():
     check_can_post(current_actor())
     errors: dict = {}
@@ -353,6 +355,7 @@ def cancel(requirement_id):
 
 @bp.route("/requirements/<int:requirement_id>/invite", methods=["POST"])
 @require(ActorKind.ANCHOR)
+@one_time_form
 def invite(requirement_id):
     """Invite suppliers by id: the invite buttons of the supplier search's results."""
     actor = current_actor()
@@ -379,6 +382,7 @@ def invite(requirement_id):
 
 @bp.route("/requirements/<int:requirement_id>/quote", methods=["POST"])
 @require(ActorKind.MSME)
+@one_time_form
 def submit_quote(requirement_id):
     """Submit or revise one's quote (a ``version`` field marks a revision)."""
     actor = current_actor()
@@ -479,6 +483,7 @@ def comparison_csv(requirement_id):
 
 @bp.route("/requirements/<int:requirement_id>/award", methods=["GET", "POST"])
 @require(ActorKind.ANCHOR)
+@one_time_form
 def award(requirement_id):
     actor = current_actor()
     result = quotes.compare_quotes(db.session, actor=actor, requirement_id=requirement_id)
@@ -510,6 +515,7 @@ def award(requirement_id):
 
 @bp.route("/requirements/<int:requirement_id>/awards/<int:award_id>/rate", methods=["GET", "POST"])
 @require(ActorKind.ANCHOR)
+@one_time_form
 def rate(requirement_id, award_id):
     actor = current_actor()
     requirement = get_managed(db.session, actor, requirement_id)
@@ -546,6 +552,7 @@ def rate(requirement_id, award_id):
 
 @bp.route("/requirements/import", methods=["GET", "POST"])
 @require(ActorKind.COORDINATOR)
+@one_time_form(replay_to="requirements.coordinator_list")
 def import_page():
     report, errors = None, {}
     if request.method == "POST":

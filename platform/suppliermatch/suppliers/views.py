@@ -22,6 +22,7 @@ from suppliermatch.api_common import paginate, requested_page
 from suppliermatch.csv_cells import csv_download, to_csv
 from suppliermatch.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from suppliermatch.extensions import db
+from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import FORM_ONLY_FIELDS, domain_errors
 from suppliermatch.models_base import MAX_ROW_ID
 from suppliermatch.onboarding import invitations as onboarding
@@ -228,6 +229,7 @@ def _render_search(template: str, *, actor, invite_to=None):
 
 @bp.route("/suppliers/new", methods=["GET", "POST"])
 @require(ActorKind.COORDINATOR)
+@one_time_form
 def new():
     errors: dict = {}
     if request.method == "POST":
@@ -281,6 +283,7 @@ def edit(supplier_id):
 def _register_child_pages(path: str, kind, create_schema, update_schema) -> None:
     @bp.route(f"/suppliers/<int:supplier_id>/{path}", methods=["POST"], endpoint=f"add_{path}")
     @require(*EDITORS)
+    @one_time_form
     def add(supplier_id):
         actor = current_actor()
         data, errors = _form_values(create_schema(), request.form, clearing=False)
@@ -367,6 +370,7 @@ _register_child_pages(
 
 @bp.route("/suppliers/import", methods=["GET", "POST"])
 @require(ActorKind.COORDINATOR)
+@one_time_form
 def import_page():
     actor = current_actor()
     errors: dict = {}
