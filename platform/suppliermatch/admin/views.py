@@ -10,6 +10,7 @@ from suppliermatch.admin import schemas, service
 from suppliermatch.api_common import paginate, requested_page
 from suppliermatch.errors import DomainError
 from suppliermatch.extensions import db
+from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors, load_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -72,6 +73,7 @@ def users():
 
 @bp.route("/users", methods=["POST"])
 @require(ActorKind.ADMIN)
+@one_time_form
 def create_user():
     def change(data):
         user = service.create_user(db.session, current_actor(), **data)
@@ -123,6 +125,7 @@ def organisations():
 
 @bp.route("/organisations", methods=["POST"])
 @require(ActorKind.ADMIN)
+@one_time_form
 def create_organisation():
     def change(data):
         organisation = service.create_organisation(db.session, current_actor(), **data)
@@ -165,6 +168,7 @@ def clusters():
 
 @bp.route("/clusters", methods=["POST"])
 @require(ActorKind.ADMIN)
+@one_time_form
 def create_cluster():
     def change(data):
         cluster = service.create_cluster(db.session, current_actor(), **data)
