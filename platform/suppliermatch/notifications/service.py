@@ -55,17 +55,23 @@ def enqueue(
         key = _user_key(dedup_key, user_id) if dedup_key is not None else None
         if key in already:
             continue
-        notification = Notification(
-            user_id=user_id,
-            kind=kind,
-            subject=subject[:200],
-            body=body[:4000],
-            link=link,
-            dedup_key=key,
-        )
-        session.add(notification)
-        created.append(notification)
+        created.append(_queued(session, kind, subject, body, link, key, user_id=user_id))
     return created
+
+
+def _queued(session: Session, kind, subject, body, link, dedup_key, **recipient) -> Notification:
+    """The outbox row for one recipient (``user_id`` or ``supplier_id``), cut to the
+    columns' lengths."""
+    notification = Notification(
+        **recipient,
+        kind=kind,
+        subject=subject[:200],
+        body=body[:4000],
+        link=link,
+        dedup_key=dedup_key,
+    )
+    session.add(notification)
+    return notification
 
 
 def enqueue_for_listed_supplier(
@@ -88,16 +94,7 @@ def enqueue_for_listed_supplier(
         and session.exec(select(Notification.id).where(Notification.dedup_key == key)).first()
     ):
         return None
-    notification = Notification(
-        supplier_id=supplier_id,
-        kind=kind,
-        subject=subject[:200],
-        body=body[:4000],
-        link=link,
-        dedup_key=key,
-    )
-    session.add(notification)
-    return notification
+    return _queued(session, kind, subject, body, link, key, supplier_id=supplier_id)
 
 
 def _user_key(dedup_key: str, user_id: int) -> str:
