@@ -203,6 +203,17 @@ def make_requirement(
 # -- matching -------------------------------------------------------------------------------------
 
 
+def make_buyer_and_coordinator(session: Session) -> dict:
+    """The Ganjam cluster with anchor X's buyer and the cluster's coordinator: the cast
+    ``make_matching_scene`` needs when a test runs outside the shared ``cast``."""
+    cluster = make_cluster(session, slug="ganjam")
+    return {
+        "cluster_1": cluster,
+        "anchor_x": make_user(session, kind="anchor", cluster=cluster),
+        "coordinator_1": make_user(session, kind="coordinator", cluster=cluster),
+    }
+
+
 def make_matching_scene(session: Session, world: dict, *, needed_in_days: int = 60) -> dict:
     """Anchor X's NiCuNi plating requirement and suppliers of cluster 1 around it.
 

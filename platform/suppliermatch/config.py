@@ -54,6 +54,9 @@ def default_settings(instance_dir: Path) -> dict:
         "IMPORT_MAX_BYTES": 20 * 1024 * 1024,
         # gunicorn builds the matching index in its master before forking (warmup.py).
         "WARM_INDEXES_AT_START": True,
+        # Index snapshots: a restart loads them and reads only what changed (index_snapshots).
+        # Empty turns them off.
+        "INDEX_SNAPSHOT_DIR": str(instance_dir / "index-snapshots"),
     }
 
 

@@ -39,12 +39,7 @@ def test_edits_through_one_worker_show_in_the_next_ranking_of_the_other(two_apps
     writer, reader = two_apps
     with writer.app_context():
         session = db.session
-        cluster = factories.make_cluster(session, slug="ganjam")
-        cast = {
-            "cluster_1": cluster,
-            "anchor_x": factories.make_user(session, kind="anchor", cluster=cluster),
-            "coordinator_1": factories.make_user(session, kind="coordinator", cluster=cluster),
-        }
+        cast = factories.make_buyer_and_coordinator(session)
         scene = factories.make_matching_scene(session, cast, needed_in_days=5)
         zinc_certificate = session.exec(
             select(SupplierCertificate).where(

@@ -15,6 +15,10 @@ asks the database what changed since its last look and re-reads just those suppl
   counts once bidding closes): they are re-read every ``SCORECARD_REFRESH``;
 * a change of taxonomy version rebuilds the whole index (every text is read again).
 
+A process starts from the index snapshot on disk when there is a valid one
+(``index_snapshots``): loaded, then caught up by one look over the change feed, which
+re-reads exactly the suppliers changed since the snapshot was taken.
+
 Requirements are not cached: each ranking reads its requirement afresh.
 """
 
@@ -31,11 +35,13 @@ import sqlalchemy as sa
 from sqlmodel import Session
 from werkzeug.exceptions import ServiceUnavailable
 
+from suppliermatch import index_snapshots
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.service import local_today
 from suppliermatch.matching.engine.index import MatchIndex
 from suppliermatch.matching.loader import RANKABLE, scorecard_levels, supplier_documents
 from suppliermatch.models_base import utcnow
+from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.reference.taxonomy import Taxonomy, default_taxonomy
 from suppliermatch.suppliers.changes import (
     FRESHNESS_WINDOW,
@@ -106,12 +112,13 @@ class MatchingCache(BuildsInBackground):
             taxonomy = self.taxonomy_provider()
             current = self.index is not None and self.index.taxonomy.version == taxonomy.version
             if not current and not self.building:
+                store = index_snapshots.store_for(session)
                 if self._builds_inline(session):
-                    self._install(self._build(session, taxonomy))
+                    self._install(self._build(session, taxonomy, store))
                     return self.index
                 self._start_build(
                     session.get_bind().engine,
-                    lambda reader: self._build(reader, taxonomy),
+                    lambda reader: self._build(reader, taxonomy, store),
                     self._lock,
                     "matching index build",
                 )
@@ -135,10 +142,15 @@ class MatchingCache(BuildsInBackground):
     def _builds_inline(self, session: Session) -> bool:
         if isinstance(session.get_bind(), sa.Connection):
             return True  # a connection is not shared with another thread (tests use one)
-        rankable = session.scalar(sa.select(sa.func.count()).select_from(Supplier).where(RANKABLE))
-        return rankable <= self.inline_build_limit
+        return _rankable_count(session) <= self.inline_build_limit
 
-    def _build(self, session: Session, taxonomy: Taxonomy) -> tuple:
+    def _build(
+        self, session: Session, taxonomy: Taxonomy, store: index_snapshots.SnapshotStore | None
+    ) -> tuple:
+        """(index, look, when scorecards were read): from the snapshot, else from every row."""
+        stamp = _snapshot_stamp(taxonomy)
+        if store is not None and (restored := self._restore(session, taxonomy, store, stamp)):
+            return restored
         began = time.perf_counter()
         look = self.watch.first_look(session)
         index = MatchIndex.build(supplier_documents(session, today=self.today()), taxonomy=taxonomy)
@@ -148,11 +160,36 @@ class MatchingCache(BuildsInBackground):
             time.perf_counter() - began,
             taxonomy.version,
         )
-        return index, look
+        if store is not None:
+            store.save("matching", stamp, (index, look))
+        return index, look, look.started
+
+    def _restore(
+        self,
+        session: Session,
+        taxonomy: Taxonomy,
+        store: index_snapshots.SnapshotStore,
+        stamp: dict,
+    ) -> tuple | None:
+        restored = index_snapshots.restore(
+            store,
+            "matching",
+            stamp,
+            session,
+            watch=self.watch,
+            reload=self._reload,
+            count=_rankable_count,
+            reattach=lambda index: index.reattach(taxonomy),
+        )
+        if restored is None:
+            return None
+        index, look, saved_look = restored
+        # Scorecards move with ratings and time, not with the rows the looks watch: they
+        # count as read when the snapshot was taken, so the first ranking reads them again.
+        return index, look, saved_look.started
 
     def _install(self, built: tuple) -> None:
-        self.index, self._look = built
-        self._scorecards_read_at = self._look.started
+        self.index, self._look, self._scorecards_read_at = built
         self.builds += 1
 
     def _apply_changes(self, session: Session) -> None:
@@ -179,13 +216,24 @@ class MatchingCache(BuildsInBackground):
         if changed:
             self._reload(session, changed)
 
-    def _reload(self, session: Session, supplier_ids: set[int]) -> None:
-        index = self.index
+    def _reload(
+        self, session: Session, supplier_ids: set[int], index: MatchIndex | None = None
+    ) -> None:
+        index = self.index if index is None else index
         for document in supplier_documents(session, today=self.today(), supplier_ids=supplier_ids):
             index.upsert(document)
             supplier_ids.discard(document.id)
         for gone in supplier_ids:  # merged, taken out of the directory, or never rankable
             index.remove(gone)
+
+
+def _rankable_count(session: Session) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(Supplier).where(RANKABLE))
+
+
+def _snapshot_stamp(taxonomy: Taxonomy) -> dict:
+    """The reference data an index snapshot was built with (the code is stamped too)."""
+    return {"taxonomy": taxonomy.version, "certificates": list(default_catalogue().codes)}
 
 
 _caches = PerDatabase(MatchingCache)

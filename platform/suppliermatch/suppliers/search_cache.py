@@ -5,6 +5,8 @@ to date before each search with what any process changed (``suppliers.changes``)
 remembers, for broad scopes that read only the supplier's own row (a cluster, the
 directory), which suppliers they hold, as the database answered, re-asking for every
 supplier that changes. ``search.py`` decides what a query means and who sees what.
+A process starts from the index snapshot on disk when there is a valid one
+(``index_snapshots``), caught up by one look over the change feed.
 """
 
 import logging
@@ -20,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql import elements, visitors
 from sqlmodel import Session, select
 
+from suppliermatch import index_snapshots
 from suppliermatch.models_base import utcnow
 from suppliermatch.suppliers.changes import (
     FRESHNESS_WINDOW,
@@ -84,12 +87,16 @@ class SearchCache(BuildsInBackground):
         if self.index is None:
             if self.building:
                 return None
+            store = index_snapshots.store_for(session)
             if not self._builds_inline(session):
                 self._start_build(
-                    session.get_bind().engine, self._build, self.lock, "search index build"
+                    session.get_bind().engine,
+                    lambda reader: self._build(reader, store),
+                    self.lock,
+                    "search index build",
                 )
                 return None
-            self._install(self._build(session))
+            self._install(self._build(session, store))
             return self.index
         changed, self._look = self.watch.next_look(session, self._look)
         if changed:
@@ -122,12 +129,13 @@ class SearchCache(BuildsInBackground):
     def _builds_inline(self, session: Session) -> bool:
         if isinstance(session.get_bind(), sa.Connection):
             return True  # a connection is not shared with another thread (tests use one)
-        suppliers = session.scalar(
-            select(sa.func.count()).select_from(Supplier).where(Supplier.merged_into_id.is_(None))
-        )
-        return suppliers <= self.inline_build_limit
+        return _searchable_count(session) <= self.inline_build_limit
 
-    def _build(self, session: Session) -> tuple[SearchIndex, Look]:
+    def _build(
+        self, session: Session, store: index_snapshots.SnapshotStore | None = None
+    ) -> tuple[SearchIndex, Look]:
+        if store is not None and (restored := self._restore(session, store)):
+            return restored
         began = time.perf_counter()
         look = self.watch.first_look(session)
         rows = select(Supplier.id, Supplier.search_text, Supplier.legal_name).where(
@@ -136,15 +144,33 @@ class SearchCache(BuildsInBackground):
         index = SearchIndex.build(session.execute(rows.execution_options(yield_per=10_000)))
         seconds = time.perf_counter() - began
         log.info("search index built: %d suppliers in %.1f s", len(index), seconds)
+        if store is not None:
+            store.save("search", {}, (index, look))
         return index, look
+
+    def _restore(
+        self, session: Session, store: index_snapshots.SnapshotStore
+    ) -> tuple[SearchIndex, Look] | None:
+        restored = index_snapshots.restore(
+            store,
+            "search",
+            {},
+            session,
+            watch=self.watch,
+            reload=self._reload,
+            count=_searchable_count,
+        )
+        return None if restored is None else restored[:2]
 
     def _install(self, built: tuple[SearchIndex, Look]) -> None:
         self.index, self._look = built
         self._scopes.clear()
         self.builds += 1
 
-    def _reload(self, session: Session, supplier_ids: set[int]) -> None:
-        index = self.index
+    def _reload(
+        self, session: Session, supplier_ids: set[int], index: SearchIndex | None = None
+    ) -> None:
+        index = self.index if index is None else index
         gone = set(supplier_ids)
         for chunk in id_chunks(sorted(supplier_ids)):
             rows = select(Supplier.id, Supplier.search_text, Supplier.legal_name).where(
@@ -216,6 +242,12 @@ def _row_scope_key(scope: sa.ColumnElement[bool], dialect) -> tuple | None:
     except TypeError:
         return None
     return key
+
+
+def _searchable_count(session: Session) -> int:
+    return session.scalar(
+        select(sa.func.count()).select_from(Supplier).where(Supplier.merged_into_id.is_(None))
+    )
 
 
 _caches = PerDatabase(SearchCache)

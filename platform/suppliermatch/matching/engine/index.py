@@ -90,13 +90,7 @@ class MatchIndex:
     ) -> None:
         self.taxonomy = taxonomy or default_taxonomy()
         self.catalogue = catalogue or default_catalogue()
-        if matcher is None:
-            matcher = (
-                default_matcher()
-                if self.taxonomy is default_taxonomy()
-                else ConceptMatcher(self.taxonomy)
-            )
-        self.matcher = matcher
+        self.matcher = matcher or _matcher_for(self.taxonomy)
         self.cert_codes: tuple[str, ...] = self.catalogue.codes
         self._code_index = {code: i for i, code in enumerate(self.cert_codes)}
         if len(self.taxonomy.categories) > 64:
@@ -150,6 +144,27 @@ class MatchIndex:
         index._embed(0, index._rows)
         index._maybe_compact()
         return index
+
+    # -- snapshots (``suppliermatch.index_snapshots``) -------------------------------------------
+
+    # Not saved: the lock, and the reference data, which the snapshot names by version and the
+    # process supplies again (``reattach``); the rest is plain data.
+    _NOT_SAVED = ("_lock", "taxonomy", "catalogue", "matcher")
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in self._NOT_SAVED}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+        self.taxonomy = self.catalogue = self.matcher = None
+
+    def reattach(self, taxonomy: Taxonomy, catalogue: CertificateCatalogue | None = None) -> None:
+        """Give a loaded index the reference data it was saved with (the caller checked the
+        versions agree)."""
+        self.taxonomy = taxonomy
+        self.catalogue = catalogue or default_catalogue()
+        self.matcher = _matcher_for(taxonomy)
 
     def upsert(self, supplier: SupplierDoc) -> None:
         """Add a supplier, or replace the indexed version of one with the same id."""
@@ -553,6 +568,10 @@ class MatchIndex:
             readiness=item.readiness,
             scorecard=item.scorecard,
         )
+
+
+def _matcher_for(taxonomy: Taxonomy) -> ConceptMatcher:
+    return default_matcher() if taxonomy is default_taxonomy() else ConceptMatcher(taxonomy)
 
 
 def _number(value: float | None) -> float:
