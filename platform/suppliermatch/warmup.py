@@ -46,6 +46,11 @@ def warm_before_fork(app: Flask) -> str:
     gc.freeze()
     finished = time.perf_counter()
     return (
-        f"indexes ready: matching {ranked:,} suppliers in {matching_done - began:.1f} s, "
-        f"search {searchable:,} suppliers in {finished - matching_done:.1f} s"
+        f"indexes ready: matching {ranked:,} suppliers {_origin(matching)} in "
+        f"{matching_done - began:.1f} s, search {searchable:,} suppliers {_origin(search)} in "
+        f"{finished - matching_done:.1f} s"
     )
+
+
+def _origin(cache) -> str:
+    return "from its snapshot" if cache.from_snapshot else "from the database"

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from suppliermatch import create_app, index_snapshots
 from suppliermatch.extensions import db
 from suppliermatch.matching.cache import _snapshot_stamp
+from suppliermatch.matching.cache import cache_for as matching_cache_for
 from suppliermatch.matching.engine.index import MatchIndex
 from suppliermatch.reference.taxonomy import default_taxonomy
 from suppliermatch.suppliers.search_index import SearchIndex
@@ -104,6 +105,8 @@ def test_a_restart_starts_from_the_snapshot_and_catches_up(scene, restart, monke
     second = restart()
     assert ranking(second, scene)["Deccan Zinc Coaters"] == "exact"
     assert "matching index restored from its snapshot: 5 suppliers, 1 changed" in caplog.text
+    with second.app_context():
+        assert matching_cache_for(db.session).from_snapshot
 
 
 def test_search_starts_from_its_snapshot_and_finds_a_supplier_added_since(

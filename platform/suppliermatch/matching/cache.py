@@ -96,6 +96,7 @@ class MatchingCache(BuildsInBackground):
         self.inline_build_limit = inline_build_limit
         self.index: MatchIndex | None = None
         self.builds = 0
+        self.from_snapshot = False  # whether the index in use was loaded from a snapshot
         self._lock = threading.Lock()
         self._look: Look | None = None
         self._scorecards_read_at: datetime | None = None
@@ -149,6 +150,7 @@ class MatchingCache(BuildsInBackground):
     ) -> tuple:
         """(index, look, when scorecards were read): from the snapshot, else from every row."""
         stamp = _snapshot_stamp(taxonomy)
+        self.from_snapshot = False
         if store is not None and (restored := self._restore(session, taxonomy, store, stamp)):
             return restored
         began = time.perf_counter()
@@ -183,6 +185,7 @@ class MatchingCache(BuildsInBackground):
         )
         if restored is None:
             return None
+        self.from_snapshot = True
         index, look, saved_look = restored
         # Scorecards move with ratings and time, not with the rows the looks watch: they
         # count as read when the snapshot was taken, so the first ranking reads them again.

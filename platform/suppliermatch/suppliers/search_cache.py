@@ -73,6 +73,7 @@ class SearchCache(BuildsInBackground):
         self.inline_build_limit = inline_build_limit
         self.index: SearchIndex | None = None
         self.builds = 0
+        self.from_snapshot = False  # whether the index in use was loaded from a snapshot
         # Held while the index or the scopes are read or changed: a worker's threads
         # share them.
         self.lock = threading.Lock()
@@ -134,6 +135,7 @@ class SearchCache(BuildsInBackground):
     def _build(
         self, session: Session, store: index_snapshots.SnapshotStore | None = None
     ) -> tuple[SearchIndex, Look]:
+        self.from_snapshot = False
         if store is not None and (restored := self._restore(session, store)):
             return restored
         began = time.perf_counter()
@@ -160,7 +162,10 @@ class SearchCache(BuildsInBackground):
             reload=self._reload,
             count=_searchable_count,
         )
-        return None if restored is None else restored[:2]
+        if restored is None:
+            return None
+        self.from_snapshot = True
+        return restored[:2]
 
     def _install(self, built: tuple[SearchIndex, Look]) -> None:
         self.index, self._look = built
