@@ -1,4 +1,5 @@
-"""Pausing Python's cyclic garbage collector while a bulk build allocates.
+"""Pausing Python's cyclic garbage collector while a bulk build allocates; counting what a
+build has read, for progress bars.
 
 A duplicate scan or an index build creates millions of small containers (tuples, lists,
 slotted records) and frees almost none of them until it ends. Every 700 net allocations
@@ -10,10 +11,32 @@ cycles wait for the collector to resume.
 """
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
-__all__ = ["garbage_collection_paused"]
+__all__ = ["counted", "garbage_collection_paused"]
+
+PROGRESS_EVERY = 10_000
+
+
+def counted(items: Iterable, progress: Callable[[int], None] | None) -> Iterable:
+    """``items`` as they are, telling ``progress`` how many went by, every ``PROGRESS_EVERY``
+    and at the end (``items`` itself when there is no one to tell)."""
+    if progress is None:
+        return items
+    return _counting(items, progress)
+
+
+def _counting(items: Iterable, progress: Callable[[int], None]) -> Iterator:
+    since = 0
+    for item in items:
+        yield item
+        since += 1
+        if since == PROGRESS_EVERY:
+            progress(since)
+            since = 0
+    if since:
+        progress(since)
 
 
 @contextmanager

@@ -62,7 +62,7 @@ def api_blueprints():
 
 
 def cli_groups():
-    from suppliermatch import dbcli
+    from suppliermatch import dbcli, index_cli
     from suppliermatch.accounts import cli as accounts_cli
     from suppliermatch.certification import cli as certification_cli
     from suppliermatch.matching import cli as matching_cli
@@ -80,6 +80,7 @@ def cli_groups():
         requirements_cli.requirements_cli,
         notifications_cli.notifications_cli,
         matching_cli.bench_cli,
+        index_cli.indexes_cli,
     ]
 
 

@@ -133,6 +133,19 @@ class SnapshotStore:
         log.info("%s index snapshot read in %.1f s", kind, time.perf_counter() - began)
         return payload
 
+    def looks_current(self, kind: str, stamp: dict) -> bool:
+        """Whether a snapshot is there with the right header (its signature is checked when it
+        is loaded): cheap, for deciding whether a start will be quick."""
+        try:
+            with self.path(kind).open("rb") as file:
+                head = file.read(len(_MAGIC) + _LENGTH.size)
+                if len(head) < len(_MAGIC) + _LENGTH.size or not head.startswith(_MAGIC):
+                    return False
+                (length,) = _LENGTH.unpack(head[len(_MAGIC) :])
+                return json.loads(file.read(length)) == self.header(kind, stamp)
+        except (OSError, ValueError):
+            return False
+
     def _read(self, data: memoryview, expected: dict) -> tuple[str | None, object | None]:
         prefix = len(_MAGIC) + _LENGTH.size
         if len(data) < prefix or bytes(data[: len(_MAGIC)]) != _MAGIC:

@@ -4,6 +4,15 @@ A worker started later (a crash, a kill, ``--max-requests``) is forked from the 
 and starts with the index already in memory (copy-on-write), brought up to date by its
 first look at what changed; without this it read every supplier again while its
 requests got 503 (the soak saw 100 s of that at 100,000 suppliers on 2 busy cores).
+
+The master loads the indexes from their snapshots when it can (``index_snapshots``:
+seconds at 100,000 suppliers) and builds them from the database for a small database.
+A large one with no snapshot (a first start, or new code) is not built in the master:
+its listening socket is open while ``when_ready`` runs, so every request would wait
+minutes. The workers start at once and build in the background instead, answering
+rankings with 503 and Retry-After meanwhile; ``flask indexes build`` before starting
+the server (a deploy step, like the migrations) writes the snapshots so that this never
+happens.
 """
 
 import gc
@@ -12,7 +21,7 @@ import time
 from flask import Flask
 
 from suppliermatch.extensions import db
-from suppliermatch.matching.cache import IndexNotReady
+from suppliermatch.matching.cache import IndexNotReady, rankable_count
 from suppliermatch.matching.cache import cache_for as matching_cache_for
 from suppliermatch.suppliers.search_cache import cache_for as search_cache_for
 
@@ -26,6 +35,16 @@ def warm_before_fork(app: Flask) -> str:
     began = time.perf_counter()
     with app.app_context():
         matching = matching_cache_for(db.session)
+        if not matching.starts_quickly(db.session):
+            suppliers = rankable_count(db.session)
+            db.session.rollback()
+            db.engine.dispose()
+            return (
+                f"indexes not built before the workers start: {suppliers:,} suppliers and no "
+                "index snapshot; each worker builds in the background and answers rankings "
+                "with 503 until it is done (run `flask indexes build` before starting to "
+                "avoid this)"
+            )
         try:
             matching.fresh_index(db.session)
         except IndexNotReady:  # large: built in a thread, which a fork would not copy

@@ -68,6 +68,12 @@ def ranking(app, scene) -> dict:
     return {item["supplier_name"]: item["match"] for item in answer.get_json()["items"]}
 
 
+def run_cli(app, *args):
+    """A command of ``app`` (its own context pushed: the test app's is current otherwise)."""
+    with app.app_context():
+        return app.test_cli_runner().invoke(args=list(args))
+
+
 def no_full_builds(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("built from every row although a valid snapshot was there")
@@ -217,3 +223,23 @@ def test_no_snapshots_for_a_session_on_one_connection(session, app):
     (the tests above show a session on the engine gets its store)."""
     assert app.config["INDEX_SNAPSHOT_DIR"]
     assert index_snapshots.store_for(session) is None
+
+
+def test_flask_indexes_build_writes_the_snapshots_a_start_then_loads(scene, restart, monkeypatch):
+    first = scene["first"]
+    result = run_cli(first, "indexes", "build")
+    assert result.exit_code == 0, result.output
+    assert "Matching index: 5 suppliers" in result.output
+    assert "Search index: 5 suppliers" in result.output
+    assert snapshot_file(first, "matching").exists() and snapshot_file(first, "search").exists()
+
+    no_full_builds(monkeypatch)
+    assert ranking(restart(), scene)["Kaveri Platers Pvt Ltd"] == "exact"
+
+
+def test_flask_indexes_build_refuses_when_snapshots_are_off(restart):
+    app = restart()
+    app.config["INDEX_SNAPSHOT_DIR"] = ""
+    result = run_cli(app, "indexes", "build")
+    assert result.exit_code != 0
+    assert "INDEX_SNAPSHOT_DIR is empty" in result.output

@@ -36,6 +36,7 @@ from sqlmodel import Session
 from werkzeug.exceptions import ServiceUnavailable
 
 from suppliermatch import index_snapshots
+from suppliermatch.bulk_build import counted
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.service import local_today
 from suppliermatch.matching.engine.index import MatchIndex
@@ -132,6 +133,15 @@ class MatchingCache(BuildsInBackground):
             self._refresh_scorecards(session)
             return self.index
 
+    def starts_quickly(self, session: Session) -> bool:
+        """Whether a first ``fresh_index`` takes seconds: a current snapshot is there, or the
+        database is small enough to read in the request (``inline_build_limit``)."""
+        store = index_snapshots.store_for(session)
+        stamp = _snapshot_stamp(self.taxonomy_provider())
+        if store is not None and store.looks_current("matching", stamp):
+            return True
+        return rankable_count(session) <= self.inline_build_limit
+
     def forget(self) -> None:
         """Drop the index: the next ranking builds it again."""
         with self._lock:
@@ -143,19 +153,41 @@ class MatchingCache(BuildsInBackground):
     def _builds_inline(self, session: Session) -> bool:
         if isinstance(session.get_bind(), sa.Connection):
             return True  # a connection is not shared with another thread (tests use one)
-        return _rankable_count(session) <= self.inline_build_limit
+        return rankable_count(session) <= self.inline_build_limit
+
+    def rebuild_snapshot(
+        self,
+        session: Session,
+        store: index_snapshots.SnapshotStore,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Build from every row, whatever snapshot there is, and write the snapshot
+        (``flask indexes build``); returns how many suppliers it holds. ``progress`` is
+        told of each batch of suppliers read."""
+        with self._lock:
+            taxonomy = self.taxonomy_provider()
+            self._install(self._build(session, taxonomy, store, restore=False, progress=progress))
+            return len(self.index)
 
     def _build(
-        self, session: Session, taxonomy: Taxonomy, store: index_snapshots.SnapshotStore | None
+        self,
+        session: Session,
+        taxonomy: Taxonomy,
+        store: index_snapshots.SnapshotStore | None,
+        *,
+        restore: bool = True,
+        progress: Callable[[int], None] | None = None,
     ) -> tuple:
         """(index, look, when scorecards were read): from the snapshot, else from every row."""
         stamp = _snapshot_stamp(taxonomy)
         self.from_snapshot = False
-        if store is not None and (restored := self._restore(session, taxonomy, store, stamp)):
+        restored = restore and store and self._restore(session, taxonomy, store, stamp)
+        if restored:
             return restored
         began = time.perf_counter()
         look = self.watch.first_look(session)
-        index = MatchIndex.build(supplier_documents(session, today=self.today()), taxonomy=taxonomy)
+        documents = supplier_documents(session, today=self.today())
+        index = MatchIndex.build(counted(documents, progress), taxonomy=taxonomy)
         log.info(
             "matching index built: %d suppliers in %.1f s (taxonomy version %s)",
             len(index),
@@ -180,7 +212,7 @@ class MatchingCache(BuildsInBackground):
             session,
             watch=self.watch,
             reload=self._reload,
-            count=_rankable_count,
+            count=rankable_count,
             reattach=lambda index: index.reattach(taxonomy),
         )
         if restored is None:
@@ -230,7 +262,7 @@ class MatchingCache(BuildsInBackground):
             index.remove(gone)
 
 
-def _rankable_count(session: Session) -> int:
+def rankable_count(session: Session) -> int:
     return session.scalar(sa.select(sa.func.count()).select_from(Supplier).where(RANKABLE))
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.sql import elements, visitors
 from sqlmodel import Session, select
 
 from suppliermatch import index_snapshots
+from suppliermatch.bulk_build import counted
 from suppliermatch.models_base import utcnow
 from suppliermatch.suppliers.changes import (
     FRESHNESS_WINDOW,
@@ -130,20 +131,37 @@ class SearchCache(BuildsInBackground):
     def _builds_inline(self, session: Session) -> bool:
         if isinstance(session.get_bind(), sa.Connection):
             return True  # a connection is not shared with another thread (tests use one)
-        return _searchable_count(session) <= self.inline_build_limit
+        return searchable_count(session) <= self.inline_build_limit
+
+    def rebuild_snapshot(
+        self,
+        session: Session,
+        store: index_snapshots.SnapshotStore,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """As ``MatchingCache.rebuild_snapshot``, for the search index."""
+        with self.lock:
+            self._install(self._build(session, store, restore=False, progress=progress))
+            return len(self.index)
 
     def _build(
-        self, session: Session, store: index_snapshots.SnapshotStore | None = None
+        self,
+        session: Session,
+        store: index_snapshots.SnapshotStore | None = None,
+        *,
+        restore: bool = True,
+        progress: Callable[[int], None] | None = None,
     ) -> tuple[SearchIndex, Look]:
         self.from_snapshot = False
-        if store is not None and (restored := self._restore(session, store)):
+        if restore and store is not None and (restored := self._restore(session, store)):
             return restored
         began = time.perf_counter()
         look = self.watch.first_look(session)
         rows = select(Supplier.id, Supplier.search_text, Supplier.legal_name).where(
             Supplier.merged_into_id.is_(None)
         )
-        index = SearchIndex.build(session.execute(rows.execution_options(yield_per=10_000)))
+        rows = session.execute(rows.execution_options(yield_per=10_000))
+        index = SearchIndex.build(counted(rows, progress))
         seconds = time.perf_counter() - began
         log.info("search index built: %d suppliers in %.1f s", len(index), seconds)
         if store is not None:
@@ -160,7 +178,7 @@ class SearchCache(BuildsInBackground):
             session,
             watch=self.watch,
             reload=self._reload,
-            count=_searchable_count,
+            count=searchable_count,
         )
         if restored is None:
             return None
@@ -249,7 +267,7 @@ def _row_scope_key(scope: sa.ColumnElement[bool], dialect) -> tuple | None:
     return key
 
 
-def _searchable_count(session: Session) -> int:
+def searchable_count(session: Session) -> int:
     return session.scalar(
         select(sa.func.count()).select_from(Supplier).where(Supplier.merged_into_id.is_(None))
     )
