@@ -6,7 +6,9 @@ set). The schema is made once with create_all; the migration tests check that Al
 makes the same schema.
 """
 
+import importlib
 import os
+import pkgutil
 import uuid
 from contextlib import contextmanager
 from unittest import mock
@@ -19,6 +21,7 @@ from hypothesis import settings
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+import suppliermatch
 from suppliermatch import create_app, form_tokens
 from suppliermatch.extensions import db
 from suppliermatch.tables import metadata
@@ -29,6 +32,14 @@ from tests import factories
 # `make test` draws the same examples on every run (derandomized, no example database), so a
 # commit gets the same verdict twice; `make fuzz` (FUZZ_RANDOM) draws new ones each time, and
 # whatever 500 it finds is pinned in tests/security/test_malformed_requests.py.
+#
+# Derandomized is not enough by itself: hypothesis also draws literals it finds in the
+# project's imported modules ("local constants", read from sys.modules when a test draws).
+# Which of the package's modules a worker has imported by then depends on the tests
+# pytest-xdist happened to give it before, so the drawn examples changed from run to run.
+# Importing the whole package here makes that set the same for every test.
+for _module in pkgutil.walk_packages(suppliermatch.__path__, "suppliermatch."):
+    importlib.import_module(_module.name)
 FUZZ_RANDOM = os.environ.get("SUPPLIERMATCH_FUZZ_RANDOM", "") not in ("", "0", "false")
 settings.register_profile("suppliermatch", deadline=None, derandomize=True, database=None)
 settings.register_profile("suppliermatch-random", deadline=None)

@@ -221,6 +221,13 @@ def test_text_that_is_not_utf8_says_how_to_save_it():
     assert "CSV UTF-8" in refusal(data, "suppliers.csv")
 
 
+@pytest.mark.parametrize("data", [b"\xc2", b"name\n\xe0\xa4"], ids=["first", "last"])
+def test_a_file_cut_inside_a_character_is_refused_as_not_utf8(data):
+    """The sniff waits for the rest of a character cut at the end of what it read; a file
+    that ends there is refused when its rows are read, not answered with a 500."""
+    assert "not UTF-8" in refusal(data, "suppliers.csv")
+
+
 def test_csv_named_xlsx_is_refused():
     assert refusal(b"name\nApex\n", "suppliers.xlsx") == (
         "the file is named .xlsx but is not an Excel workbook"

@@ -251,9 +251,11 @@ def _csv_reader(opener: Callable[[], BinaryIO]) -> Callable[[], Iterator[list[st
     def lines() -> Iterator[list[str]]:
         with opener() as binary:
             text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-            header = text.readline()
-            reader = csv.reader(_without_nul(header, text), delimiter=_delimiter(header))
             try:
+                # The first line is read here too: a file cut inside its first character
+                # passes the sniff (which waits for the rest) and fails only now.
+                header = text.readline()
+                reader = csv.reader(_without_nul(header, text), delimiter=_delimiter(header))
                 for cells in reader:
                     yield [cell.strip() for cell in cells]
             except csv.Error as error:
