@@ -1,7 +1,13 @@
 """How soon a killed gunicorn master is replaced: kill -9 the master, start a new one at once
-(as a supervisor does), and time the gap in service.
+(as a supervisor does), and time the gap in service. With ``--mode upgrade``: a deploy
+without downtime instead: a new master started beside the running one on the same port
+(SO_REUSEPORT), loading the new code and the index snapshots while the old workers serve,
+then TERM to the old master once the new one's workers run; it counts requests left
+unanswered. (gunicorn's own USR2 upgrade does not work with reuse_port: the master holds no
+sockets to hand over, and the new master fails on an empty GUNICORN_FD.)
 
     .venv/bin/python bench/master_restart.py [--rounds 3] [--settings repo|gunicorn-defaults]
+    .venv/bin/python bench/master_restart.py --mode upgrade [--database-url URL]
 
 A client thread asks /healthz every 50 ms over new connections (2 s timeout) throughout.
 Per round it prints: how long the new master took to bind (attempts refused with
@@ -111,26 +117,82 @@ def one_round(port: int, env: dict, extra: list[str], log_path: Path, watch: flo
     }
 
 
+def upgrade_round(port: int, env: dict, folder: Path, watch: float) -> dict:
+    """A new master started beside the running one (SO_REUSEPORT lets both bind), then
+    TERM to the old master once the new one's workers run."""
+    url = f"http://127.0.0.1:{port}/healthz"
+    old_log, new_log = folder / "old-master.log", folder / "new-master.log"
+    with old_log.open("wb") as log:
+        old = start_master(port, env, [], log)
+    wait_until_up(url, seconds=600)
+    prober = Prober(url)
+    prober.start()
+    time.sleep(1)
+    started_at = time.monotonic()
+    with new_log.open("wb") as log:
+        new = start_master(port, env, [], log)
+    # Its workers bind only after the master has loaded the indexes (preload_app), so
+    # they take requests only once they can answer them.
+    while "Booting worker" not in new_log.read_text(errors="replace"):
+        if new.poll() is not None or time.monotonic() - started_at > 600:
+            raise SystemExit(f"the new master did not start its workers; see {new_log}")
+        time.sleep(0.1)
+    new_ready_s = time.monotonic() - started_at
+    time.sleep(2)  # the new workers finish booting
+    old.send_signal(signal.SIGTERM)
+    old.wait(timeout=60)
+    time.sleep(watch)
+    prober.stopping.set()
+    prober.join()
+    new.send_signal(signal.SIGTERM)
+    new.wait(timeout=60)
+    after = [(t, took, ok) for t, took, ok in prober.samples if t >= started_at]
+    return {
+        "new_master_ready_s": new_ready_s,
+        "longest_s": max(took for _, took, _ in prober.samples),
+        "unanswered": sum(1 for _, _, ok in after if not ok),
+        "requests": len(after),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--settings", choices=["repo", "gunicorn-defaults"], default="repo")
     parser.add_argument("--watch", type=float, default=40, help="seconds watched after a kill")
+    parser.add_argument("--mode", choices=["kill", "upgrade"], default="kill")
+    parser.add_argument(
+        "--database-url", help="an existing database (default: a new SQLite file, migrated)"
+    )
+    parser.add_argument(
+        "--instance-dir", type=Path, help="its instance folder (where its index snapshots are)"
+    )
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="master-restart-"))
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'restart.db'}",
-        "SUPPLIERMATCH_INSTANCE_DIR": str(folder),
+        "DATABASE_URL": options.database_url or f"sqlite:///{folder / 'restart.db'}",
+        "SUPPLIERMATCH_INSTANCE_DIR": str(options.instance_dir or folder),
         "SUPPLIERMATCH_RATE_LIMITS_ENABLED": "false",
     }
-    subprocess.run(
-        [str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
-        cwd=REPO,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    if not options.database_url:
+        subprocess.run(
+            [str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
+            cwd=REPO,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    if options.mode == "upgrade":
+        for number in range(1, options.rounds + 1):
+            result = upgrade_round(free_port(), env, folder, options.watch)
+            print(
+                f"upgrade {number}: new master's workers up {result['new_master_ready_s']:.1f} s "
+                f"after it started; longest request {result['longest_s']:.2f} s; "
+                f"{result['unanswered']} of {result['requests']} requests unanswered",
+                flush=True,
+            )
+        return
     extra = []
     if options.settings == "gunicorn-defaults":
         config = folder / "gunicorn_defaults.conf.py"
