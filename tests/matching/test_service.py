@@ -231,8 +231,9 @@ def test_weights_are_checked_by_name_and_range_and_saved_against_the_version(ses
 
 
 def test_remembered_readiness_levels_equal_a_fresh_assessment():
-    """The loader remembers readiness by code, state, rejection and validity on the day;
-    records alike in those but not in dates or ids must get the same level from assess."""
+    """The loader reads readiness from each record's code, state, rejection and validity on
+    the day (readiness.level_from_facts, remembered); records alike in those but not in
+    dates or ids get the same level, and it is the level assess gives."""
     import random
     from types import SimpleNamespace
 

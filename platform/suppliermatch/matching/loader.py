@@ -38,11 +38,11 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from suppliermatch.certification.models import SupplierCertificate
-from suppliermatch.certification.readiness import assess
+from suppliermatch.certification.readiness import level_from_facts, record_facts
 from suppliermatch.certification.service import CertState, Verification, current_records
 from suppliermatch.matching.engine.text import parse_tolerance_mm
 from suppliermatch.matching.engine.types import HeldCertificate, RequirementQuery, SupplierDoc
-from suppliermatch.reference.certificates import CertStatus, counts_on
+from suppliermatch.reference.certificates import CertStatus
 from suppliermatch.requirements.models import Award, Invitation, Quote, Requirement
 from suppliermatch.requirements.scorecard import supplier_scorecards
 from suppliermatch.suppliers.models import Capability, Equipment, Supplier
@@ -303,47 +303,4 @@ def readiness_level(profile, capabilities: Sequence, certificates: Sequence, tod
     if not certificates:
         return 0.0  # every step pending: what ``assess`` gives, without the work
     categories = frozenset({*(profile.categories or ()), *(c.category for c in capabilities)})
-    return _readiness_levels.level(profile.id, categories, certificates, today)
-
-
-class _ReadinessLevels:
-    """``certification.readiness.assess`` levels, remembered by what the level depends on.
-
-    The level is the mean credit of the relevant track steps, and a step's credit depends
-    only on the current records' code and state, whether a coordinator rejected them and
-    whether they count on the day (tests check the shortcut against ``assess``). Suppliers
-    share these far more often than their exact dates, so a million suppliers cost a few
-    thousand assessments rather than a million.
-    """
-
-    MAX_REMEMBERED = 100_000
-
-    def __init__(self):
-        self._levels: dict[tuple, float] = {}
-
-    def level(self, supplier_id: int, categories: frozenset, records: Sequence, today: date):
-        key = (today, categories, _record_facts(records, today))
-        found = self._levels.get(key)
-        if found is None:
-            if len(self._levels) >= self.MAX_REMEMBERED:
-                self._levels.clear()
-            found = assess(supplier_id, set(categories), list(records), today=today).level
-            self._levels[key] = found
-        return found
-
-
-def _record_facts(records: Sequence, today: date) -> tuple:
-    return tuple(
-        sorted(
-            (
-                r.code,
-                r.state,
-                r.verification == Verification.REJECTED,
-                counts_on(r.state, r.expires_on, today),
-            )
-            for r in current_records(list(records))
-        )
-    )
-
-
-_readiness_levels = _ReadinessLevels()
+    return level_from_facts(categories, record_facts(certificates, today))
