@@ -321,6 +321,9 @@ def close(
         now=moment,
         values={"closed_at": moment},
     )
+    notify.quotes_ready(
+        session, requirement, _quote_count(session, requirement.id), closed_by=actor.user_id
+    )
     return requirement
 
 
