@@ -8,13 +8,13 @@ from collections.abc import Iterable
 from sqlmodel import Session, func, select
 
 from suppliermatch.dates import when
+from suppliermatch.notifications.models import Notification
 from suppliermatch.notifications.service import (
     Kind,
     active_users_of,
     enqueue,
     enqueue_for_listed_supplier,
 )
-from suppliermatch.notifications.models import Notification
 from suppliermatch.onboarding.models import SupplierInvitation
 from suppliermatch.requirements.models import Invitation, Quote, Requirement
 from suppliermatch.suppliers.models import Supplier
