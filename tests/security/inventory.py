@@ -965,6 +965,7 @@ REQUIREMENT_PAGE_ROUTES = [
         form_body(rating),
     ),
     Route("requirements.import_page", "GET", "/requirements/import", COORDINATORS),
+    Route("requirements.import_template", "GET", "/requirements/import/template.csv", COORDINATORS),
     Route(
         "requirements.import_page", "POST", "/requirements/import", COORDINATORS, requirement_csv
     ),

@@ -568,10 +568,26 @@ def import_page():
         else:
             db.session.rollback()
     status = 422 if errors or (report is not None and not report.ok) else 200
+    catalogue = default_catalogue()
     page = render_template(
-        "requirements/import.html", report=report, errors=errors, columns=importer.CSV_COLUMNS
+        "requirements/import.html",
+        report=report,
+        errors=errors,
+        columns=importer.CSV_COLUMNS,
+        categories=default_taxonomy().categories,
+        certificates=[(code, catalogue.display_name(code)) for code in catalogue.codes],
     )
     return page, status
+
+
+@bp.route("/requirements/import/template.csv", methods=["GET"])
+@require(ActorKind.COORDINATOR)
+def import_template():
+    """A file to fill in: every column the import reads, and one example row to replace."""
+    example = [importer.TEMPLATE_EXAMPLE[column] for column in importer.CSV_COLUMNS]
+    return csv_download(
+        to_csv(list(importer.CSV_COLUMNS), [example]), "requirement-import-template.csv"
+    )
 
 
 @bp.route("/suppliers/<int:supplier_id>/scorecard", methods=["GET"])
