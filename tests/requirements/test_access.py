@@ -58,6 +58,7 @@ TABLE = [
     ("GET", "/rfqs", "open", None, MSME_PAGES),
     ("GET", "/requirements/cluster", "open", None, COORDINATORS),
     ("GET", "/requirements/import", "open", None, COORDINATORS),
+    ("GET", "/requirements/import/template.csv", "open", None, COORDINATORS),
     ("POST", "/requirements/import", "open", "form", COORDINATORS),
     ("GET", R, "open", None, SEES),
     ("GET", R + "/edit", "open", None, MANAGES),

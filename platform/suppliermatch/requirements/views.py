@@ -19,7 +19,7 @@ from flask import (
 from sqlmodel import select
 
 from suppliermatch.access import ActorKind, current_actor, require, require_login
-from suppliermatch.accounts.models import User
+from suppliermatch.accounts.models import Cluster, User
 from suppliermatch.accounts.views import safe_next
 from suppliermatch.api_common import PAGINATION_HEADER, paginate, requested_page
 from suppliermatch.csv_cells import csv_download, to_csv
@@ -29,6 +29,7 @@ from suppliermatch.extensions import db
 from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors
 from suppliermatch.reference.certificates import default_catalogue
+from suppliermatch.reference.places import place_for_pincode, places_for
 from suppliermatch.reference.taxonomy import default_taxonomy
 from suppliermatch.requirements import (
     awards,
@@ -125,6 +126,13 @@ def _choices() -> dict:
     }
 
 
+def _form_choices() -> dict:
+    """What the requirement form offers: the choices, and the towns for the plant, those of
+    the anchor's own cluster first."""
+    cluster = db.session.get(Cluster, current_actor().cluster_id or 0)
+    return {**_choices(), "places": places_for(cluster.slug if cluster else None)}
+
+
 def _form_values(view: dict) -> dict:
     """A requirement view as the inputs of the edit form expect them."""
     values = {k: ("" if v is None else v) for k, v in view.items()}
@@ -134,6 +142,8 @@ def _form_values(view: dict) -> dict:
     values["line_items"] = [
         {f: (getattr(li, f) or "") for f in forms.LINE_INPUTS} for li in view["line_items"]
     ]
+    place = place_for_pincode(view.get("plant_pincode"))
+    values["plant_place"] = place.pincode if place else ""
     return values
 
 
@@ -141,11 +151,25 @@ def _values_from_form(form) -> dict:
     values = {k: form.get(k, "") for k in form}
     values["required_certs"] = form.getlist("required_certs")
     values["preferred_certs"] = form.getlist("preferred_certs")
-    columns = [form.getlist(f) for f in forms.LINE_INPUTS]
-    values["line_items"] = [
-        dict(zip(forms.LINE_INPUTS, row, strict=True)) for row in zip(*columns, strict=False)
-    ]
+    values["line_items"], _ = forms.filled_line_rows(form)
     return values
+
+
+def _render_form(values: dict, errors: dict, editing, status: int):
+    """The requirement form. "Add a line" posts it back (without script) to be shown again
+    with one more empty row than it had, and nothing saved."""
+    spare_rows = 1
+    if request.method == "POST" and request.form.get("add_line"):
+        spare_rows = forms.filled_line_rows(request.form)[1] + 1
+    page = render_template(
+        "requirements/form.html",
+        values=values,
+        errors=errors,
+        editing=editing,
+        spare_rows=spare_rows,
+        **_form_choices(),
+    )
+    return page, status
 
 
 # -- lists --------------------------------------------------------------------------------------
@@ -196,6 +220,8 @@ def new():
     values: dict = {"visibility": "cluster", "line_items": []}
     if request.method == "POST":
         values = _values_from_form(request.form)
+        if request.form.get("add_line"):
+            return _render_form(values, {}, None, 200)
         data, errors = forms.load_requirement(request.form)
         status = 422
         if data is not None:
@@ -205,10 +231,7 @@ def new():
             )
             if requirement is not None:
                 return redirect(_detail_url(requirement.id))
-    page = render_template(
-        "requirements/form.html", values=values, errors=errors, editing=None, **_choices()
-    )
-    return page, status
+    return _render_form(values, errors, None, status)
 
 
 @bp.route("/requirements/<int:requirement_id>/edit", methods=["GET", "POST"])
@@ -222,6 +245,8 @@ def edit(requirement_id):
     values = _form_values(view)
     if request.method == "POST":
         values = _values_from_form(request.form)
+        if request.form.get("add_line"):
+            return _render_form(values, {}, view, 200)
         data, errors = forms.load_requirement_update(request.form)
         status = 422
         if data is not None:
@@ -238,10 +263,7 @@ def edit(requirement_id):
             )
             if saved is not None:
                 return redirect(_detail_url(requirement.id))
-    page = render_template(
-        "requirements/form.html", values=values, errors=errors, editing=view, **_choices()
-    )
-    return page, status
+    return _render_form(values, errors, view, status)
 
 
 # -- detail -------------------------------------------------------------------------------------
