@@ -39,6 +39,7 @@ FIELD_LABELS = {
     "quote_deadline": "quote deadline",
     "visibility": "visibility",
     "line_items": "line items",
+    "drawings": "drawings",
     # Only the buyer's own pages name these: suppliers are never told of the budget.
     "budget_min_inr": "budget (lowest)",
     "budget_max_inr": "budget (highest)",

@@ -24,8 +24,9 @@ from suppliermatch.accounts.views import safe_next
 from suppliermatch.api_common import PAGINATION_HEADER, paginate, requested_page
 from suppliermatch.csv_cells import csv_download, to_csv
 from suppliermatch.dates import in_india_time
-from suppliermatch.errors import DomainError, NotFound
+from suppliermatch.errors import DomainError, NotFound, ValidationFailed
 from suppliermatch.extensions import db
+from suppliermatch.file_downloads import send_attachment
 from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors
 from suppliermatch.reference.certificates import default_catalogue
@@ -33,6 +34,7 @@ from suppliermatch.reference.places import place_for_pincode, places_for
 from suppliermatch.reference.taxonomy import default_taxonomy
 from suppliermatch.requirements import (
     awards,
+    drawings,
     forms,
     importer,
     invitations,
@@ -300,6 +302,7 @@ def _overseer_detail(requirement, *, errors=None, status=200):
         field_labels=notify.FIELD_LABELS,
         names=names,
         matches_url=matches_url,
+        drawings=drawings.drawings_for(db.session, requirement.id),
         errors=errors or {},
         **_choices(),
     )
@@ -321,6 +324,7 @@ def _supplier_detail(requirement, *, errors=None, form=None, status=200):
         mine=mine,
         invitation=invitation,
         has_profile=actor.supplier_id is not None,
+        drawings=drawings.list_drawings(db.session, actor, requirement.id),
         errors=errors or {},
         **_choices(),
         form=form or {},
@@ -397,6 +401,68 @@ def invite(requirement_id):
     # From the search results, back to them (same-site paths only).
     back = request.form.get("next")
     return redirect(safe_next(back) if back else _detail_url(requirement_id))
+
+
+# -- drawings -----------------------------------------------------------------------------------
+
+
+@bp.route("/requirements/<int:requirement_id>/drawings", methods=["POST"])
+@require(ActorKind.ANCHOR)
+@one_time_form
+def add_drawing(requirement_id):
+    """Upload a drawing (PDF, DXF or STEP), checked by its content."""
+    actor = current_actor()
+    get_managed(db.session, actor, requirement_id)
+    upload = request.files.get("file")
+    cap = current_app.config["DRAWING_MAX_BYTES"]
+
+    def add():
+        if upload is None or not upload.filename:
+            raise ValidationFailed("Choose a drawing file to upload.", field="file")
+        return drawings.add_drawing(
+            db.session,
+            actor,
+            requirement_id,
+            stream=upload.stream,
+            filename=upload.filename,
+            upload_dir=current_app.config["UPLOAD_DIR"],
+            max_bytes=cap,
+        )
+
+    added, errors, status = _attempt(add, "Drawing added: the invited suppliers can open it.")
+    if added is None:
+        return _refused(requirement_id, errors, status)
+    return redirect(_detail_url(requirement_id) + "#drawings")
+
+
+@bp.route("/requirements/<int:requirement_id>/drawings/<int:drawing_id>/remove", methods=["POST"])
+@require(ActorKind.ANCHOR)
+def remove_drawing(requirement_id, drawing_id):
+    upload_dir = current_app.config["UPLOAD_DIR"]
+    path, errors, status = _attempt(
+        lambda: drawings.remove_drawing(
+            db.session, current_actor(), requirement_id, drawing_id, upload_dir=upload_dir
+        ),
+        "Drawing removed.",
+    )
+    if path is None:
+        return _refused(requirement_id, errors, status)
+    path.unlink(missing_ok=True)  # committed: the file goes too
+    return redirect(_detail_url(requirement_id) + "#drawings")
+
+
+@bp.route("/requirements/<int:requirement_id>/drawings/<int:drawing_id>", methods=["GET"])
+@require_login
+def drawing(requirement_id, drawing_id):
+    """The drawing as a download, for the anchor, its coordinator and invited suppliers."""
+    found, path = drawings.open_drawing(
+        db.session,
+        current_actor(),
+        requirement_id,
+        drawing_id,
+        upload_dir=current_app.config["UPLOAD_DIR"],
+    )
+    return send_attachment(path, mimetype=found.content_type, download_name=found.original_filename)
 
 
 # -- quotes and invitations (suppliers) ---------------------------------------------------------
