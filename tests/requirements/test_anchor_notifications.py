@@ -96,3 +96,7 @@ def test_closing_early_tells_the_anchors_other_users_not_the_one_who_closed(
     )
     assert _notices(session, cast["anchor_x"], "quotes_ready") == []
     assert _notices(session, cast["msme_a"], "quotes_ready") == []
+    # "Sealed until bidding ends" is over for everyone at the firm: no longer unread.
+    for user in (colleague, cast["anchor_x"]):
+        [received] = _notices(session, user, "quote_received")
+        assert received.read_at is not None

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from sqlmodel import Session, func, select
 
 from suppliermatch.dates import when
+from suppliermatch.models_base import utcnow
 from suppliermatch.notifications.models import Notification
 from suppliermatch.notifications.service import (
     Kind,
@@ -202,7 +203,11 @@ def quotes_ready(
         how = f'The quote deadline for "{requirement.title}" has passed.'
     else:
         how = f'Bidding on "{requirement.title}" was closed before the deadline.'
-    users = [u for u in active_users_of(session, [requirement.anchor_id]) if u != closed_by]
+    everyone = active_users_of(session, [requirement.anchor_id])
+    # "Quotes received, sealed until bidding ends" is over: those notices are done with.
+    for notice in _unread_quote_notices(session, requirement, everyone):
+        notice.read_at = utcnow()
+    users = [u for u in everyone if u != closed_by]
     _tell(
         session,
         requirement,
@@ -216,6 +221,17 @@ def quotes_ready(
 
 def _quotes_in_words(count: int) -> str:
     return "1 quote" if count == 1 else f"{count} quotes"
+
+
+def _unread_quote_notices(session: Session, requirement: Requirement, users: list[int]):
+    return session.exec(
+        select(Notification).where(
+            Notification.user_id.in_(users),
+            Notification.kind == Kind.QUOTE_RECEIVED,
+            Notification.link == requirement_path(requirement.id),
+            Notification.read_at.is_(None),
+        )
+    ).all()
 
 
 def quote_received(session: Session, requirement: Requirement, quote: Quote) -> None:
@@ -232,14 +248,7 @@ def quote_received(session: Session, requirement: Requirement, quote: Quote) -> 
         f"bidding ends ({_deadline_text(requirement)})."
     )
     users = active_users_of(session, [requirement.anchor_id])
-    unread = session.exec(
-        select(Notification).where(
-            Notification.user_id.in_(users),
-            Notification.kind == Kind.QUOTE_RECEIVED,
-            Notification.link == requirement_path(requirement.id),
-            Notification.read_at.is_(None),
-        )
-    ).all()
+    unread = _unread_quote_notices(session, requirement, users)
     for notice in unread:
         notice.subject, notice.body = subject[:200], body[:4000]
     waiting = {notice.user_id for notice in unread}
