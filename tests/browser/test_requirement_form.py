@@ -50,7 +50,7 @@ def test_an_anchor_posts_a_requirement_with_a_drawing_from_its_start_page(page_a
         page.get_by_role("button", name="Save draft").click()
     main = page.inner_text("main")
     assert "Draft saved" in main and TITLE in page.inner_text("h1")
-    assert "Helmholtz coil flux check" in main and "761020" in main
+    assert "Helmholtz coil flux check" in main and "(Chhatrapur, Ganjam, PIN 761020)" in main
 
     drawing = tmp_path / "VM-AS-48 rev A.pdf"
     drawing.write_bytes(certificate_pdf(["Drawing VM-AS-48 rev A: arc segment"]))

@@ -59,9 +59,12 @@ def test_add_a_line_without_script_shows_the_form_again_with_one_more_row(
 
 def test_a_town_places_the_plant_from_the_pin_code_directory(session, make_client, cast):
     form = _requirement_form(plant_pincode="", plant_place="761020")
-    created = make_client(cast["anchor_x"]).post("/requirements/new", data=form)
+    anchor = make_client(cast["anchor_x"])
+    created = anchor.post("/requirements/new", data=form)
     assert created.status_code == 302
     requirement = _created(session)
+    shown = page_text(anchor.get(f"/requirements/{requirement.id}"))
+    assert "Plant (Chhatrapur, Ganjam, PIN 761020)" in shown
     assert requirement.plant_pincode == "761020"
     assert requirement.plant_lat == pytest.approx(19.36, abs=0.01)
     assert requirement.plant_lon == pytest.approx(84.99, abs=0.01)

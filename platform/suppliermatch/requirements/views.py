@@ -78,6 +78,13 @@ def format_inr(amount) -> str:
     return f"₹{sign}{grouped}.{paise}"
 
 
+@bp.app_template_global("place_of_pincode")
+def place_of_pincode(pincode: str | None) -> str | None:
+    """The cluster town a plant's PIN code is, when it is one of the towns the form offers."""
+    place = place_for_pincode(pincode)
+    return place.name if place else None
+
+
 def _attempt(action, done_message: str):
     """One unit of work from a form: commit and flash on success, or roll back a refused
     rule. Returns (result, None, None) or (None, field errors, HTTP status)."""
