@@ -51,6 +51,8 @@ def default_settings(instance_dir: Path) -> dict:
         # they are not sent (see notifications.immediate).
         "BASE_URL": None,
         "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
+        # A requirement's drawings (PDF, DXF, STEP): a STEP model of a fixture runs to MBs.
+        "DRAWING_MAX_BYTES": 15 * 1024 * 1024,
         "IMPORT_MAX_BYTES": 20 * 1024 * 1024,
         # gunicorn builds the matching index in its master before forking (warmup.py).
         "WARM_INDEXES_AT_START": True,

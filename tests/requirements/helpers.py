@@ -29,3 +29,27 @@ def pass_deadline(session, requirement) -> None:
     session.refresh(requirement)
     requirement.quote_deadline = utcnow() - timedelta(minutes=1)
     session.commit()
+
+
+def add_pdf_drawing(session, actor, requirement_id: int, text: str, filename: str):
+    """A one-page PDF drawing added to the requirement through the service, as the anchor's
+    upload would be (committed)."""
+    import io
+
+    from flask import current_app
+
+    from suppliermatch.requirements import drawings
+    from tests.certification.documents import certificate_pdf
+
+    document = certificate_pdf([text])
+    drawing = drawings.add_drawing(
+        session,
+        actor,
+        requirement_id,
+        stream=io.BytesIO(document),
+        filename=filename,
+        upload_dir=current_app.config["UPLOAD_DIR"],
+        max_bytes=len(document),
+    )
+    session.commit()
+    return drawing, document

@@ -19,7 +19,8 @@ from suppliermatch.notifications.models import Notification
 from suppliermatch.requirements import awards, quotes
 from suppliermatch.requirements.models import Award
 from suppliermatch.requirements.service import line_items
-from tests.requirements.helpers import pass_deadline
+from tests.certification.documents import certificate_pdf
+from tests.requirements.helpers import add_pdf_drawing, pass_deadline
 
 OK, FORBIDDEN, NOT_FOUND = "ok", "403", "404"
 CAST = ("msme_a", "msme_b", "anchor_x", "anchor_y", "coordinator_1", "coordinator_2", "admin")
@@ -58,6 +59,11 @@ TABLE = [
     ("GET", "/rfqs", "open", None, MSME_PAGES),
     ("GET", "/requirements/cluster", "open", None, COORDINATORS),
     ("GET", "/requirements/import", "open", None, COORDINATORS),
+    ("GET", "/requirements/import/template.csv", "open", None, COORDINATORS),
+    ("POST", R + "/drawings", "open", "drawing", MANAGES),
+    ("GET", R + "/drawings/{drawing_id}", "open", None, SEES),
+    # Each user is asked to remove a drawing of its own (one removed is gone).
+    ("POST", R + "/drawings/{drawing_id}/remove", "drawing_each", None, MANAGES),
     ("POST", "/requirements/import", "open", "form", COORDINATORS),
     ("GET", R, "open", None, SEES),
     ("GET", R + "/edit", "open", None, MANAGES),
@@ -124,7 +130,9 @@ def test_every_route_of_these_features_is_in_the_table(app):
 def _scenario(session, cast, rfq, name: str) -> dict:
     anchor = actor_for_user(session, cast["anchor_x"])
     ids = {"requirement_id": rfq.id, "supplier_id": cast["supplier_a"].id}
-    if name != "open":
+    if name in ("open", "drawing_each"):
+        ids["drawing_id"] = _new_drawing(session, anchor, rfq)
+    else:
         for user in ("msme_a", "msme_b"):
             quotes.submit_quote(
                 session,
@@ -148,6 +156,10 @@ def _scenario(session, cast, rfq, name: str) -> dict:
         select(Notification.id).where(Notification.user_id == cast["msme_a"].id)
     ).first()
     return ids
+
+
+def _new_drawing(session, anchor, rfq) -> int:
+    return add_pdf_drawing(session, anchor, rfq.id, "Drawing QP-16", "qp-16.pdf")[0].id
 
 
 def _quote_data(session, rfq) -> dict:
@@ -192,6 +204,10 @@ def _request_kwargs(kind, session, cast, rfq) -> dict:
         "quote": {"json": quote_json},
         "quote_update": {"json": {**quote_json, "version": 1}},
         "award": {"json": {"allocations": [{"supplier_id": cast["supplier_a"].id}]}},
+        "drawing": {
+            "data": {"file": (io.BytesIO(certificate_pdf(["Drawing QP-17"])), "qp-17.pdf")},
+            "content_type": "multipart/form-data",
+        },
         "import": {
             "data": {"file": (io.BytesIO(b"requirement_ref\n"), "x.csv")},
             "content_type": "multipart/form-data",
@@ -221,6 +237,7 @@ def test_access(
     app, session, client, make_client, cast, rfq, method, path, scenario, body, expected
 ):
     ids = _scenario(session, cast, rfq, scenario)
+    anchor = actor_for_user(session, cast["anchor_x"])
     url = path.format(**ids)
     is_api = url.startswith("/api/")
     kwargs = _request_kwargs(body, session, cast, rfq)
@@ -232,7 +249,10 @@ def test_access(
 
     # Refusals first, so that nothing an allowed user changes can hide a leak.
     for user in sorted(CAST, key=lambda u: expected[u] == OK):
+        if scenario == "drawing_each":
+            url = path.format(**{**ids, "drawing_id": _new_drawing(session, anchor, rfq)})
         response = make_client(cast[user]).open(url, method=method, **_fresh(kwargs))
+        response.close()  # a download's file
         got = _outcome(response)
         assert got == expected[user], (
             user,
@@ -246,5 +266,6 @@ def test_access(
 def _fresh(kwargs: dict) -> dict:
     """Uploads are streams: each request needs its own."""
     if "data" in kwargs and isinstance(kwargs["data"], dict) and "file" in kwargs["data"]:
-        return {**kwargs, "data": {"file": (io.BytesIO(b"requirement_ref\n"), "x.csv")}}
+        stream, name = kwargs["data"]["file"]
+        return {**kwargs, "data": {"file": (io.BytesIO(stream.getvalue()), name)}}
     return dict(kwargs)

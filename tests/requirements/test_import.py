@@ -165,3 +165,25 @@ def test_a_row_without_a_category_is_imported_and_the_text_decides(session):
     assert report.ok, report.errors
     requirement = session.exec(select(Requirement).where(Requirement.external_ref == "T020")).one()
     assert requirement.category is None and requirement.quantity_per_month == 200
+
+
+def test_the_template_file_imports_as_it_is_and_the_page_lists_the_codes(make_client, cast):
+    from tests.pages import page_text
+
+    client = make_client(cast["coordinator_1"])
+    page = page_text(client.get("/requirements/import"))
+    assert "Download the template (.csv)" in page
+    # The codes a cell may hold, each with its name.
+    assert "coatings Surface treatment & coatings" in page
+    assert "ISO9001 ISO 9001 " in page and "ZED_GOLD ZED Gold" in page
+    template = client.get("/requirements/import/template.csv")
+    assert template.status_code == 200
+    assert "requirement-import-template.csv" in template.headers["Content-Disposition"]
+    assert template.get_data(as_text=True).splitlines()[0].lstrip("\ufeff") == HEADER
+    imported = client.post(
+        "/requirements/import",
+        data={"file": (io.BytesIO(template.get_data()), "template.csv")},
+        content_type="multipart/form-data",
+    )
+    assert imported.status_code == 200
+    assert "1 new requirement(s)" in page_text(imported)

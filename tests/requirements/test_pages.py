@@ -66,7 +66,7 @@ def test_form_errors_are_shown_next_to_the_inputs(make_client, cast):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "PIN code must be 6 digits" in page
-    assert "row 1 quantity" in page
+    assert "Line 1, quantity: Must be greater than 0" in page_text(page)
     assert 'value="Hysteresisgraph' not in page  # the empty title stayed empty
 
 

@@ -939,6 +939,21 @@ REQUIREMENT_PAGE_ROUTES = [
         INVITED_SUPPLIER,
         fixed_form({"reason": "No capacity this quarter"}),
     ),
+    Route(
+        "requirements.add_drawing",
+        "POST",
+        PAGE_RFQ + "/drawings",
+        MANAGES_RFQ,
+        lambda s: pdf_upload(),
+    ),
+    # The invited supplier (MSME A), the anchor, its coordinator and admins; nobody else.
+    Route("requirements.drawing", "GET", PAGE_RFQ + "/drawings/{drawing_open}", SEES_RFQ),
+    Route(
+        "requirements.remove_drawing",
+        "POST",
+        PAGE_RFQ + "/drawings/{drawing_open}/remove",
+        MANAGES_RFQ,
+    ),
     Route("requirements.comparison", "GET", "/requirements/{rfq_ended}/comparison", MANAGES_RFQ),
     Route(
         "requirements.comparison_csv",
@@ -965,6 +980,7 @@ REQUIREMENT_PAGE_ROUTES = [
         form_body(rating),
     ),
     Route("requirements.import_page", "GET", "/requirements/import", COORDINATORS),
+    Route("requirements.import_template", "GET", "/requirements/import/template.csv", COORDINATORS),
     Route(
         "requirements.import_page", "POST", "/requirements/import", COORDINATORS, requirement_csv
     ),

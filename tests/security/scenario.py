@@ -30,7 +30,7 @@ from suppliermatch.certification import service as certificates
 from suppliermatch.matching import service as shortlist
 from suppliermatch.models_base import utcnow
 from suppliermatch.notifications.models import Notification
-from suppliermatch.requirements import awards, invitations, quotes
+from suppliermatch.requirements import awards, drawings, invitations, quotes
 from suppliermatch.requirements import service as requirements
 from suppliermatch.requirements.demo import SENTINEL_BUDGET_INR
 from suppliermatch.requirements.models import Award, Requirement
@@ -255,6 +255,21 @@ def _certificates(session: Session, scenario: Scenario) -> None:
         scenario.ids[f"evidence_{key}"] = evidence.id
 
 
+def _drawing(session: Session, anchor: User, requirement: Requirement) -> int:
+    """A drawing of anchor X's open requirement: its invited suppliers may open it."""
+    document = certificate_pdf(["Drawing VM-AS-12 rev B: arc segment, NiCuNi 15 um"])
+    drawing = drawings.add_drawing(
+        session,
+        actor_for_user(session, anchor),
+        requirement.id,
+        stream=BytesIO(document),
+        filename="VM-AS-12.pdf",
+        upload_dir=current_app.config["UPLOAD_DIR"],
+        max_bytes=len(document),
+    )
+    return drawing.id
+
+
 def _requirement(session: Session, anchor: User, title: str, **fields) -> Requirement:
     fields.setdefault("budget_min_inr", SENTINEL_BUDGET - 250_000)
     fields.setdefault("budget_max_inr", SENTINEL_BUDGET)
@@ -315,6 +330,7 @@ def _requirements(session: Session, scenario: Scenario, *, rivals_quote: bool) -
     draft = _requirement(session, anchor_x, "X draft: graphite fixtures", publish=False)
     open_quoted = _requirement(session, anchor_x, "X open: NiCuNi plating of arc segments")
     _invite(session, anchor_x, open_quoted, a, c)
+    ids["drawing_open"] = _drawing(session, anchor_x, open_quoted)
     shortlist.add_to_shortlist(
         session, open_quoted.id, actor=actor_for_user(session, anchor_x), supplier_id=a
     )

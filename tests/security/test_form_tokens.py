@@ -97,6 +97,7 @@ GUARDED_ENDPOINTS = {
     "onboarding.invite",
     "onboarding.send_invitation",
     "reports.add_note",
+    "requirements.add_drawing",
     "requirements.award",
     "requirements.import_page",
     "requirements.invite",

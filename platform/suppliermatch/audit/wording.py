@@ -11,6 +11,8 @@ EVENT_WORDS = {
     "cancelled": "Cancelled",
     "quotes_viewed": "Opened the quotes",
     "match_weights_changed": "Changed the ranking weights",
+    "drawing_added": "Added a drawing",
+    "drawing_removed": "Removed a drawing",
     # certificates (certification.service, .evidence, .verification)
     "create": "Added",
     "edit": "Edited",

@@ -1,7 +1,7 @@
 """The web side of evidence files, shared by the pages and the API: the size cap from the
 configuration answered as a clean 413, and downloads that a browser saves, never renders."""
 
-from flask import current_app, send_file
+from flask import current_app
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -10,10 +10,7 @@ from suppliermatch.certification import evidence as evidence_service
 from suppliermatch.certification.models import CertificateEvidence
 from suppliermatch.errors import ValidationFailed
 from suppliermatch.extensions import db
-
-# A download is data, not a page: even if a browser tried to render it, it gets no scripts,
-# no plugins and no same-origin powers.
-DOWNLOAD_CONTENT_SECURITY_POLICY = "default-src 'none'; sandbox"
+from suppliermatch.file_downloads import send_attachment
 
 
 def evidence_cap_bytes() -> int:
@@ -46,12 +43,6 @@ def download(certificate_id: int, evidence_id: int):
         evidence_id,
         upload_dir=current_app.config["UPLOAD_DIR"],
     )
-    response = send_file(
-        path,
-        mimetype=evidence.content_type,
-        as_attachment=True,
-        download_name=evidence.original_filename,
-        max_age=0,
+    return send_attachment(
+        path, mimetype=evidence.content_type, download_name=evidence.original_filename
     )
-    response.headers["Content-Security-Policy"] = DOWNLOAD_CONTENT_SECURITY_POLICY
-    return response

@@ -2,14 +2,13 @@
 
 import marshmallow as ma
 
+from suppliermatch.notifications.service import Kind
+
 
 class NotificationSchema(ma.Schema):
     id = ma.fields.Integer()
     kind = ma.fields.String(
-        metadata={
-            "description": "invited, amended, deadline_approaching, quotes_ready, awarded, "
-            "not_awarded or cancelled"
-        }
+        metadata={"description": "One of " + ", ".join(kind.value for kind in Kind)}
     )
     subject = ma.fields.String()
     body = ma.fields.String()

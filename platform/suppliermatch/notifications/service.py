@@ -21,6 +21,8 @@ class Kind(StrEnum):
     AMENDED = "amended"
     DEADLINE_APPROACHING = "deadline_approaching"
     QUOTES_READY = "quotes_ready"
+    # To the anchor's users while bidding is open: how many sealed quotes have come in.
+    QUOTE_RECEIVED = "quote_received"
     AWARDED = "awarded"
     NOT_AWARDED = "not_awarded"
     CANCELLED = "cancelled"

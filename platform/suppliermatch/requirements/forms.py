@@ -7,16 +7,26 @@ An empty input means "no value": on an edit form that clears the field.
 import marshmallow as ma
 from werkzeug.datastructures import MultiDict
 
+from suppliermatch.reference.places import place_for_pincode
 from suppliermatch.requirements import schemas
 
+# The page places the plant by a town or a PIN code: the coordinates come from the PIN
+# code directory, never from typed degrees (the API still takes them).
+PLACE_INPUTS = ("plant_pincode", "plant_lat", "plant_lon")
 # Inputs that may be left empty (then stored as empty): the schema's nullable scalars.
 OPTIONAL_INPUTS = tuple(
     name
     for name, field in schemas.RequirementInputSchema._declared_fields.items()
-    if field.allow_none and not isinstance(field, ma.fields.List)
+    if field.allow_none and not isinstance(field, ma.fields.List) and name not in PLACE_INPUTS
 )
 LINE_INPUTS = ("item", "quantity", "unit", "spec_reference")
-BLANK_LINE_ROWS = 3
+LINE_LABELS = {"item": "item", "quantity": "quantity", "unit": "unit", "spec_reference": "drawing"}
+# Marshmallow's words for a line's cell, as a person filling the row reads them.
+LINE_MESSAGES = {
+    "Missing data for required field.": "fill it in, or empty the whole row",
+    "Field may not be null.": "fill it in, or empty the whole row",
+    "Not a valid number.": "write a number, e.g. 300",
+}
 
 
 def _load(schema: ma.Schema, raw: dict, **kwargs):
@@ -37,8 +47,12 @@ def field_messages(messages) -> dict:
                 details = inner.items() if isinstance(inner, dict) else [("", inner)]
                 for sub, msgs in details:
                     msgs = msgs if isinstance(msgs, list) else [msgs]
-                    label = f"row {int(position) + 1}" + (f" {sub}" if sub else "")
-                    flat.setdefault(name, []).extend(f"{label}: {m}" for m in msgs)
+                    label = f"Line {int(position) + 1}" + (
+                        f", {LINE_LABELS.get(sub, sub)}" if sub else ""
+                    )
+                    flat.setdefault(name, []).extend(
+                        f"{label}: {LINE_MESSAGES.get(m, m)}" for m in msgs
+                    )
         else:
             flat[name] = value if isinstance(value, list) else [str(value)]
     return flat
@@ -57,6 +71,9 @@ def requirement_payload(form: MultiDict) -> dict:
     for name in OPTIONAL_INPUTS:
         value = form.get(name, "").strip()
         raw[name] = value if value else None
+    raw["plant_pincode"] = (
+        form.get("plant_pincode", "").strip() or form.get("plant_place", "").strip() or None
+    )
     columns = [form.getlist(name) for name in LINE_INPUTS]
     lines = []
     for values in zip(*columns, strict=False):
@@ -67,14 +84,41 @@ def requirement_payload(form: MultiDict) -> dict:
     return raw
 
 
+def _place_errors(form: MultiDict) -> dict:
+    """A town chosen and another PIN code typed: which one is meant is not for us to guess."""
+    chosen = form.get("plant_place", "").strip()
+    typed = form.get("plant_pincode", "").strip()
+    if not chosen or not typed or chosen == typed:
+        return {}
+    place = place_for_pincode(chosen)
+    town = f"{place.name} (PIN {chosen})" if place else f"PIN {chosen}"
+    return {"plant_place": [f"You chose {town} and typed PIN code {typed}: keep one of them."]}
+
+
+def _load_requirement(schema: ma.Schema, raw: dict, form: MultiDict):
+    data, errors = _load(schema, raw)
+    place_errors = _place_errors(form)
+    if place_errors:
+        return None, {**(errors or {}), **place_errors}
+    return data, errors
+
+
 def load_requirement(form: MultiDict):
-    return _load(schemas.RequirementInputSchema(), requirement_payload(form))
+    return _load_requirement(schemas.RequirementInputSchema(), requirement_payload(form), form)
 
 
 def load_requirement_update(form: MultiDict):
     raw = requirement_payload(form)
     raw["version"] = form.get("version", "").strip()
-    return _load(schemas.RequirementUpdateSchema(), raw)
+    return _load_requirement(schemas.RequirementUpdateSchema(), raw, form)
+
+
+def filled_line_rows(form: MultiDict) -> tuple[list[dict], int]:
+    """The line-item rows posted with something in them, and how many came empty."""
+    columns = [form.getlist(name) for name in LINE_INPUTS]
+    rows = [dict(zip(LINE_INPUTS, row, strict=True)) for row in zip(*columns, strict=False)]
+    filled = [row for row in rows if any(value.strip() for value in row.values())]
+    return filled, len(rows) - len(filled)
 
 
 def load_quote(form: MultiDict, line_item_ids: list[int], *, with_version: bool):

@@ -50,6 +50,24 @@ CSV_COLUMNS = (
     "needed_by",
 )
 LIST_COLUMNS = ("required_certs", "preferred_certs")
+# The template file's one example row (the import page offers the file): each cell as the
+# import reads it, so that the file imports as it is.
+TEMPLATE_EXAMPLE = {
+    "requirement_ref": "EXAMPLE-RFQ-1",
+    "anchor": "Example Magnets Pvt Ltd",
+    "title": "NiCuNi plating of N42 sintered blocks",
+    "description": "Nickel-copper-nickel plating, 15-20 micron, 72 h salt spray (ISO 9227).",
+    "category": "coatings",
+    "required_certs": "ISO9001;ISO14001",
+    "preferred_certs": "ZED_SILVER",
+    "quantity_per_month": "20000",
+    "tolerance_mm": "0.05",
+    "plant_pincode": "761020",
+    "plant_lat": "",
+    "plant_lon": "",
+    "max_distance_km": "500",
+    "needed_by": "2027-03-31",
+}
 # Columns handled on their own: the reference, the anchor, lists, a number people write
 # with thousands separators. The rest go to the schema as written.
 SPECIAL_COLUMNS = ("requirement_ref", "anchor", "quantity_per_month", *LIST_COLUMNS)

@@ -125,3 +125,18 @@ class Rating(SQLModel, table=True):
     delivered_on: date
     rated_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = timestamp_field()
+
+
+class RequirementDrawing(SQLModel, table=True):
+    """A drawing of what is asked for (PDF, DXF or STEP), seen by the anchor's users, the
+    cluster coordinator and the invited suppliers only (``requirements.drawings``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    requirement_id: int = Field(foreign_key="requirement.id", index=True)
+    original_filename: str = Field(max_length=255)
+    stored_name: str = Field(max_length=80, unique=True)
+    content_type: str = Field(max_length=60)
+    size_bytes: int
+    sha256: str = Field(max_length=64)
+    uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = timestamp_field()

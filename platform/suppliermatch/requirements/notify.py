@@ -5,9 +5,11 @@ of other suppliers.
 
 from collections.abc import Iterable
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from suppliermatch.dates import when
+from suppliermatch.models_base import utcnow
+from suppliermatch.notifications.models import Notification
 from suppliermatch.notifications.service import (
     Kind,
     active_users_of,
@@ -38,6 +40,7 @@ FIELD_LABELS = {
     "quote_deadline": "quote deadline",
     "visibility": "visibility",
     "line_items": "line items",
+    "drawings": "drawings",
     # Only the buyer's own pages name these: suppliers are never told of the budget.
     "budget_min_inr": "budget (lowest)",
     "budget_max_inr": "budget (highest)",
@@ -187,16 +190,76 @@ def cancelled(session: Session, requirement: Requirement, reason: str) -> None:
     )
 
 
-def quotes_ready(session: Session, requirement: Requirement, quote_count: int) -> None:
+def quotes_ready(
+    session: Session,
+    requirement: Requirement,
+    quote_count: int,
+    *,
+    closed_by: int | None = None,
+) -> None:
+    """Bidding has ended: the anchor's users may compare the quotes. ``closed_by`` is the
+    user who closed it early, who is not told what it just did."""
+    if closed_by is None:
+        how = f'The quote deadline for "{requirement.title}" has passed.'
+    else:
+        how = f'Bidding on "{requirement.title}" was closed before the deadline.'
+    everyone = active_users_of(session, [requirement.anchor_id])
+    # "Quotes received, sealed until bidding ends" is over: those notices are done with.
+    for notice in _unread_quote_notices(session, requirement, everyone):
+        notice.read_at = utcnow()
+    users = [u for u in everyone if u != closed_by]
     _tell(
         session,
         requirement,
-        active_users_of(session, [requirement.anchor_id]),
+        users,
         Kind.QUOTES_READY,
         "Bidding closed",
-        f'The quote deadline for "{requirement.title}" has passed. '
-        f"{quote_count} quote(s) can now be compared.",
+        f"{how} {_quotes_in_words(quote_count)} can now be compared.",
         dedup_key=f"quotes_ready:{requirement.id}",
+    )
+
+
+def _quotes_in_words(count: int) -> str:
+    return "1 quote" if count == 1 else f"{count} quotes"
+
+
+def _unread_quote_notices(session: Session, requirement: Requirement, users: list[int]):
+    return session.exec(
+        select(Notification).where(
+            Notification.user_id.in_(users),
+            Notification.kind == Kind.QUOTE_RECEIVED,
+            Notification.link == requirement_path(requirement.id),
+            Notification.read_at.is_(None),
+        )
+    ).all()
+
+
+def quote_received(session: Session, requirement: Requirement, quote: Quote) -> None:
+    """Tell the anchor's users that a sealed quote has come in. A user has one unread
+    notice of it per requirement at a time, its count brought up to date by the quotes
+    that follow: a storm of quotes is one notice, not one each. It names no supplier and
+    no price (the quotes are sealed until bidding ends)."""
+    count = session.exec(
+        select(func.count()).select_from(Quote).where(Quote.requirement_id == requirement.id)
+    ).one()
+    subject = f"Quotes received: {requirement.title}"
+    body = (
+        f'{_quotes_in_words(count)} received so far for "{requirement.title}", sealed until '
+        f"bidding ends ({_deadline_text(requirement)})."
+    )
+    users = active_users_of(session, [requirement.anchor_id])
+    unread = _unread_quote_notices(session, requirement, users)
+    for notice in unread:
+        notice.subject, notice.body = subject[:200], body[:4000]
+    waiting = {notice.user_id for notice in unread}
+    enqueue(
+        session,
+        user_ids=[u for u in users if u not in waiting],
+        kind=Kind.QUOTE_RECEIVED,
+        subject=subject,
+        body=body,
+        link=requirement_path(requirement.id),
+        dedup_key=f"quote_received:{quote.id}",
     )
 
 

@@ -19,6 +19,7 @@ from suppliermatch.audit.service import record_security_event
 from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from suppliermatch.locking import claim
 from suppliermatch.matching.service import hard_constraint_lacks
+from suppliermatch.requirements import notify
 from suppliermatch.requirements.invitations import DECLINED, own_invitation, record_quote_response
 from suppliermatch.requirements.lifecycle import (
     NoncompliantQuotes,
@@ -142,6 +143,7 @@ def submit_quote(
         session, requirement_id=requirement.id, supplier_id=supplier_id, now=moment
     )
     session.flush()
+    notify.quote_received(session, requirement, quote)
     return quote
 
 

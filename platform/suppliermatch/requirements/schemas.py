@@ -43,17 +43,32 @@ HARD_CONSTRAINT_LACKS = (
 
 def _known_category(value: str) -> None:
     if not default_taxonomy().has_category(value):
-        raise ma.ValidationError(f"Unknown category '{value}'.")
+        raise ma.ValidationError(f"'{value}' is not a category we know; choose one from the list.")
 
 
 def _known_process(value: str) -> None:
     if not default_taxonomy().has_process(value):
-        raise ma.ValidationError(f"Unknown process '{value}'.")
+        raise ma.ValidationError(f"'{value}' is not a process we know; choose one from the list.")
 
 
 def _known_certificate(value: str) -> None:
     if value not in default_catalogue():
-        raise ma.ValidationError(f"Unknown certificate code '{value}'.")
+        raise ma.ValidationError(
+            f"'{value}' is not a certificate we know; choose one from the catalogue."
+        )
+
+
+def process_outside_category(process_slug: str, category_slug: str) -> str:
+    """Words for a process chosen outside the chosen category: "Surface grinding is not a
+    Testing & inspection process; ..."."""
+    taxonomy = default_taxonomy()
+    process = taxonomy.process(process_slug)
+    category = taxonomy.category(category_slug)
+    home = taxonomy.category(process.category)
+    return (
+        f"{process.name} is not a {category.name} process (it is {home.name}); choose a "
+        f"{category.name} process, or the category {home.name}."
+    )
 
 
 def _pincode(value: str) -> None:
@@ -158,7 +173,7 @@ class RequirementInputSchema(ma.Schema):
             and taxonomy.has_process(process)
             and taxonomy.process(process).category != category
         ):
-            errors["process"] = [f"Process '{process}' is not in category '{category}'."]
+            errors["process"] = [process_outside_category(process, category)]
         low, high = data.get("budget_min_inr"), data.get("budget_max_inr")
         if low is not None and high is not None and low > high:
             errors["budget_max_inr"] = ["The budget's upper end is below its lower end."]

@@ -232,6 +232,9 @@ def _apply_fields(requirement: Requirement, data: dict) -> None:
         except IdentifierError as error:
             raise ValidationFailed(str(error), field="plant_pincode") from error
         requirement.plant_lat, requirement.plant_lon = coordinates or (None, None)
+    elif "plant_pincode" in data and data["plant_pincode"] is None and "plant_lat" not in data:
+        # The PIN code taken away takes the place it gave with it.
+        requirement.plant_lat = requirement.plant_lon = None
     _check_complete_budget(requirement)
 
 
@@ -320,6 +323,9 @@ def close(
         reason=reason or "Closed by the anchor before the quote deadline.",
         now=moment,
         values={"closed_at": moment},
+    )
+    notify.quotes_ready(
+        session, requirement, _quote_count(session, requirement.id), closed_by=actor.user_id
     )
     return requirement
 

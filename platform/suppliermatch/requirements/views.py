@@ -19,19 +19,22 @@ from flask import (
 from sqlmodel import select
 
 from suppliermatch.access import ActorKind, current_actor, require, require_login
-from suppliermatch.accounts.models import User
+from suppliermatch.accounts.models import Cluster, User
 from suppliermatch.accounts.views import safe_next
 from suppliermatch.api_common import PAGINATION_HEADER, paginate, requested_page
 from suppliermatch.csv_cells import csv_download, to_csv
 from suppliermatch.dates import in_india_time
-from suppliermatch.errors import DomainError, NotFound
+from suppliermatch.errors import DomainError, NotFound, ValidationFailed
 from suppliermatch.extensions import db
+from suppliermatch.file_downloads import send_attachment
 from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors
 from suppliermatch.reference.certificates import default_catalogue
+from suppliermatch.reference.places import place_for_pincode, places_for
 from suppliermatch.reference.taxonomy import default_taxonomy
 from suppliermatch.requirements import (
     awards,
+    drawings,
     forms,
     importer,
     invitations,
@@ -73,6 +76,13 @@ def format_inr(amount) -> str:
         groups.insert(0, head)
     grouped = ",".join([*groups, tail]) if groups else tail
     return f"₹{sign}{grouped}.{paise}"
+
+
+@bp.app_template_global("place_of_pincode")
+def place_of_pincode(pincode: str | None) -> str | None:
+    """The cluster town a plant's PIN code is, when it is one of the towns the form offers."""
+    place = place_for_pincode(pincode)
+    return place.name if place else None
 
 
 def _attempt(action, done_message: str):
@@ -125,6 +135,13 @@ def _choices() -> dict:
     }
 
 
+def _form_choices() -> dict:
+    """What the requirement form offers: the choices, and the towns for the plant, those of
+    the anchor's own cluster first."""
+    cluster = db.session.get(Cluster, current_actor().cluster_id or 0)
+    return {**_choices(), "places": places_for(cluster.slug if cluster else None)}
+
+
 def _form_values(view: dict) -> dict:
     """A requirement view as the inputs of the edit form expect them."""
     values = {k: ("" if v is None else v) for k, v in view.items()}
@@ -134,6 +151,8 @@ def _form_values(view: dict) -> dict:
     values["line_items"] = [
         {f: (getattr(li, f) or "") for f in forms.LINE_INPUTS} for li in view["line_items"]
     ]
+    place = place_for_pincode(view.get("plant_pincode"))
+    values["plant_place"] = place.pincode if place else ""
     return values
 
 
@@ -141,11 +160,25 @@ def _values_from_form(form) -> dict:
     values = {k: form.get(k, "") for k in form}
     values["required_certs"] = form.getlist("required_certs")
     values["preferred_certs"] = form.getlist("preferred_certs")
-    columns = [form.getlist(f) for f in forms.LINE_INPUTS]
-    values["line_items"] = [
-        dict(zip(forms.LINE_INPUTS, row, strict=True)) for row in zip(*columns, strict=False)
-    ]
+    values["line_items"], _ = forms.filled_line_rows(form)
     return values
+
+
+def _render_form(values: dict, errors: dict, editing, status: int):
+    """The requirement form. "Add a line" posts it back (without script) to be shown again
+    with one more empty row than it had, and nothing saved."""
+    spare_rows = 1
+    if request.method == "POST" and request.form.get("add_line"):
+        spare_rows = forms.filled_line_rows(request.form)[1] + 1
+    page = render_template(
+        "requirements/form.html",
+        values=values,
+        errors=errors,
+        editing=editing,
+        spare_rows=spare_rows,
+        **_form_choices(),
+    )
+    return page, status
 
 
 # -- lists --------------------------------------------------------------------------------------
@@ -196,6 +229,8 @@ def new():
     values: dict = {"visibility": "cluster", "line_items": []}
     if request.method == "POST":
         values = _values_from_form(request.form)
+        if request.form.get("add_line"):
+            return _render_form(values, {}, None, 200)
         data, errors = forms.load_requirement(request.form)
         status = 422
         if data is not None:
@@ -205,10 +240,7 @@ def new():
             )
             if requirement is not None:
                 return redirect(_detail_url(requirement.id))
-    page = render_template(
-        "requirements/form.html", values=values, errors=errors, editing=None, **_choices()
-    )
-    return page, status
+    return _render_form(values, errors, None, status)
 
 
 @bp.route("/requirements/<int:requirement_id>/edit", methods=["GET", "POST"])
@@ -222,6 +254,8 @@ def edit(requirement_id):
     values = _form_values(view)
     if request.method == "POST":
         values = _values_from_form(request.form)
+        if request.form.get("add_line"):
+            return _render_form(values, {}, view, 200)
         data, errors = forms.load_requirement_update(request.form)
         status = 422
         if data is not None:
@@ -238,10 +272,7 @@ def edit(requirement_id):
             )
             if saved is not None:
                 return redirect(_detail_url(requirement.id))
-    page = render_template(
-        "requirements/form.html", values=values, errors=errors, editing=view, **_choices()
-    )
-    return page, status
+    return _render_form(values, errors, view, status)
 
 
 # -- detail -------------------------------------------------------------------------------------
@@ -278,6 +309,7 @@ def _overseer_detail(requirement, *, errors=None, status=200):
         field_labels=notify.FIELD_LABELS,
         names=names,
         matches_url=matches_url,
+        drawings=drawings.drawings_for(db.session, requirement.id),
         errors=errors or {},
         **_choices(),
     )
@@ -299,6 +331,7 @@ def _supplier_detail(requirement, *, errors=None, form=None, status=200):
         mine=mine,
         invitation=invitation,
         has_profile=actor.supplier_id is not None,
+        drawings=drawings.list_drawings(db.session, actor, requirement.id),
         errors=errors or {},
         **_choices(),
         form=form or {},
@@ -375,6 +408,68 @@ def invite(requirement_id):
     # From the search results, back to them (same-site paths only).
     back = request.form.get("next")
     return redirect(safe_next(back) if back else _detail_url(requirement_id))
+
+
+# -- drawings -----------------------------------------------------------------------------------
+
+
+@bp.route("/requirements/<int:requirement_id>/drawings", methods=["POST"])
+@require(ActorKind.ANCHOR)
+@one_time_form
+def add_drawing(requirement_id):
+    """Upload a drawing (PDF, DXF or STEP), checked by its content."""
+    actor = current_actor()
+    get_managed(db.session, actor, requirement_id)
+    upload = request.files.get("file")
+    cap = current_app.config["DRAWING_MAX_BYTES"]
+
+    def add():
+        if upload is None or not upload.filename:
+            raise ValidationFailed("Choose a drawing file to upload.", field="file")
+        return drawings.add_drawing(
+            db.session,
+            actor,
+            requirement_id,
+            stream=upload.stream,
+            filename=upload.filename,
+            upload_dir=current_app.config["UPLOAD_DIR"],
+            max_bytes=cap,
+        )
+
+    added, errors, status = _attempt(add, "Drawing added: the invited suppliers can open it.")
+    if added is None:
+        return _refused(requirement_id, errors, status)
+    return redirect(_detail_url(requirement_id) + "#drawings")
+
+
+@bp.route("/requirements/<int:requirement_id>/drawings/<int:drawing_id>/remove", methods=["POST"])
+@require(ActorKind.ANCHOR)
+def remove_drawing(requirement_id, drawing_id):
+    upload_dir = current_app.config["UPLOAD_DIR"]
+    path, errors, status = _attempt(
+        lambda: drawings.remove_drawing(
+            db.session, current_actor(), requirement_id, drawing_id, upload_dir=upload_dir
+        ),
+        "Drawing removed.",
+    )
+    if path is None:
+        return _refused(requirement_id, errors, status)
+    path.unlink(missing_ok=True)  # committed: the file goes too
+    return redirect(_detail_url(requirement_id) + "#drawings")
+
+
+@bp.route("/requirements/<int:requirement_id>/drawings/<int:drawing_id>", methods=["GET"])
+@require_login
+def drawing(requirement_id, drawing_id):
+    """The drawing as a download, for the anchor, its coordinator and invited suppliers."""
+    found, path = drawings.open_drawing(
+        db.session,
+        current_actor(),
+        requirement_id,
+        drawing_id,
+        upload_dir=current_app.config["UPLOAD_DIR"],
+    )
+    return send_attachment(path, mimetype=found.content_type, download_name=found.original_filename)
 
 
 # -- quotes and invitations (suppliers) ---------------------------------------------------------
@@ -568,10 +663,26 @@ def import_page():
         else:
             db.session.rollback()
     status = 422 if errors or (report is not None and not report.ok) else 200
+    catalogue = default_catalogue()
     page = render_template(
-        "requirements/import.html", report=report, errors=errors, columns=importer.CSV_COLUMNS
+        "requirements/import.html",
+        report=report,
+        errors=errors,
+        columns=importer.CSV_COLUMNS,
+        categories=default_taxonomy().categories,
+        certificates=[(code, catalogue.display_name(code)) for code in catalogue.codes],
     )
     return page, status
+
+
+@bp.route("/requirements/import/template.csv", methods=["GET"])
+@require(ActorKind.COORDINATOR)
+def import_template():
+    """A file to fill in: every column the import reads, and one example row to replace."""
+    example = [importer.TEMPLATE_EXAMPLE[column] for column in importer.CSV_COLUMNS]
+    return csv_download(
+        to_csv(list(importer.CSV_COLUMNS), [example]), "requirement-import-template.csv"
+    )
 
 
 @bp.route("/suppliers/<int:supplier_id>/scorecard", methods=["GET"])
