@@ -170,6 +170,10 @@ def app(database_url, tmp_path_factory):
             "RATE_LIMITS_ENABLED": False,
             "UPLOAD_DIR": str(instance / "uploads"),
             "BACKUP_DIR": str(instance / "backups"),
+            # Jobs run as they are queued, in the test's process and transaction;
+            # tests/jobs queue them for real (jobs_queued) and run the worker's step.
+            "JOBS_QUEUE_URL": "memory://",
+            "JOBS_IMMEDIATE": True,
         }
     )
     app.test_client_class = BrowserLikeClient
