@@ -52,7 +52,7 @@ def admin_jobs():
     huey = queue()
     status = service.status(db.session, huey)
     ids = {job.started_by_id for job in status.failures if job.started_by_id}
-    starters = dict(db.session.exec(select(User.id, User.full_name).where(User.id.in_(ids))))
+    starters = dict(db.session.exec(select(User.id, User.full_name).where(User.id.in_(ids))).all())
     return render_template(
         "jobs/admin.html",
         status=status,
