@@ -28,7 +28,11 @@ RETRY_DELAY_SECONDS = 30
 
 def init_queue(app: Flask) -> Huey:
     """Build the app's queue and register its tasks; ``queue()`` returns it."""
-    huey = _make_huey(app.config.get("JOBS_QUEUE_URL") or "", Path(app.instance_path))
+    huey = _make_huey(
+        app.config.get("JOBS_QUEUE_URL") or "",
+        app.config.get("JOBS_QUEUE_NAME") or QUEUE_NAME,
+        Path(app.instance_path),
+    )
     huey.immediate = bool(app.config.get("JOBS_IMMEDIATE"))
     from suppliermatch.jobs import tasks
 
@@ -37,11 +41,12 @@ def init_queue(app: Flask) -> Huey:
     return huey
 
 
-def _make_huey(url: str, instance_dir: Path) -> Huey:
+def _make_huey(url: str, name: str, instance_dir: Path) -> Huey:
+    # No result store: what a job made is in the database (BackgroundJob.result).
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey(QUEUE_NAME, url=url)
+        return RedisHuey(name, url=url, results=False)
     if url == "memory://":
-        return MemoryHuey(QUEUE_NAME)
+        return MemoryHuey(name, results=False)
     if url.startswith("sqlite:///"):
         filename = url.removeprefix("sqlite:///")
     elif url:
@@ -49,7 +54,7 @@ def _make_huey(url: str, instance_dir: Path) -> Huey:
     else:
         instance_dir.mkdir(parents=True, exist_ok=True)
         filename = str(instance_dir / "jobs-queue.db")
-    return SqliteHuey(QUEUE_NAME, filename=filename)
+    return SqliteHuey(name, filename=filename, results=False)
 
 
 def queue() -> Huey:
