@@ -36,6 +36,8 @@ class JobKind:
     retries: int
 
 
+# An import is not tried again by itself: its error is shown to the coordinator, who
+# corrects the file or uploads it again (importing a file twice changes nothing).
 IMPORT = JobKind("suppliers-import", "Supplier import", retries=0)
 # A scan records each pair once (known pairs are skipped): running it again is harmless.
 DEDUP_SCAN = JobKind("suppliers-dedup", "Duplicate scan", retries=2)
@@ -126,8 +128,9 @@ def run_job(session: Session, huey, job_id: int, work: Work, *, retries_left: in
     A job already finished is left alone (a task delivered twice does nothing). An error
     the work raised on purpose (``DomainError``: a file that cannot be read further in, a
     cluster gone) is the job's error as the person will read it; anything else is logged
-    in full and shown by its kind. With retries left the job goes back to queued and the
-    exception goes on to the queue, which runs it again later.
+    in full and shown by its kind. An unexpected error with retries left puts the job back
+    to queued, and the exception goes on to the queue, which runs it again later; a
+    ``DomainError`` is final (the same file fails the same way).
     """
     job = session.get(BackgroundJob, job_id)
     if job is None or job.state in FINISHED:
@@ -143,9 +146,10 @@ def run_job(session: Session, huey, job_id: int, work: Work, *, retries_left: in
         result = work(session, job, content, progress)
     except Exception as error:
         session.rollback()
-        _record_failure(session, job_id, error, will_retry=retries_left > 0)
+        retry = retries_left > 0 and not isinstance(error, DomainError)
+        _record_failure(session, job_id, error, will_retry=retry)
         progress.clear()
-        if retries_left > 0:
+        if retry:
             raise
         return
     job = session.get(BackgroundJob, job_id)

@@ -546,8 +546,9 @@ def run_import(
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> SupplierImport:
-    """Import a checked upload (``check_upload``): the worker's part of an import job. ``on_total`` hears the total progress
-    will count to (each row twice: checked, then written) before the first row."""
+    """Import a checked upload (``check_upload``): the worker's part of an import job.
+    ``on_total`` hears the total progress will count to (each row twice: checked, then
+    written) before the first row."""
     try:
         table = open_table(content, filename, max_bytes=max_bytes, max_rows=IMPORT_MAX_ROWS)
         if on_total is not None:
