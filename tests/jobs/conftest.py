@@ -6,6 +6,7 @@ import pytest
 from suppliermatch import create_app
 from suppliermatch.extensions import db
 from suppliermatch.tables import metadata
+from tests.conftest import suite_settings
 
 
 class Worker:
@@ -45,18 +46,7 @@ def standalone_app(database_url: str, tmp_path, **config):
     """An app whose sessions commit for real to ``database_url``: outside the suite's
     rolled-back transaction, as two worker processes are (the test must not use ``app``)."""
     fresh = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test-secret-key",
-            "ARGON2_PROFILE": "CHEAPEST",
-            "RATE_LIMITS_ENABLED": False,
-            "UPLOAD_DIR": str(tmp_path / "uploads"),
-            "BACKUP_DIR": str(tmp_path / "backups"),
-            "INDEX_SNAPSHOT_DIR": "",
-            "JOBS_QUEUE_URL": "memory://",
-            **config,
-        }
+        {**suite_settings(database_url, tmp_path), "INDEX_SNAPSHOT_DIR": "", **config}
     )
     with fresh.app_context():
         metadata.create_all(db.engine)

@@ -18,7 +18,7 @@ from suppliermatch.models_base import utcnow
 from suppliermatch.requirements.models import Requirement
 from tests import factories
 from tests.jobs.conftest import dispose, standalone_app
-from tests.prerequisites import missing
+from tests.prerequisites import require_redis
 
 WORKERS = 2
 
@@ -144,11 +144,7 @@ REDIS_URL = "redis://127.0.0.1:6379/13"
 
 
 def test_on_redis_two_workers_take_a_job_once(new_database, tmp_path):
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.exceptions.ConnectionError:
-        missing(f"Redis at {REDIS_URL}")
+    require_redis(REDIS_URL)
     name = f"test-{uuid.uuid4().hex[:8]}"
     app = standalone_app(new_database(), tmp_path, JOBS_QUEUE_URL=REDIS_URL, JOBS_QUEUE_NAME=name)
     huey = app.extensions["jobs_queue"]
