@@ -16,7 +16,8 @@ PYTEST_FUZZ := $(BIN)/pytest -m fuzz
 # Pins of requirements.lock are kept; `make lock UPGRADE=--upgrade` takes the newest allowed.
 UPGRADE ?=
 
-.PHONY: run install lock migrate seed serve test test-sqlite test-postgres fuzz lint format bench clean
+# `make run`: the web server and the job worker together (Procfile), after migrate and seed.
+.PHONY: run install lock migrate seed serve worker test test-sqlite test-postgres fuzz lint format bench clean
 
 # Every dependency at the version and hashes of requirements.lock; then the project itself.
 $(BIN)/.installed: pyproject.toml requirements.lock
@@ -42,7 +43,13 @@ serve: install
 	$(BIN)/gunicorn --workers $(WORKERS) --threads 8 --bind $(HOST):$(PORT) \
 		--access-logfile - wsgi:app
 
-run: seed serve
+# The worker runs imports, duplicate scans and the periodic jobs (jobs/schedule.py).
+worker: install
+	$(BIN)/flask worker
+
+run: seed
+	@echo "Serving on http://$(HOST):$(PORT) (gunicorn, $(WORKERS) worker(s)) and the job worker"
+	WORKERS=$(WORKERS) HOST=$(HOST) $(BIN)/honcho start --port $(PORT) -f Procfile
 
 test: install test-sqlite test-postgres
 

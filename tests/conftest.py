@@ -157,19 +157,30 @@ def database_url(tmp_path_factory):
     return test_database_url(tmp_path_factory)
 
 
+def suite_settings(database_url: str, instance) -> dict:
+    """The configuration of every app the tests make."""
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key",
+        "ARGON2_PROFILE": "CHEAPEST",
+        "RATE_LIMITS_ENABLED": False,
+        "UPLOAD_DIR": str(instance / "uploads"),
+        "BACKUP_DIR": str(instance / "backups"),
+        "JOBS_QUEUE_URL": "memory://",
+    }
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
     os.environ["SUPPLIERMATCH_INSTANCE_DIR"] = str(instance)
     app = create_app(
         {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test-secret-key",
-            "ARGON2_PROFILE": "CHEAPEST",
-            "RATE_LIMITS_ENABLED": False,
-            "UPLOAD_DIR": str(instance / "uploads"),
-            "BACKUP_DIR": str(instance / "backups"),
+            **suite_settings(database_url, instance),
+            # Jobs run as they are queued, in the test's process and transaction;
+            # tests/jobs leave them waiting (the ``worker`` fixture) and take the worker's step.
+            "JOBS_IMMEDIATE": True,
         }
     )
     app.test_client_class = BrowserLikeClient

@@ -18,6 +18,15 @@ def missing(what: str) -> None:
     pytest.skip(f"{what} is not on this machine")
 
 
+def require_redis(url: str) -> None:
+    """Redis answering at ``url``, or skip (fail in CI)."""
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError:
+        missing(f"Redis at {url}")
+
+
 def require_path(path: Path, what: str) -> Path:
     if not path.exists():
         missing(f"{what} ({path})")

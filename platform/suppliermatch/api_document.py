@@ -32,6 +32,7 @@ TAG_NAMES = {
     "onboarding_api": "Onboarding",
     "matching_api": "Matching",
     "reports_api": "Reports",
+    "jobs_api": "Background jobs",
 }
 SECURITY_SCHEMES = {
     "apiToken": {

@@ -69,6 +69,9 @@ def register_extensions(app: Flask) -> None:
     init_idempotency(app)
     limiter.init_app(app)
     api.init_app(app)
+    from suppliermatch.jobs.queue import init_queue
+
+    init_queue(app)
 
 
 class BoundedIntConverter(IntegerConverter):

@@ -59,6 +59,13 @@ def default_settings(instance_dir: Path) -> dict:
         # Index snapshots: a restart loads them and reads only what changed (index_snapshots).
         # Empty turns them off.
         "INDEX_SNAPSHOT_DIR": str(instance_dir / "index-snapshots"),
+        # The job queue (jobs/queue.py): empty for a SQLite file in instance/ (one machine);
+        # redis://... in production, where workers on several machines share it.
+        "JOBS_QUEUE_URL": "",
+        # Several deployments (or test runs) can share one Redis under different names.
+        "JOBS_QUEUE_NAME": "suppliermatch",
+        # Run each job as it is queued, in the caller's process (tests only).
+        "JOBS_IMMEDIATE": False,
     }
 
 

@@ -10,6 +10,7 @@ def html_blueprints():
     from suppliermatch.accounts import views as accounts_views
     from suppliermatch.admin import views as admin_views
     from suppliermatch.certification import views as certification_views
+    from suppliermatch.jobs import views as jobs_views
     from suppliermatch.matching import views as matching_views
     from suppliermatch.notifications import views as notifications_views
     from suppliermatch.onboarding import views as onboarding_views
@@ -29,6 +30,7 @@ def html_blueprints():
         matching_views.bp,
         reports_views.bp,
         admin_views.bp,
+        jobs_views.bp,
     ]
 
 
@@ -36,6 +38,7 @@ def api_blueprints():
     from suppliermatch.accounts import api as accounts_api
     from suppliermatch.accounts import two_factor_api
     from suppliermatch.certification import api as certification_api
+    from suppliermatch.jobs import api as jobs_api
     from suppliermatch.matching import api as matching_api
     from suppliermatch.notifications import api as notifications_api
     from suppliermatch.onboarding import api as onboarding_api
@@ -58,6 +61,7 @@ def api_blueprints():
         onboarding_api.blp,
         matching_api.blp,
         reports_api.blp,
+        jobs_api.blp,
     ]
 
 
@@ -65,6 +69,7 @@ def cli_groups():
     from suppliermatch import dbcli, index_cli
     from suppliermatch.accounts import cli as accounts_cli
     from suppliermatch.certification import cli as certification_cli
+    from suppliermatch.jobs import cli as jobs_cli
     from suppliermatch.matching import cli as matching_cli
     from suppliermatch.notifications import cli as notifications_cli
     from suppliermatch.requirements import cli as requirements_cli
@@ -81,6 +86,8 @@ def cli_groups():
         notifications_cli.notifications_cli,
         matching_cli.bench_cli,
         index_cli.indexes_cli,
+        jobs_cli.worker_command,
+        jobs_cli.jobs_cli,
     ]
 
 
@@ -102,6 +109,7 @@ NAV_LINKS = [
     (("admin",), "Users", "admin.users"),
     (("admin",), "Organisations", "admin.organisations"),
     (("admin",), "Clusters", "admin.clusters"),
+    (("admin",), "Jobs", "jobs.admin_jobs"),
     (
         ("anonymous", "msme", "anchor", "unvetted_anchor", "coordinator", "admin"),
         "Directory",

@@ -8,6 +8,7 @@ from suppliermatch.accounts import models as accounts_models  # noqa: F401
 from suppliermatch.audit import models as audit_models  # noqa: F401
 from suppliermatch.certification import models as certification_models  # noqa: F401
 from suppliermatch.idempotency import IdempotencyRecord  # noqa: F401
+from suppliermatch.jobs import models as jobs_models  # noqa: F401
 from suppliermatch.matching import models as matching_models  # noqa: F401
 from suppliermatch.models_base import SQLModel
 from suppliermatch.notifications import models as notifications_models  # noqa: F401

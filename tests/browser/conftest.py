@@ -128,6 +128,11 @@ def live_gunicorn(live_database_url, live_smtp, tmp_path_factory):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    # And the job worker beside it, as `make run` starts it (imports, duplicate scans).
+    worker_log = open(instance / "worker.log", "w")  # noqa: SIM115  (closed at teardown)
+    worker = subprocess.Popen(
+        [*flask, "worker"], cwd=REPO, env=env, stdout=worker_log, stderr=subprocess.STDOUT
+    )
     base_url = f"http://127.0.0.1:{port}"
     # Generous: the master builds its indexes before it answers, and a busy CI machine is
     # slower than a laptop. A server that never starts still fails here.
@@ -144,8 +149,11 @@ def live_gunicorn(live_database_url, live_smtp, tmp_path_factory):
             time.sleep(0.2)
     yield LiveServer(base_url, server, instance / "gunicorn.log", env)
     server.terminate()
+    worker.terminate()
     server.wait(timeout=15)
+    worker.wait(timeout=15)
     log.close()
+    worker_log.close()
 
 
 @pytest.fixture(scope="module")

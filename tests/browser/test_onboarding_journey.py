@@ -58,6 +58,9 @@ def test_coordinator_invites_two_imported_msmes_and_one_claims_its_profile_by_th
     visit.goto("/suppliers/import")
     coordinator.set_input_files("input[type=file]", str(upload))
     visit.submit(coordinator.get_by_role("button", name="Check and import"))
+    # The import's job page follows the worker (unless it was done already), then goes on
+    # to the report by itself.
+    coordinator.wait_for_url("**/suppliers/imports/*")
     report_path = urlsplit(coordinator.url).path
     assert "Every row was imported." in coordinator.inner_text("main")
     onboarding = coordinator.locator("#onboarding")

@@ -1255,6 +1255,18 @@ ADMIN_ROUTES = [
     ),
 ]
 
+# Background jobs: a job's page and status are its starter's (coordinator 1 here) and the
+# admins'; anyone else signed in gets 404. Queue depth and failures: admins only.
+JOB_1 = outcomes(
+    LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, unvetted_anchor=NOT_FOUND
+)
+JOB_ROUTES = [
+    Route("jobs.job_page", "GET", "/jobs/{job_1}", JOB_1),
+    Route("jobs_api.get_job", "GET", "/api/jobs/{job_1}", JOB_1),
+    Route("jobs.admin_jobs", "GET", "/admin/jobs", ADMINS),
+    Route("jobs_api.jobs_status", "GET", "/api/admin/jobs", ADMINS),
+]
+
 ROUTES: list[Route] = [
     *ACCOUNT_ROUTES,
     *SUPPLIER_API_ROUTES,
@@ -1269,4 +1281,5 @@ ROUTES: list[Route] = [
     *ONBOARDING_ROUTES,
     *TWO_FACTOR_ROUTES,
     *ADMIN_ROUTES,
+    *JOB_ROUTES,
 ]

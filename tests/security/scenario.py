@@ -27,6 +27,7 @@ from suppliermatch.accounts import service as accounts
 from suppliermatch.accounts.models import OrganisationKind, User
 from suppliermatch.certification import evidence as evidence_service
 from suppliermatch.certification import service as certificates
+from suppliermatch.jobs.models import BackgroundJob
 from suppliermatch.matching import service as shortlist
 from suppliermatch.models_base import utcnow
 from suppliermatch.notifications.models import Notification
@@ -399,3 +400,14 @@ def _cluster_office_work(session: Session, scenario: Scenario) -> None:
         scenario.ids[f"duplicate_{key}"] = pair.id
         scenario.ids[f"duplicate_{key}_keep"] = first.id
         scenario.ids[f"import_{key}"] = record.id
+    # A duplicate scan coordinator 1 started, which failed: its page is theirs (and admins').
+    job = BackgroundJob(
+        kind="suppliers-dedup",
+        state="failed",
+        started_by_id=scenario.users["coordinator_1"].id,
+        cluster_id=scenario.cluster_1.id,
+        error="The job stopped on an unexpected error (OperationalError: gone).",
+    )
+    session.add(job)
+    session.flush()
+    scenario.ids["job_1"] = job.id

@@ -13,7 +13,7 @@ from suppliermatch import create_app
 from suppliermatch.extensions import db
 from suppliermatch.tables import metadata
 from tests import factories
-from tests.prerequisites import missing
+from tests.prerequisites import require_redis
 
 
 def _assert_hardened(response):
@@ -154,11 +154,9 @@ def _guesses(worker: subprocess.Popen) -> list[int]:
 def redis_limited_settings(app, new_database):
     """Settings for workers that count rate limits in one Redis, under a key prefix of
     this test's own, over one new database."""
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.exceptions.ConnectionError:
-        missing(f"Redis at {REDIS_URL}")
+    require_redis(REDIS_URL)
+    import redis
+
     prefix = f"test-{uuid.uuid4().hex}"
     settings = {
         "TESTING": True,

@@ -114,6 +114,7 @@ def candidate_values(scenario) -> dict[str, list[int]]:
         "candidate_id": [ids["duplicate_1"]],
         "notification_id": [ids["notification_a"]],
         "token_id": [ids["token_a"]],
+        "job_id": [ids["job_1"]],
         # Password reset and e-mail verification links: the pages show no one's data.
         "token": ["not-a-live-token"],
         "name": dashboard_tables(),

@@ -33,6 +33,8 @@ PUBLIC = _table(200, 200, 200, 200, 200, 200, 200, 200)
 SIGNED_IN = _table(401, 200, 200, 200, 200, 200, 200, 200)
 COORDINATORS = _table(401, 403, 403, 403, 403, 200, 200, 200)
 COORDINATORS_PAGE = _table("login", 403, 403, 403, 403, 200, 200, 200)
+# A job that coordinators and admins start: 202 Accepted with the job.
+QUEUED_BY_COORDINATORS = _table(401, 403, 403, 403, 403, 202, 202, 202)
 # An object of cluster 1 that only coordinators review.
 CLUSTER_1_REVIEW = _table(401, 403, 403, 403, 403, 200, 404, 200)
 CLUSTER_1_REVIEW_PAGE = _table("login", 403, 403, 403, 403, 200, 404, 200)
@@ -184,7 +186,7 @@ ROUTES = [
         "suppliers_api.import_suppliers",
         "POST",
         lambda s, c: ("/api/suppliers/import", {"data": {"file": _csv_upload()}}),
-        _table(401, 403, 403, 403, 403, 201, 201, 201),
+        QUEUED_BY_COORDINATORS,
     ),
     (
         "suppliers_api.list_imports",
@@ -208,7 +210,7 @@ ROUTES = [
         "suppliers_api.scan_duplicates",
         "POST",
         lambda s, c: ("/api/suppliers/duplicates/scan", None),
-        COORDINATORS,
+        QUEUED_BY_COORDINATORS,
     ),
     (
         "suppliers_api.merge_duplicates",

@@ -87,7 +87,7 @@ def test_an_upload_retried_with_a_new_multipart_boundary_imports_once(session, m
                 headers={idempotency.HEADER: "import-kalinga-1"},
             )
         )
-    assert [answer.status_code for answer in answers] == [201, 201]
+    assert [answer.status_code for answer in answers] == [202, 202]
     assert answers[1].get_json()["id"] == answers[0].get_json()["id"]
     assert _count(session, SupplierImport) == 1
 

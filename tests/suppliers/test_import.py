@@ -1,5 +1,8 @@
 """Bulk onboarding: the benchmark's suppliers.csv end to end, with its report; bad rows
-never half-land; importing again changes nothing; bad files are refused by name."""
+never half-land; importing again changes nothing; bad files are refused by name.
+
+An upload is queued as a job (202); the suite runs jobs as they are queued, and
+``_upload`` follows the job to its report as a client would (tests/jobs_follow.py)."""
 
 import csv
 import io
@@ -18,6 +21,7 @@ from suppliermatch.suppliers.importer import IMPORTED_TABLES, ImportMode, import
 from suppliermatch.suppliers.models import Capability, Supplier, SupplierImport
 from suppliermatch.suppliers.tabular import read_rows
 from tests import factories
+from tests.jobs_follow import follow_job
 from tests.pages import page_text
 from tests.prerequisites import require_path
 from tests.suppliers.conftest import ODISHA_GSTIN, ODISHA_UDYAM
@@ -37,11 +41,16 @@ GOOD_ROW = (
 def _upload(client, content: bytes | str, name="suppliers.csv", **query):
     if isinstance(content, str):
         content = content.encode()
-    return client.post(
+    queued = client.post(
         "/api/suppliers/import",
         query_string=query,
         data={"file": (io.BytesIO(content), name)},
     )
+    return follow_job(client, queued)
+
+
+def _problems(report: dict) -> dict[str, str]:
+    return {f"row {p['row']}: {p['field']}": p["problem"] for p in report["problems"]}
 
 
 def _count(session, model=Supplier, *where):
@@ -61,7 +70,7 @@ def bench_csv() -> bytes:
 
 def test_bench_suppliers_import_end_to_end_with_its_report(session, coordinator, world, bench_csv):
     response = _upload(coordinator, bench_csv)
-    assert response.status_code == 201, response.get_json()
+    assert response.status_code == 200, response.get_json()
     report = response.get_json()
     assert report["outcome"] == "imported" and report["rows_total"] == 620
     # The 20 rows of duplicates.csv repeat a GSTIN or Udyam number of another row: one
@@ -128,17 +137,16 @@ def test_one_bad_row_rejects_the_whole_file_and_the_report_says_where(session, c
     bad = GOOD_ROW.replace("K001", "K002").replace(ODISHA_GSTIN, "21AABCK1234F1ZX")
     bad = bad.replace(ODISHA_UDYAM, "UDYAM-OD-07-0099999").replace(",5000,", ",-10,")
     content = f"{HEADER}\n{GOOD_ROW.replace(ODISHA_GSTIN, '')}\n{bad}\n"
-    response = _upload(coordinator, content)
-    assert response.status_code == 422
-    body = response.get_json()
-    assert body["message"] == "1 of 2 rows have problems; nothing was imported."
-    assert "check character should be B" in body["errors"]["row 3: gstin"][0]
-    assert "must be at least 0" in body["errors"]["row 3: capacity_per_month"][0]
-    assert body["report"]["outcome"] == "rejected"
+    report = _upload(coordinator, content).get_json()
+    assert (report["outcome"], report["rows_rejected"], report["rows_total"]) == ("rejected", 1, 2)
+    assert "check character should be B" in _problems(report)["row 3: gstin"]
+    assert "must be at least 0" in _problems(report)["row 3: capacity_per_month"]
     assert _count(session) == 2  # the world's two MSME profiles only
     assert _count(session, SupplierCertificate) == 0
+    page = page_text(coordinator.get(f"/suppliers/imports/{report['id']}"))
+    assert "Nothing was imported. 1 of 2 rows have problems" in page
 
-    download = coordinator.get(body["report"]["report_csv_url"])
+    download = coordinator.get(report["report_csv_url"])
     assert download.status_code == 200 and download.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
     assert {(r["row"], r["column"]) for r in rows if r["kind"] == "error"} == {
@@ -151,7 +159,7 @@ def test_good_rows_only_imports_the_good_rows_and_says_so(session, coordinator):
     bad = "K009,Broken Row Works,,UDYAM-ZZ-01-0000001,Odisha,Ganjam,761008"
     report = _upload(coordinator, f"{HEADER}\n{GOOD_ROW}\n{bad}\n", good_rows_only="true")
     body = report.get_json()
-    assert report.status_code == 201
+    assert report.status_code == 200
     assert (body["outcome"], body["rows_created"], body["rows_rejected"]) == ("partial", 1, 1)
     assert body["problems"] == [
         {
@@ -184,7 +192,7 @@ def test_an_excel_workbook_imports_like_a_csv(session, coordinator):
     buffer = io.BytesIO()
     book.save(buffer)
     response = _upload(coordinator, buffer.getvalue(), name="cluster.xlsx")
-    assert response.status_code == 201 and response.get_json()["rows_created"] == 1
+    assert response.status_code == 200 and response.get_json()["rows_created"] == 1
 
 
 @pytest.mark.parametrize(
@@ -222,10 +230,14 @@ def test_a_file_damaged_far_in_is_refused_and_nothing_is_stored(session, coordin
         for n in range(1, 200)
     )
     content = f"{HEADER}\n{rows}".encode() + "Caf\xe9 Coatings,,\n".encode("cp1252")
-    response = _upload(coordinator, content, good_rows_only="true")
-    assert response.status_code == 422
-    assert "not UTF-8 text" in response.get_json()["errors"]["file"][0]
+    job = _upload(coordinator, content, good_rows_only="true").get_json()
+    # The file opened, so the import was queued; the job meets the damage and fails.
+    assert job["state"] == "failed"
+    assert job["error"].startswith("file: The file cannot be imported")
+    assert "not UTF-8 text" in job["error"]
     assert _count(session) == 2 and _count(session, SupplierImport) == 0
+    page = page_text(coordinator.get(job["page_url"]))
+    assert "The job failed." in page and "not UTF-8 text" in page
 
 
 def test_progress_counts_every_row_checked_and_written(session, world):
@@ -246,9 +258,9 @@ def test_progress_counts_every_row_checked_and_written(session, world):
 
 
 def test_a_row_without_any_identifier_is_refused(coordinator):
-    response = _upload(coordinator, "name,district\nNameless Works,Ganjam\n")
-    assert response.status_code == 422
-    assert "importing the file again" in response.get_json()["errors"]["row 2: supplier_ref"][0]
+    report = _upload(coordinator, "name,district\nNameless Works,Ganjam\n").get_json()
+    assert report["outcome"] == "rejected"
+    assert "importing the file again" in _problems(report)["row 2: supplier_ref"]
 
 
 def test_a_coordinator_cannot_update_another_clusters_supplier_by_import(
@@ -256,9 +268,9 @@ def test_a_coordinator_cannot_update_another_clusters_supplier_by_import(
 ):
     theirs = factories.make_supplier(session, cluster=world["cluster_2"], gstin=ODISHA_GSTIN)
     session.commit()
-    response = _upload(make_client(world["coordinator_1"]), f"{HEADER}\n{GOOD_ROW}\n")
-    assert response.status_code == 422
-    assert "outside this cluster" in response.get_json()["errors"]["row 2: gstin"][0]
+    report = _upload(make_client(world["coordinator_1"]), f"{HEADER}\n{GOOD_ROW}\n").get_json()
+    assert report["outcome"] == "rejected"
+    assert "outside this cluster" in _problems(report)["row 2: gstin"]
     session.expire_all()
     assert session.get(Supplier, theirs.id).legal_name != "Kalinga Surface Coatings"
 
@@ -285,9 +297,11 @@ def test_the_import_page_uploads_and_shows_the_report(session, make_client, worl
         "/suppliers/import",
         data={"file": (io.BytesIO(f"{HEADER}\n{GOOD_ROW}\n".encode()), "s.csv")},
     )
-    assert response.status_code == 302
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert response.status_code == 302 and response.headers["Location"].startswith("/jobs/")
+    # The job is done (the suite runs jobs at once): its page sends on to the report.
+    page = page_text(client.get(response.headers["Location"], follow_redirects=True))
     assert "Every row was imported." in page and "Download this report (CSV)" in page
+    assert "Supplier import done: 1 rows: 1 new suppliers, 0 updated, 0 with problems." in page
     refused = client.post("/suppliers/import", data={"file": (io.BytesIO(b"%PDF-1.4"), "s.pdf")})
     assert refused.status_code == 422
     assert "upload a .csv or .xlsx file" in refused.get_data(as_text=True)
@@ -371,10 +385,14 @@ def test_arbitrary_spreadsheets_get_an_answer_with_reasons_never_a_crash(
     writer.writerow(header)
     writer.writerows(rows)
     response = _upload(coordinator, out.getvalue(), good_rows_only=str(good_rows_only).lower())
-    assert response.status_code in (201, 422), response.get_data(as_text=True)
+    assert response.status_code in (200, 422), response.get_data(as_text=True)
     body = response.get_json()
     if response.status_code == 422:
         assert body["errors"] and all(body["errors"].values())
+    elif "state" in body:  # a job that failed on the way says why
+        assert body["state"] == "failed" and body["error"]
+    elif body["outcome"] == "rejected":
+        assert body["problems"] and all(p["problem"] for p in body["problems"])
 
 
 def test_capacity_is_kept_on_the_supplier_when_no_capability_row_carries_it(session, coordinator):
@@ -471,7 +489,7 @@ def test_the_import_page_offers_a_template_that_imports_as_it_is(session, make_c
     assert rows[0]["name"] == "Example Precision Works Pvt Ltd"
 
     imported = _upload(page, template.get_data())
-    assert imported.status_code == 201, imported.get_json()
+    assert imported.status_code == 200, imported.get_json()
     assert imported.get_json()["problems"] == []
     supplier = session.exec(select(Supplier).where(Supplier.external_ref == "EXAMPLE-1")).one()
     assert supplier.district == "Pune"

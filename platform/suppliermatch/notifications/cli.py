@@ -1,6 +1,7 @@
 """``flask notifications send``: e-mail the outbox through the SMTP relay in MAIL_HOST.
 
-Run it from cron, or with ``--loop`` as a long-running sender next to the web workers.
+The worker sends the outbox every minute by itself (jobs/schedule.py); this command sends
+it now, or with ``--loop`` as a sender of its own.
 """
 
 import time
@@ -10,31 +11,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from suppliermatch.extensions import db
-from suppliermatch.notifications.delivery import SmtpMailer, claim_next, deliver
+from suppliermatch.notifications.delivery import SmtpMailer, send_pending
 
 
 @click.group("notifications", help="The notification outbox.")
 def notifications_cli():
     pass
-
-
-def send_pending(mailer, *, sender: str, base_url: str, limit: int) -> tuple[int, int]:
-    """Send up to ``limit`` pending e-mails, one transaction each. Returns (sent, failed)."""
-    sent = failed = 0
-    tried: list[int] = []
-    while sent + failed < limit:
-        claimed = claim_next(db.session, skip_ids=tried)
-        if claimed is None:
-            db.session.rollback()
-            break
-        notification, address = claimed
-        tried.append(notification.id)
-        if deliver(db.session, notification, address, mailer, sender=sender, base_url=base_url):
-            sent += 1
-        else:
-            failed += 1
-        db.session.commit()
-    return sent, failed
 
 
 @notifications_cli.command("send")
@@ -53,7 +35,7 @@ def send(loop, interval, limit):
     base_url = config.get("BASE_URL") or ""
     while True:
         sent, failed = send_pending(
-            mailer, sender=config["MAIL_FROM"], base_url=base_url, limit=limit
+            db.session, mailer, sender=config["MAIL_FROM"], base_url=base_url, limit=limit
         )
         if sent or failed or not loop:
             click.echo(f"E-mails sent: {sent}, failed: {failed}.")

@@ -161,3 +161,38 @@ def deliver(
         return False
     notification.emailed_at = utcnow()
     return True
+
+
+def send_pending(
+    session: Session, mailer: Mailer, *, sender: str, base_url: str, limit: int
+) -> tuple[int, int]:
+    """Send up to ``limit`` pending e-mails, one transaction each. Returns (sent, failed)."""
+    sent = failed = 0
+    tried: list[int] = []
+    while sent + failed < limit:
+        claimed = claim_next(session, skip_ids=tried)
+        if claimed is None:
+            session.rollback()
+            break
+        notification, address = claimed
+        tried.append(notification.id)
+        if deliver(session, notification, address, mailer, sender=sender, base_url=base_url):
+            sent += 1
+        else:
+            failed += 1
+        session.commit()
+    return sent, failed
+
+
+def send_pending_with_config(session: Session, config, *, limit: int) -> tuple[int, int] | None:
+    """``send_pending`` through the relay the app is configured with; None without one."""
+    if not config.get("MAIL_HOST"):
+        return None
+    mailer = SmtpMailer(config["MAIL_HOST"], int(config["MAIL_PORT"]), config["MAIL_FROM"])
+    return send_pending(
+        session,
+        mailer,
+        sender=config["MAIL_FROM"],
+        base_url=config.get("BASE_URL") or "",
+        limit=limit,
+    )

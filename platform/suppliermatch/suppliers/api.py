@@ -4,14 +4,16 @@ Thin: parse, call the service with the current actor, commit once, dump. Who may
 or change what is decided in ``service`` and ``dedup_service``.
 """
 
-from flask import current_app, jsonify, url_for
+from flask import current_app, url_for
 from flask_smorest import Blueprint
 
 from suppliermatch.access import ActorKind, current_actor, require
 from suppliermatch.api_common import PageArgs, paginate, pagination_header
 from suppliermatch.extensions import db
+from suppliermatch.jobs.api import api_job_view
+from suppliermatch.jobs.queue import enqueue
+from suppliermatch.jobs.schemas import JobSchema
 from suppliermatch.suppliers import dedup_service, schemas, service
-from suppliermatch.suppliers.importer import ImportOutcome
 
 blp = Blueprint(
     "suppliers_api",
@@ -204,14 +206,15 @@ def _report(record) -> dict:
 @require(ActorKind.COORDINATOR)
 @blp.arguments(schemas.SupplierImportArgs, location="query")
 @blp.arguments(schemas.SupplierImportFileSchema, location="files")
-@blp.response(201, schemas.SupplierImportReportSchema)
+@blp.response(202, JobSchema)
 @blp.alt_response(413, description="The upload is larger than the limit")
 def import_suppliers(args, files):
-    """Import a .csv or .xlsx of suppliers (multipart ``file``); the report says per row what
-    was wrong. All rows or none, unless ``good_rows_only``; a rejected file answers 422
-    with the report and imports nothing."""
+    """Queue the import of a .csv or .xlsx of suppliers (multipart ``file``): 202 with the
+    job; follow its ``status_url`` for rows done of total, then its ``report_url``, the
+    report that says per row what was wrong. All rows or none, unless ``good_rows_only``.
+    A file that does not open as a table is refused here (422 naming ``file``)."""
     upload = files["file"]
-    record = service.import_upload(
+    job = service.queue_import(
         db.session,
         current_actor(),
         stream=upload.stream,
@@ -221,19 +224,9 @@ def import_suppliers(args, files):
         max_bytes=current_app.config["IMPORT_MAX_BYTES"],
     )
     db.session.commit()
-    if record.outcome == ImportOutcome.REJECTED:
-        body = {
-            "code": 422,
-            "status": "Unprocessable Entity",
-            "message": f"{record.rows_rejected} of {record.rows_total} rows have problems; "
-            "nothing was imported.",
-            "errors": {
-                f"row {p['row']}: {p['field']}": [p["problem"]] for p in record.problems[:100]
-            },
-            "report": schemas.SupplierImportReportSchema().dump(_report(record)),
-        }
-        return jsonify(body), 422
-    return _report(record)
+    enqueue(job)
+    db.session.expire(job)  # what the worker did meanwhile
+    return api_job_view(job)
 
 
 @blp.route("/imports", methods=["GET"])
@@ -274,14 +267,15 @@ def list_duplicates(page, per_page, status):
 @blp.route("/duplicates/scan", methods=["POST"])
 @require(ActorKind.COORDINATOR)
 @blp.arguments(schemas.DuplicateScanArgs, location="query")
-@blp.response(200, schemas.DuplicateScanResultSchema)
+@blp.response(202, JobSchema)
 def scan_duplicates(args):
-    """Look for duplicates in your cluster (admins: one cluster, or all)."""
-    actor = current_actor()
-    cluster_id = service.import_cluster_for(db.session, actor, args["cluster"])
-    result = dedup_service.scan_for_duplicates(db.session, cluster_id=cluster_id)
+    """Queue a look for duplicates in your cluster (admins: one cluster, or all): 202 with
+    the job, whose result counts the suppliers checked and the pairs found."""
+    job = service.queue_duplicate_scan(db.session, current_actor(), cluster_slug=args["cluster"])
     db.session.commit()
-    return result
+    enqueue(job)
+    db.session.expire(job)  # what the worker did meanwhile
+    return api_job_view(job)
 
 
 @blp.route("/duplicates/<int:candidate_id>/merge", methods=["POST"])

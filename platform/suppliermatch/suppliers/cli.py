@@ -91,7 +91,15 @@ def dedup_command(cluster_slug: str | None):
         cluster_id = cluster_id_for_slug(db.session, cluster_slug) if cluster_slug else None
     except DomainError as error:
         raise click.ClickException(f"{error.field}: {error.message}") from error
-    result = dedup_service.scan_for_duplicates(db.session, cluster_id=cluster_id)
+    with click.progressbar(length=1, label="Comparing suppliers") as bar:
+
+        def shown(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        result = dedup_service.scan_for_duplicates(
+            db.session, cluster_id=cluster_id, progress=shown
+        )
     db.session.commit()
     click.echo(
         f"Checked {result.suppliers} suppliers in {result.seconds} s: {result.pairs} possible "

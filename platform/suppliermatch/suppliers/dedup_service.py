@@ -14,7 +14,7 @@ so. Fields the kept profile lacks are filled from the other.
 """
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -60,8 +60,14 @@ class MergeResult:
 # -- scanning ----------------------------------------------------------------------------
 
 
-def scan_for_duplicates(session: Session, *, cluster_id: int | None = None) -> ScanResult:
-    """Flag likely duplicate pairs among live suppliers of a cluster (or all)."""
+def scan_for_duplicates(
+    session: Session,
+    *,
+    cluster_id: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScanResult:
+    """Flag likely duplicate pairs among live suppliers of a cluster (or all).
+    ``progress`` hears (suppliers compared, suppliers) when they are read and when done."""
     started = time.perf_counter()
     statement = select(
         Supplier.id,
@@ -92,7 +98,10 @@ def scan_for_duplicates(session: Session, *, cluster_id: int | None = None) -> S
         )
         for row in session.execute(statement)
     ]
+    tell = progress or (lambda done, total: None)
+    tell(0, len(records))
     pairs = find_duplicates(records, min_score=REVIEW_SCORE)
+    tell(len(records), len(records))
     known = {
         (c.supplier_id, c.other_supplier_id): c
         for c in _candidates_among(session, [r.id for r in records])

@@ -27,7 +27,7 @@ from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from suppliermatch.locking import update_if_current
 from suppliermatch.models_base import utcnow
 from suppliermatch.suppliers import rules
-from suppliermatch.suppliers.importer import ImportMode, import_suppliers
+from suppliermatch.suppliers.importer import ImportMode, column_mapping, import_suppliers
 from suppliermatch.suppliers.models import Capability, Equipment, Supplier, SupplierImport
 from suppliermatch.suppliers.search import (
     SearchHit,
@@ -37,7 +37,7 @@ from suppliermatch.suppliers.search import (
     search_suppliers,
     search_text_for,
 )
-from suppliermatch.suppliers.tabular import TableError, read_rows
+from suppliermatch.suppliers.tabular import TableError, open_table
 
 EDITABLE_FIELDS = rules.PROFILE_FIELDS
 # The kinds of user that read full profiles at all (which ones: ``readable_clause``); the
@@ -468,7 +468,7 @@ def cluster_id_for_slug(session: Session, slug: str) -> int:
     return cluster.id
 
 
-def import_upload(
+def queue_import(
     session: Session,
     actor: Actor,
     *,
@@ -477,26 +477,99 @@ def import_upload(
     cluster_slug: str | None,
     mode: ImportMode,
     max_bytes: int,
-) -> SupplierImport:
-    """Read an uploaded spreadsheet and import it; a file that cannot be read raises
-    ValidationFailed on ``file`` and stores nothing."""
+):
+    """Check an upload (``check_upload``) and record its import as a job with the file;
+    the caller commits, then enqueues it (``jobs.queue.enqueue``)."""
+    from suppliermatch.jobs import service as jobs
+
+    cluster_id, content, filename = check_upload(
+        session,
+        actor,
+        stream=stream,
+        filename=filename,
+        cluster_slug=cluster_slug,
+        max_bytes=max_bytes,
+    )
+    params = {"filename": filename, "mode": mode.value, "only_within_cluster": not actor.is_admin}
+    return jobs.create_job(
+        session,
+        actor,
+        jobs.IMPORT,
+        cluster_id=cluster_id,
+        params=params,
+        upload=(filename, content),
+    )
+
+
+def queue_duplicate_scan(session: Session, actor: Actor, *, cluster_slug: str | None):
+    """Record a duplicate scan of the actor's cluster (an admin's: one, or all) as a job."""
+    from suppliermatch.jobs import service as jobs
+
     cluster_id = import_cluster_for(session, actor, cluster_slug)
+    return jobs.create_job(session, actor, jobs.DEDUP_SCAN, cluster_id=cluster_id, params={})
+
+
+def check_upload(
+    session: Session,
+    actor: Actor,
+    *,
+    stream: BinaryIO,
+    filename: str,
+    cluster_slug: str | None,
+    max_bytes: int,
+) -> tuple[int | None, bytes, str]:
+    """What an import needs before it is queued, checked while the person waits: the
+    cluster it may go to, and a file that opens as a table (a header naming the columns
+    an import needs, and a data row).
+    Returns (cluster id, the file's bytes, its name); raises ValidationFailed naming the
+    field. Damage further in the file is found by the import itself."""
+    cluster_id = import_cluster_for(session, actor, cluster_slug)
+    content = stream.read(max_bytes + 1)
     try:
-        table = read_rows(stream, filename or "", max_bytes=max_bytes, max_rows=IMPORT_MAX_ROWS)
+        table = open_table(content, filename or "", max_bytes=max_bytes, max_rows=IMPORT_MAX_ROWS)
+    except TableError as error:
+        raise _unreadable(error) from None
+    column_mapping(table.headers)  # the columns an import needs are there
+    return cluster_id, content, filename or "upload"
+
+
+def run_import(
+    session: Session,
+    content: bytes,
+    *,
+    filename: str,
+    cluster_id: int | None,
+    mode: ImportMode,
+    uploaded_by_id: int | None,
+    only_within_cluster: bool,
+    max_bytes: int,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> SupplierImport:
+    """Import a checked upload (``check_upload``): the worker's part of an import job.
+    ``on_total`` hears the total progress will count to (each row twice: checked, then
+    written) before the first row."""
+    try:
+        table = open_table(content, filename, max_bytes=max_bytes, max_rows=IMPORT_MAX_ROWS)
+        if on_total is not None:
+            on_total(2 * table.count_rows())
         # The rows are read while they are imported: damage further in shows up here.
         return import_suppliers(
             session,
             table,
-            filename=filename or "upload",
+            filename=filename,
             cluster_id=cluster_id,
             mode=mode,
-            uploaded_by_id=actor.user_id,
-            only_within_cluster=not actor.is_admin,
+            uploaded_by_id=uploaded_by_id,
+            only_within_cluster=only_within_cluster,
+            progress=progress,
         )
     except TableError as error:
-        raise ValidationFailed(
-            f"The file cannot be imported: {error.message}.", field="file"
-        ) from None
+        raise _unreadable(error) from None
+
+
+def _unreadable(error: TableError) -> ValidationFailed:
+    return ValidationFailed(f"The file cannot be imported: {error.message}.", field="file")
 
 
 def imports_statement(actor: Actor):

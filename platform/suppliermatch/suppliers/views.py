@@ -24,6 +24,7 @@ from suppliermatch.errors import Conflict, DomainError, Forbidden, ValidationFai
 from suppliermatch.extensions import db
 from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import FORM_ONLY_FIELDS, domain_errors
+from suppliermatch.jobs.queue import enqueue
 from suppliermatch.models_base import MAX_ROW_ID
 from suppliermatch.onboarding import invitations as onboarding
 from suppliermatch.reference.certificates import CertStatus, default_catalogue
@@ -385,7 +386,7 @@ def import_page():
             errors = {"file": ["Choose a .csv or .xlsx file to upload."]}
         else:
             try:
-                record = service.import_upload(
+                job = service.queue_import(
                     db.session,
                     actor,
                     stream=upload.stream,
@@ -399,7 +400,8 @@ def import_page():
                 errors = domain_errors(error)
             else:
                 db.session.commit()
-                return redirect(url_for("suppliers.import_report", import_id=record.id))
+                enqueue(job)
+                return redirect(url_for("jobs.job_page", job_id=job.id))
     recent, _ = paginate(db.session, service.imports_statement(actor), 1, 10)
     return render_template(
         "suppliers/import.html",
@@ -474,15 +476,12 @@ def duplicates():
 @bp.route("/suppliers/duplicates/scan", methods=["POST"])
 @require(ActorKind.COORDINATOR)
 def scan_duplicates():
-    actor = current_actor()
-    cluster_id = service.import_cluster_for(db.session, actor, request.form.get("cluster") or None)
-    result = dedup_service.scan_for_duplicates(db.session, cluster_id=cluster_id)
-    db.session.commit()
-    flash(
-        f"Checked {result.suppliers} suppliers: {result.pairs} possible duplicate pairs, "
-        f"{result.new} new."
+    job = service.queue_duplicate_scan(
+        db.session, current_actor(), cluster_slug=request.form.get("cluster") or None
     )
-    return redirect(url_for("suppliers.duplicates"))
+    db.session.commit()
+    enqueue(job)
+    return redirect(url_for("jobs.job_page", job_id=job.id))
 
 
 @bp.route("/suppliers/duplicates/<int:candidate_id>/merge", methods=["POST"])
