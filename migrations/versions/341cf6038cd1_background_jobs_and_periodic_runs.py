@@ -5,7 +5,7 @@ file a job reads, and one row per periodic job and period, whose uniqueness make
 periodic job run once a period whatever the number of workers.
 
 Revision ID: 341cf6038cd1
-Revises: a6f0c3d2e915
+Revises: 07795c4dcef3
 Create Date: 2026-12-04 14:39:22
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import suppliermatch.models_base  # noqa: F401  (autogenerate renders UtcDateTime)
 
 revision: str = "341cf6038cd1"
-down_revision: str | None = "a6f0c3d2e915"
+down_revision: str | None = "07795c4dcef3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

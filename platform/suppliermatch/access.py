@@ -60,6 +60,18 @@ class Actor:
         return self.kind == ActorKind.COORDINATOR and cluster_id == self.cluster_id
 
 
+def is_party_to(actor: Actor, *, anchor_id: int, supplier_id: int) -> bool:
+    """True for the buyer's users, the supplier's users (and admins) of something between
+    one anchor firm and one supplier: a purchase order, a qualification."""
+    if actor.is_admin:
+        return True
+    if actor.kind == ActorKind.ANCHOR:
+        return actor.organisation_id == anchor_id
+    if actor.kind == ActorKind.MSME:
+        return actor.supplier_id is not None and actor.supplier_id == supplier_id
+    return False
+
+
 ANONYMOUS = Actor(kind=ActorKind.ANONYMOUS)
 AWAITING_VETTING = (
     "Your firm's account is waiting for the cluster coordinator's approval. Until then you "

@@ -33,6 +33,8 @@ TAG_NAMES = {
     "matching_api": "Matching",
     "reports_api": "Reports",
     "jobs_api": "Background jobs",
+    "payments_api": "Payments",
+    "qualification_api": "Qualification",
 }
 SECURITY_SCHEMES = {
     "apiToken": {

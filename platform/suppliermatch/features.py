@@ -14,6 +14,7 @@ def html_blueprints():
     from suppliermatch.matching import views as matching_views
     from suppliermatch.notifications import views as notifications_views
     from suppliermatch.onboarding import views as onboarding_views
+    from suppliermatch.payments import views as payments_views
     from suppliermatch.reports import views as reports_views
     from suppliermatch.requirements import views as requirements_views
     from suppliermatch.suppliers import views as suppliers_views
@@ -31,6 +32,7 @@ def html_blueprints():
         reports_views.bp,
         admin_views.bp,
         jobs_views.bp,
+        payments_views.bp,
     ]
 
 
@@ -42,6 +44,8 @@ def api_blueprints():
     from suppliermatch.matching import api as matching_api
     from suppliermatch.notifications import api as notifications_api
     from suppliermatch.onboarding import api as onboarding_api
+    from suppliermatch.payments import api as payments_api
+    from suppliermatch.qualification import api as qualification_api
     from suppliermatch.reports import api as reports_api
     from suppliermatch.requirements import api as requirements_api
     from suppliermatch.suppliers import api as suppliers_api
@@ -62,6 +66,8 @@ def api_blueprints():
         matching_api.blp,
         reports_api.blp,
         jobs_api.blp,
+        payments_api.blp,
+        qualification_api.blp,
     ]
 
 
@@ -72,6 +78,7 @@ def cli_groups():
     from suppliermatch.jobs import cli as jobs_cli
     from suppliermatch.matching import cli as matching_cli
     from suppliermatch.notifications import cli as notifications_cli
+    from suppliermatch.payments import cli as payments_cli
     from suppliermatch.requirements import cli as requirements_cli
     from suppliermatch.seeding import cli as seeding_cli
     from suppliermatch.suppliers import cli as suppliers_cli
@@ -84,6 +91,7 @@ def cli_groups():
         certification_cli.certs_cli,
         requirements_cli.requirements_cli,
         notifications_cli.notifications_cli,
+        payments_cli.payments_cli,
         matching_cli.bench_cli,
         index_cli.indexes_cli,
         jobs_cli.worker_command,
@@ -98,6 +106,7 @@ NAV_LINKS = [
     (("msme",), "Readiness", "certification.readiness"),
     (("msme",), "Requirements", "requirements.supplier_list"),
     (("anchor",), "Requirements", "requirements.anchor_list"),
+    (("msme", "anchor"), "Payments", "payments.dues_page"),
     (("coordinator", "admin"), "Dashboard", "reports.dashboard"),
     (("coordinator", "admin"), "Suppliers", "suppliers.search_page"),
     (("coordinator", "admin"), "Import", "suppliers.import_page"),
@@ -106,6 +115,7 @@ NAV_LINKS = [
     (("coordinator", "admin"), "Verification", "certification.verification_queue"),
     (("coordinator", "admin"), "Cluster roadmap", "certification.cluster_roadmap"),
     (("coordinator", "admin"), "Anchor firms", "accounts.vetting_queue"),
+    (("coordinator", "admin"), "Anchor payments", "payments.anchor_scorecards"),
     (("admin",), "Users", "admin.users"),
     (("admin",), "Organisations", "admin.organisations"),
     (("admin",), "Clusters", "admin.clusters"),

@@ -13,6 +13,8 @@ from suppliermatch.matching import models as matching_models  # noqa: F401
 from suppliermatch.models_base import SQLModel
 from suppliermatch.notifications import models as notifications_models  # noqa: F401
 from suppliermatch.onboarding import models as onboarding_models  # noqa: F401
+from suppliermatch.payments import models as payments_models  # noqa: F401
+from suppliermatch.qualification import models as qualification_models  # noqa: F401
 from suppliermatch.reports import models as reports_models  # noqa: F401
 from suppliermatch.requirements import models as requirements_models  # noqa: F401
 from suppliermatch.suppliers import models as suppliers_models  # noqa: F401

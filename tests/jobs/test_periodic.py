@@ -136,6 +136,7 @@ def test_periods_begin_on_indias_clock():
         "every day",
         "every 5 minutes",
         "every hour",
+        "every day",
         "every minute",
     ]
 

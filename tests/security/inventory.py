@@ -1267,6 +1267,255 @@ JOB_ROUTES = [
     Route("jobs_api.jobs_status", "GET", "/api/admin/jobs", ADMINS),
 ]
 
+# Payments under anchor X's award to MSME A: the two parties and admins; anchor Y and MSME B
+# do not know the order exists; coordinators are the wrong kind of user (they see counts,
+# on the anchor scorecard).
+PO_PARTIES = outcomes(
+    LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, OK, unvetted_anchor=FORBIDDEN
+)
+PO_BUYER = outcomes(
+    LOGIN, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, OK, unvetted_anchor=FORBIDDEN
+)
+# Placing an order from the award's page: the page is the parties', placing is the buyer's.
+PO_PLACING_PAGE = {**PO_BUYER, "msme_a": FORBIDDEN, "msme_b": NOT_FOUND}
+# Invoices are raised by the supplier; admins are not a supplier.
+PO_SUPPLIER = outcomes(
+    LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
+    unvetted_anchor=FORBIDDEN,
+)  # fmt: skip
+# What is due to or from one's own firm: MSMEs and anchor firms (admins have no side).
+PAYMENT_SIDES = outcomes(
+    LOGIN, OK, OK, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, unvetted_anchor=FORBIDDEN
+)
+
+
+def purchase_order_json(scenario: Scenario) -> dict:
+    return {
+        "number": factories.unique("PO/SEC/"),
+        "ordered_on": str(local_today() - timedelta(days=1)),
+        "quantity": 10,
+        "value_inr": 1000,
+        "agreed_payment_days": 30,
+    }
+
+
+def delivery_json(scenario: Scenario) -> dict:
+    return {"delivered_on": str(local_today()), "quantity": 5}
+
+
+def invoice_json(scenario: Scenario) -> dict:
+    return {
+        "delivery_id": scenario.ids["delivery"],
+        "number": factories.unique("INV/SEC/"),
+        "invoiced_on": str(local_today()),
+        "amount_inr": 1000,
+    }
+
+
+def payment_json(scenario: Scenario) -> dict:
+    return {"paid_on": str(local_today()), "amount_inr": 1000, "reference": "UTR123"}
+
+
+def objection_json(scenario: Scenario) -> dict:
+    return {"objected_on": str(local_today()), "reason": "Coating thickness out of tolerance"}
+
+
+def removal_json(scenario: Scenario) -> dict:
+    return {"removed_on": str(local_today())}
+
+
+PO = "/purchase-orders/{purchase_order}"
+PAYMENT_ROUTES = [
+    Route("payments_api.list_orders", "GET", "/api/awards/{award}/purchase-orders", PO_PARTIES),
+    Route(
+        "payments_api.create_order",
+        "POST",
+        "/api/awards/{award}/purchase-orders",
+        PO_BUYER,
+        json_body(purchase_order_json),
+    ),
+    Route("payments_api.get_order", "GET", "/api" + PO, PO_PARTIES),
+    Route(
+        "payments_api.record_delivery",
+        "POST",
+        "/api" + PO + "/deliveries",
+        PO_PARTIES,
+        json_body(delivery_json),
+    ),
+    Route(
+        "payments_api.object_to_delivery",
+        "POST",
+        "/api/deliveries/{delivery}/objection",
+        PO_BUYER,
+        json_body(objection_json),
+    ),
+    Route(
+        "payments_api.remove_objection",
+        "POST",
+        "/api/deliveries/{delivery_objected}/objection/removal",
+        PO_BUYER,
+        json_body(removal_json),
+    ),
+    Route(
+        "payments_api.create_invoice",
+        "POST",
+        "/api" + PO + "/invoices",
+        PO_SUPPLIER,
+        json_body(invoice_json),
+    ),
+    Route(
+        "payments_api.record_payment",
+        "POST",
+        "/api/invoices/{invoice}/payments",
+        PO_BUYER,
+        json_body(payment_json),
+    ),
+    Route(
+        "payments_api.set_delay_reason",
+        "PUT",
+        "/api/invoices/{invoice}/delay-reason",
+        PO_BUYER,
+        fixed_json({"reason": "Awaiting the test certificate"}),
+    ),
+    Route("payments_api.dues", "GET", "/api/payments/dues", PAYMENT_SIDES),
+    Route("payments_api.anchor_scorecards", "GET", "/api/payments/anchor-scorecards", COORDINATORS),
+    Route("payments.dues_page", "GET", "/payments", PAYMENT_SIDES),
+    Route("payments.anchor_scorecards", "GET", "/payments/anchors", COORDINATORS),
+    Route("payments.form_1_csv", "GET", "/payments/form-1.csv?year=2026&half=1", ANCHOR_FIRMS),
+    Route("payments.section_43bh_csv", "GET", "/payments/section-43bh.csv", ANCHOR_FIRMS),
+    Route("payments.award_orders", "GET", "/awards/{award}/purchase-orders", PO_PARTIES),
+    Route(
+        "payments.award_orders",
+        "POST",
+        "/awards/{award}/purchase-orders",
+        PO_PLACING_PAGE,
+        form_body(purchase_order_json),
+    ),
+    Route("payments.order_page", "GET", PO, PO_PARTIES),
+    Route(
+        "payments.record_delivery",
+        "POST",
+        PO + "/deliveries",
+        PO_PARTIES,
+        form_body(delivery_json),
+    ),
+    Route(
+        "payments.create_invoice",
+        "POST",
+        PO + "/invoices",
+        PO_SUPPLIER,
+        form_body(invoice_json),
+    ),
+    Route(
+        "payments.object_to_delivery",
+        "POST",
+        "/deliveries/{delivery}/objection",
+        PO_BUYER,
+        form_body(objection_json),
+    ),
+    Route(
+        "payments.remove_objection",
+        "POST",
+        "/deliveries/{delivery_objected}/objection/removal",
+        PO_BUYER,
+        form_body(removal_json),
+    ),
+    Route(
+        "payments.record_payment",
+        "POST",
+        "/invoices/{invoice}/payments",
+        PO_BUYER,
+        form_body(payment_json),
+    ),
+    Route(
+        "payments.set_delay_reason",
+        "POST",
+        "/invoices/{invoice}/delay-reason",
+        PO_BUYER,
+        fixed_form({"reason": "Awaiting the test certificate"}),
+    ),
+]
+
+# Qualification under the same award: the parties; deciding needs a submitted one (409 on
+# the open one), and so on.
+QUAL_BUYER_CONFLICT = {**PO_BUYER, "anchor_x": CONFLICT, "admin": CONFLICT}
+QUAL = "/api/qualifications/{qualification}"
+QUALIFICATION_ROUTES = [
+    Route("qualification_api.list_templates", "GET", "/api/qualification-templates", ANCHOR_FIRMS),
+    Route(
+        "qualification_api.create_template",
+        "POST",
+        "/api/qualification-templates",
+        ANCHOR_FIRMS,
+        json_body(lambda s: {"name": factories.unique("FAI "), "kind": "fai"}),
+    ),
+    Route(
+        "qualification_api.open_qualification",
+        "POST",
+        "/api/awards/{award}/qualifications",
+        PO_BUYER,
+        json_body(lambda s: {"template_id": s.ids["qual_template"], "part": "Fixture F-7"}),
+    ),
+    Route("qualification_api.list_qualifications", "GET", "/api/qualifications", PAYMENT_SIDES),
+    Route("qualification_api.get_qualification", "GET", QUAL, PO_PARTIES),
+    Route(
+        "qualification_api.upload_element",
+        "POST",
+        "/api/qualification-elements/{qual_element}/file",
+        PO_SUPPLIER,
+        lambda s: pdf_upload(),
+    ),
+    Route(
+        "qualification_api.download_element",
+        "GET",
+        "/api/qualification-elements/{qual_element}/file",
+        PO_PARTIES,
+    ),
+    Route(
+        "qualification_api.review_element",
+        "POST",
+        "/api/qualification-elements/{qual_element}/review",
+        PO_BUYER,
+        fixed_json({"accept": True}),
+    ),
+    Route("qualification_api.submit", "POST", QUAL + "/submission", PO_SUPPLIER),
+    Route(
+        "qualification_api.decide",
+        "POST",
+        QUAL + "/decision",
+        QUAL_BUYER_CONFLICT,
+        fixed_json({"decision": "rejected", "note": "Flatness out of tolerance"}),
+    ),
+    Route("qualification_api.approved_suppliers", "GET", "/api/approved-suppliers", ANCHOR_FIRMS),
+    Route(
+        "qualification_api.open_corrective_action",
+        "POST",
+        "/api/qualifications/{qualification_approved}/corrective-actions",
+        PO_BUYER,
+        json_body(
+            lambda s: {
+                "lot_reference": "LOT-2",
+                "rejected_on": str(local_today()),
+                "problem": "Chipped edges",
+            }
+        ),
+    ),  # fmt: skip
+    Route(
+        "qualification_api.update_disciplines",
+        "PATCH",
+        "/api/corrective-actions/{corrective_action}",
+        PO_SUPPLIER,
+        fixed_json({"disciplines": {"d1": "Quality head, press shop lead"}}),
+    ),
+    Route(
+        "qualification_api.approve_step",
+        "POST",
+        "/api/corrective-actions/{corrective_action}/approval",
+        PO_BUYER,
+        fixed_json({"step": "containment"}),
+    ),
+]
+
 ROUTES: list[Route] = [
     *ACCOUNT_ROUTES,
     *SUPPLIER_API_ROUTES,
@@ -1282,4 +1531,6 @@ ROUTES: list[Route] = [
     *TWO_FACTOR_ROUTES,
     *ADMIN_ROUTES,
     *JOB_ROUTES,
+    *PAYMENT_ROUTES,
+    *QUALIFICATION_ROUTES,
 ]

@@ -83,6 +83,10 @@ IDENTITY_A = {
 PAN_A = GSTIN_A[2:12]
 TURNOVER_A_INR = 73_519_864
 INVESTMENT_A_INR = 14_862_973
+# Anchor X's purchase order to A under the award, and A's invoice on it: payment data is
+# for the two parties (and admins); the coordinator sees counts only.
+SENTINEL_PO_VALUE_INR = 7_531_864.29
+SENTINEL_INVOICE_INR = 642_917.53
 
 
 @dataclass
@@ -173,6 +177,8 @@ def build_scenario(session: Session, *, rivals_quote: bool = False) -> Scenario:
     _certificates(session, scenario)
     _requirements(session, scenario, rivals_quote=rivals_quote)
     _cluster_office_work(session, scenario)
+    _payments(session, scenario)
+    _qualifications(session, scenario)
     for role, user in users.items():
         _, scenario.tokens[role] = accounts.issue_api_token(session, user, f"{role} tests")
     ids["token_a"] = accounts.list_api_tokens(session, users["msme_a"])[0].id
@@ -373,6 +379,117 @@ def _requirements(session: Session, scenario: Scenario, *, rivals_quote: bool) -
         rfq_awarded=awarded.id,
         award=award_id,
         rfq_y=theirs.id,
+    )
+
+
+def _payments(session: Session, scenario: Scenario) -> None:
+    """A purchase order under the award, delivered twice (once objected to), invoiced once."""
+    from suppliermatch.payments import service as payments
+    from suppliermatch.requirements.lifecycle import today_in_india
+
+    anchor = actor_for_user(session, scenario.users["anchor_x"])
+    msme = actor_for_user(session, scenario.users["msme_a"])
+    today = today_in_india()
+    order = payments.create_purchase_order(
+        session,
+        actor=anchor,
+        award_id=scenario.ids["award"],
+        data={
+            "number": "PO/X/0001",
+            "ordered_on": today - timedelta(days=10),
+            "quantity": 400,
+            "value_inr": SENTINEL_PO_VALUE_INR,
+            "agreed_payment_days": 30,
+        },
+    )
+    delivered = {"delivered_on": today - timedelta(days=3), "quantity": 100}
+    delivery = payments.record_delivery(session, actor=msme, order_id=order.id, data=delivered)
+    objected = payments.record_delivery(session, actor=msme, order_id=order.id, data=delivered)
+    payments.object_to_delivery(
+        session, actor=anchor, delivery_id=objected.id, objected_on=today, reason="Short count"
+    )
+    invoice = payments.create_invoice(
+        session,
+        actor=msme,
+        order_id=order.id,
+        data={
+            "delivery_id": delivery.id,
+            "number": "ASHA/INV/0001",
+            "invoiced_on": today - timedelta(days=3),
+            "amount_inr": SENTINEL_INVOICE_INR,
+        },
+    )
+    scenario.ids.update(
+        purchase_order=order.id,
+        delivery=delivery.id,
+        delivery_objected=objected.id,
+        invoice=invoice.id,
+    )
+
+
+def _qualifications(session: Session, scenario: Scenario) -> None:
+    """Two PPAP level 1 qualifications under the award: one open with its warrant uploaded,
+    one approved with an 8D whose containment (D3) is written."""
+    import io
+
+    from flask import current_app
+
+    from suppliermatch.qualification import service as qualification
+    from suppliermatch.requirements.lifecycle import today_in_india
+
+    anchor = actor_for_user(session, scenario.users["anchor_x"])
+    msme = actor_for_user(session, scenario.users["msme_a"])
+    template = qualification.create_template(
+        session, actor=anchor, data={"name": "PPAP level 1", "kind": "ppap", "ppap_level": 1}
+    )
+
+    def opened(part: str):
+        q = qualification.open_qualification(
+            session,
+            actor=anchor,
+            award_id=scenario.ids["award"],
+            data={"template_id": template.id, "part": part},
+        )
+        [element] = qualification.elements_of(session, q.id)
+        qualification.upload_element(
+            session,
+            actor=msme,
+            element_id=element.id,
+            stream=io.BytesIO(certificate_pdf(["Part submission warrant"])),
+            filename="psw.pdf",
+            upload_dir=current_app.config["UPLOAD_DIR"],
+            max_bytes=10**6,
+        )
+        return q, element
+
+    open_one, element = opened("Graphite boat GB-200")
+    approved, approved_element = opened("Graphite tray GT-40")
+    qualification.submit(session, actor=msme, qualification_id=approved.id)
+    qualification.review_element(
+        session, actor=anchor, element_id=approved_element.id, accept=True, reason=None
+    )
+    qualification.decide(
+        session,
+        actor=anchor,
+        qualification_id=approved.id,
+        decision="approved",
+        valid_until=today_in_india() + timedelta(days=365),
+    )
+    action = qualification.open_corrective_action(
+        session,
+        actor=anchor,
+        qualification_id=approved.id,
+        data={"lot_reference": "LOT-1", "rejected_on": today_in_india(), "problem": "Cracks"},
+    )
+    qualification.update_disciplines(
+        session, actor=msme, action_id=action.id, disciplines={"d3": "Lot quarantined"}
+    )
+    scenario.ids.update(
+        qual_template=template.id,
+        qualification=open_one.id,
+        qual_element=element.id,
+        qualification_approved=approved.id,
+        corrective_action=action.id,
     )
 
 

@@ -33,6 +33,8 @@ from tests.security.scenario import (
     PAN_A,
     SEALED_PRICE_INR,
     SENTINEL_BUDGET,
+    SENTINEL_INVOICE_INR,
+    SENTINEL_PO_VALUE_INR,
     SENTINEL_PRICE_INR,
     TURNOVER_A_INR,
     build_scenario,
@@ -43,6 +45,8 @@ from tests.security.scenario import (
 MAY_SEE_PRICE = {"msme_a", "anchor_x", "admin"}
 MAY_SEE_BUDGET = {"anchor_x", "coordinator_1", "admin"}
 MAY_SEE_IDENTITY_A = {"msme_a", "anchor_x", "coordinator_1", "admin"}
+# A purchase order's value and its invoices: the buyer and the supplier (and admins).
+MAY_SEE_PAYMENTS = {"msme_a", "anchor_x", "admin"}
 SCANNED_ROLES = (
     "anonymous",
     "msme_a",
@@ -99,12 +103,19 @@ def identity_sentinels() -> set[str]:
     return fields | spellings(TURNOVER_A_INR) | spellings(INVESTMENT_A_INR)
 
 
+def payment_sentinels() -> set[str]:
+    return spellings(SENTINEL_PO_VALUE_INR) | spellings(SENTINEL_INVOICE_INR)
+
+
 def candidate_values(scenario) -> dict[str, list[int]]:
     """For each URL parameter, the scenario's objects it can name."""
     ids = scenario.ids
     return {
         "requirement_id": [ids[k] for k in ("rfq_open", "rfq_ended", "rfq_awarded", "rfq_draft")],
         "award_id": [ids["award"]],
+        "purchase_order_id": [ids["purchase_order"]],
+        "qualification_id": [ids["qualification"], ids["qualification_approved"]],
+        "element_id": [ids["qual_element"]],
         "supplier_id": [ids["supplier_a"], ids["supplier_b"], ids["supplier_c"]],
         "certificate_id": [ids["certificate_a"], ids["plan_a"], ids["certificate_b"]],
         "evidence_id": [ids["evidence_a"], ids["evidence_b"]],
@@ -195,6 +206,8 @@ def test_no_response_shows_a_role_the_prices_budget_or_identity_it_may_not_see(
         forbidden |= budget_sentinels()
     if role not in MAY_SEE_IDENTITY_A:
         forbidden |= identity_sentinels()
+    if role not in MAY_SEE_PAYMENTS:
+        forbidden |= payment_sentinels()
     leaks, scanned = _scan(app, contested, role, forbidden)
     assert scanned > 100
     assert leaks == []
@@ -219,6 +232,19 @@ def test_the_sentinels_are_found_where_they_belong(app, contested):
         f"/api/requirements/{ids['rfq_open']}/quotes/mine"
     )
     assert _leaks(own.get_data(as_text=True), price_sentinels(SEALED_PRICE_INR, ids["rfq_open"]))
+
+
+def test_the_payment_sentinels_are_found_where_they_belong(app, contested):
+    """The order's value and the invoice amount are on the parties' pages and JSON: the
+    scan would see them anywhere else."""
+    order = contested.ids["purchase_order"]
+    for role in ("anchor_x", "msme_a"):
+        client = signed_in_client(app, contested, role)
+        for url in (f"/purchase-orders/{order}", f"/api/purchase-orders/{order}", "/payments"):
+            text = client.get(url).get_data(as_text=True)
+            assert _leaks(text, spellings(SENTINEL_INVOICE_INR)), (role, url)
+        page = client.get(f"/purchase-orders/{order}").get_data(as_text=True)
+        assert _leaks(page, spellings(SENTINEL_PO_VALUE_INR)), role
 
 
 def test_the_identity_sentinels_are_found_where_they_belong(app, contested):

@@ -11,7 +11,7 @@ from suppliermatch.certification import schemas, service, verification
 from suppliermatch.certification.permissions import Purpose, cluster_for, supplier_for
 from suppliermatch.certification.readiness import supplier_readiness
 from suppliermatch.certification.roadmap import cluster_roadmap, roadmap_for_supplier
-from suppliermatch.certification.uploads import download, store_upload
+from suppliermatch.certification.uploads import document_response, download, store_upload
 from suppliermatch.extensions import db
 from suppliermatch.reference.certificates import default_catalogue
 
@@ -30,13 +30,7 @@ readiness_blp = Blueprint(
 
 MSME_OR_COORDINATOR = (ActorKind.MSME, ActorKind.COORDINATOR)
 DETAIL_FIELDS = schemas.CertificateDetailsSchema().fields.keys()
-EVIDENCE_FILE_RESPONSE = {
-    "description": "The evidence file, as an attachment",
-    "content": {
-        content_type: {"schema": {"type": "string", "format": "binary"}}
-        for content_type in ("application/pdf", "image/png", "image/jpeg")
-    },
-}
+EVIDENCE_FILE_RESPONSE = document_response("The evidence file, as an attachment")
 
 
 def _details(data: dict) -> dict:

@@ -20,6 +20,7 @@ from suppliermatch.errors import Conflict, NotFound
 from suppliermatch.stored_files import (
     FileFormat,
     FileTooLarge,
+    StoredFile,
     megabytes,
     record_stored,
     store_checked,
@@ -78,11 +79,10 @@ def add_evidence(
     certificate, _ = certificate_for(session, actor, certificate_id, Purpose.MANAGE)
     if certificate.state == CertState.WITHDRAWN:
         raise Conflict("This record is withdrawn; evidence can no longer be added.")
-    stored = store_checked(
+    stored = store_document(
         stream,
         evidence_dir(upload_dir),
         max_bytes=max_bytes,
-        identify=lambda head, _tail: detect_format(head),
         refusal="Upload the certificate as a PDF, PNG or JPEG file; this file is none of these.",
         too_large=f"The file is larger than the {megabytes(max_bytes)} limit for evidence.",
     )
@@ -105,6 +105,21 @@ def add_evidence(
         details={"evidence_id": evidence.id, "sha256": stored.sha256, "bytes": stored.size},
     )
     return evidence
+
+
+def store_document(
+    stream: BinaryIO, folder: Path, *, max_bytes: int, refusal: str, too_large: str
+) -> StoredFile:
+    """An uploaded document (PDF, PNG or JPEG by its first bytes) kept in ``folder``:
+    certificate evidence and qualification elements both come through here."""
+    return store_checked(
+        stream,
+        folder,
+        max_bytes=max_bytes,
+        identify=lambda head, _tail: detect_format(head),
+        refusal=refusal,
+        too_large=too_large,
+    )
 
 
 def open_evidence(

@@ -13,6 +13,17 @@ from suppliermatch.extensions import db
 from suppliermatch.file_downloads import send_attachment
 
 
+def document_response(description: str) -> dict:
+    """The OpenAPI answer of a document download (PDF, PNG or JPEG)."""
+    return {
+        "description": description,
+        "content": {
+            content_type: {"schema": {"type": "string", "format": "binary"}}
+            for content_type in ("application/pdf", "image/png", "image/jpeg")
+        },
+    }
+
+
 def evidence_cap_bytes() -> int:
     return int(current_app.config["EVIDENCE_MAX_BYTES"])
 

@@ -79,6 +79,13 @@ def _send_outbox(session: Session, now: datetime) -> str:
     return f"e-mails sent: {sent}, failed: {failed}"
 
 
+def _payment_reminders(session: Session, now: datetime) -> str:
+    from suppliermatch.payments.reminders import send_payment_reminders
+
+    today = now.astimezone(INDIA_TIME).date()
+    return f"{today}: queued {send_payment_reminders(session, today=today)} payment reminder(s)"
+
+
 # Deadline-approaching notices go this long before a requirement's quote deadline.
 REMINDER_WINDOW = timedelta(hours=48)
 # E-mails a minute at most; what is left waits for the next minute.
@@ -102,6 +109,12 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
         timedelta(hours=1),
         "remind invited suppliers who have not quoted, 48 h before the deadline (once each)",
         _deadline_reminders,
+    ),
+    PeriodicJob(
+        "payments-reminders",
+        timedelta(days=1),
+        "remind both parties of invoices due in 7 days, due today or overdue (once each)",
+        _payment_reminders,
     ),
     PeriodicJob(
         "notifications-send",

@@ -33,7 +33,7 @@ OVERSEERS = (ActorKind.ANCHOR, ActorKind.COORDINATOR)
 @require(*OVERSEERS)
 @blp.arguments(schemas.MatchArgs, location="query", as_kwargs=True)
 @blp.response(200, schemas.MatchesSchema)
-def matches(requirement_id, page, per_page, include_excluded):
+def matches(requirement_id, page, per_page, include_excluded, approved_only):
     """Suppliers ranked for the requirement, best first, with factors and reasons.
 
     Suppliers failing a hard constraint are never ranked; ``include_excluded=true`` lists
@@ -47,6 +47,7 @@ def matches(requirement_id, page, per_page, include_excluded):
         limit=service.MAX_RANKED,
         explain_top=min(shown_to, service.MAX_RANKED),
         include_excluded=include_excluded,
+        approved_only=approved_only,
     )
     start = (page - 1) * per_page
     body = {

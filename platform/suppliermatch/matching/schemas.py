@@ -17,6 +17,10 @@ WEIGHT_DESCRIPTION = (
 
 
 class MatchArgs(PageArgs):
+    approved_only = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "Only suppliers on your approved-supplier list"},
+    )
     include_excluded = ma.fields.Boolean(
         load_default=False,
         metadata={
@@ -48,6 +52,10 @@ class _SupplierPlaceSchema(ma.Schema):
         metadata={"description": "invited, quoted or declined; null if not invited"},
     )
     shortlisted = ma.fields.Boolean()
+    approved_by_anchor = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "On the anchor's approved-supplier list: for which parts"},
+    )
 
 
 class MatchItemSchema(_SupplierPlaceSchema):

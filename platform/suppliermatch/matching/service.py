@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -101,6 +101,9 @@ class MatchItem:
     failures: tuple[str, ...]
     invitation_status: str | None
     shortlisted: bool
+    # "approved by this anchor for <part> (<category>)": the anchor's approved-supplier list
+    # (qualification), shown beside the ranking; it does not move the score.
+    approved_by_anchor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,7 @@ def rank_requirement(
     explain_top: int = 50,
     include_excluded: bool = False,
     today: date | None = None,
+    approved_only: bool = False,
 ) -> RequirementMatches:
     """Suppliers for a requirement, best first, with scores, factors and reasons.
 
@@ -172,11 +176,19 @@ def rank_requirement(
         ).scalars()
     )
 
+    from suppliermatch.qualification.service import approvals_text
+
+    approved = approvals_text(session, anchor_id=requirement.anchor_id, supplier_ids=suppliers)
+
     def items(found: Iterable[RankedSupplier]) -> list[MatchItem]:
         return [
-            _item(entry, suppliers[entry.supplier_id], invited, shortlisted, qualified)
+            replace(
+                _item(entry, suppliers[entry.supplier_id], invited, shortlisted, qualified),
+                approved_by_anchor=approved.get(entry.supplier_id),
+            )
             for entry in found
             if entry.supplier_id in suppliers
+            and (not approved_only or entry.supplier_id in approved)
         ]
 
     taxonomy = index.taxonomy

@@ -50,6 +50,7 @@ def _render(requirement_id, *, errors=None, status=200):
         limit=service.MAX_RANKED,
         explain_top=min(page * PER_PAGE, service.MAX_RANKED),
         include_excluded=True,
+        approved_only=request.args.get("approved_only") == "1",
     )
     start = (page - 1) * PER_PAGE
     weights = service.match_weights(db.session, requirement_id, actor=actor)

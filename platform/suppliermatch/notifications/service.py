@@ -31,6 +31,9 @@ class Kind(StrEnum):
     ANCHOR_REJECTED = "anchor_rejected"
     # To an imported supplier's contact e-mail: claim your profile (onboarding).
     CLAIM_INVITATION = "claim_invitation"
+    # Payment to an MSME: 7 days before and on the due date (payments.reminders).
+    PAYMENT_DUE_SOON = "payment_due_soon"
+    PAYMENT_DUE = "payment_due"
 
 
 def enqueue(

@@ -1,0 +1,1 @@
+"""Paying MSME suppliers after an award: purchase orders, deliveries, invoices, payments."""

@@ -1,0 +1,1 @@
+"""Part qualification after an award: PPAP or first article inspection, approved suppliers, 8D."""
