@@ -119,6 +119,7 @@ def candidate_values(scenario) -> dict[str, list[int]]:
         "supplier_id": [ids["supplier_a"], ids["supplier_b"], ids["supplier_c"]],
         "certificate_id": [ids["certificate_a"], ids["plan_a"], ids["certificate_b"]],
         "evidence_id": [ids["evidence_a"], ids["evidence_b"]],
+        "drawing_id": [ids["drawing_open"]],
         "child_id": [ids["capability_a"], ids["equipment_a"]],
         "cluster_id": [ids["cluster_1"], ids["cluster_2"]],
         "import_id": [ids["import_1"]],
