@@ -25,6 +25,12 @@ def in_india_time(moment: datetime | None) -> datetime | None:
     return moment.astimezone(INDIA_TIME) if moment is not None else None
 
 
+def today_in_india(now: datetime | None = None) -> date:
+    """The platform's one "today": the date in India (certificates are issued and expire,
+    and deadlines fall, on Indian calendar days), whatever the server's own zone."""
+    return (as_utc(now) if now is not None else datetime.now(UTC)).astimezone(INDIA_TIME).date()
+
+
 def day_text(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from suppliermatch.audit.models import AuditEvent
-from suppliermatch.requirements.lifecycle import today_in_india
+from suppliermatch.dates import today_in_india
 from tests.certification.documents import certificate_pdf
 
 TODAY = today_in_india()

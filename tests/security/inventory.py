@@ -34,7 +34,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from suppliermatch.certification.models import SupplierCertificate
-from suppliermatch.certification.service import local_today
+from suppliermatch.dates import today_in_india
 from suppliermatch.extensions import db
 from suppliermatch.models_base import utcnow
 from suppliermatch.requirements.models import Quote, Requirement
@@ -192,11 +192,11 @@ def quote_form(scenario: Scenario) -> dict:
 
 
 def rating(scenario: Scenario) -> dict:
-    return {"quality": 4, "on_time": 5, "communication": 4, "delivered_on": str(local_today())}
+    return {"quality": 4, "on_time": 5, "communication": 4, "delivered_on": str(today_in_india())}
 
 
 def renewal(scenario: Scenario) -> dict:
-    today = local_today()
+    today = today_in_india()
     return {
         "version": version_of(SupplierCertificate, scenario.ids["certificate_a"]),
         "certificate_number": "QMS-RENEWED-2027",
@@ -1292,7 +1292,7 @@ PAYMENT_SIDES = outcomes(
 def purchase_order_json(scenario: Scenario) -> dict:
     return {
         "number": factories.unique("PO/SEC/"),
-        "ordered_on": str(local_today() - timedelta(days=1)),
+        "ordered_on": str(today_in_india() - timedelta(days=1)),
         "quantity": 10,
         "value_inr": 1000,
         "agreed_payment_days": 30,
@@ -1300,28 +1300,28 @@ def purchase_order_json(scenario: Scenario) -> dict:
 
 
 def delivery_json(scenario: Scenario) -> dict:
-    return {"delivered_on": str(local_today()), "quantity": 5}
+    return {"delivered_on": str(today_in_india()), "quantity": 5}
 
 
 def invoice_json(scenario: Scenario) -> dict:
     return {
         "delivery_id": scenario.ids["delivery"],
         "number": factories.unique("INV/SEC/"),
-        "invoiced_on": str(local_today()),
+        "invoiced_on": str(today_in_india()),
         "amount_inr": 1000,
     }
 
 
 def payment_json(scenario: Scenario) -> dict:
-    return {"paid_on": str(local_today()), "amount_inr": 1000, "reference": "UTR123"}
+    return {"paid_on": str(today_in_india()), "amount_inr": 1000, "reference": "UTR123"}
 
 
 def objection_json(scenario: Scenario) -> dict:
-    return {"objected_on": str(local_today()), "reason": "Coating thickness out of tolerance"}
+    return {"objected_on": str(today_in_india()), "reason": "Coating thickness out of tolerance"}
 
 
 def removal_json(scenario: Scenario) -> dict:
-    return {"removed_on": str(local_today())}
+    return {"removed_on": str(today_in_india())}
 
 
 PO = "/purchase-orders/{purchase_order}"
@@ -1495,7 +1495,7 @@ QUALIFICATION_ROUTES = [
         json_body(
             lambda s: {
                 "lot_reference": "LOT-2",
-                "rejected_on": str(local_today()),
+                "rejected_on": str(today_in_india()),
                 "problem": "Chipped edges",
             }
         ),

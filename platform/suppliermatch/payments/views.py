@@ -10,13 +10,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from suppliermatch.access import ActorKind, current_actor, require
 from suppliermatch.csv_cells import csv_download
+from suppliermatch.dates import today_in_india
 from suppliermatch.errors import DomainError, ValidationFailed
 from suppliermatch.extensions import db
 from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors, load_form
 from suppliermatch.payments import exports, schemas, service
 from suppliermatch.reference import msmed
-from suppliermatch.requirements.lifecycle import today_in_india
 
 bp = Blueprint("payments", __name__)
 PARTIES = (ActorKind.ANCHOR, ActorKind.MSME)

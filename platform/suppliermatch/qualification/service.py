@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from suppliermatch.access import Actor, ActorKind, is_party_to
 from suppliermatch.audit.service import record_transition
 from suppliermatch.certification.evidence import display_name, store_document
+from suppliermatch.dates import today_in_india
 from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from suppliermatch.models_base import utcnow
 from suppliermatch.qualification.models import (
@@ -28,7 +29,6 @@ from suppliermatch.qualification.models import (
     QualificationTemplate,
 )
 from suppliermatch.reference import qualification as ref
-from suppliermatch.requirements.lifecycle import today_in_india
 from suppliermatch.requirements.models import Award
 from suppliermatch.requirements.visibility import get_managed
 from suppliermatch.stored_files import megabytes

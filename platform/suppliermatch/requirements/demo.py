@@ -16,10 +16,11 @@ from sqlmodel import Session, select
 
 from suppliermatch.access import Actor, actor_for_user
 from suppliermatch.accounts.models import Organisation, OrganisationKind, User
+from suppliermatch.dates import today_in_india
 from suppliermatch.models_base import utcnow
 from suppliermatch.paths import SEEDS_DIR
 from suppliermatch.requirements import awards, invitations, quotes, service
-from suppliermatch.requirements.lifecycle import Status, deadline_passed, today_in_india
+from suppliermatch.requirements.lifecycle import Status, deadline_passed
 from suppliermatch.requirements.models import Requirement
 from suppliermatch.requirements.schemas import (
     AwardInputSchema,

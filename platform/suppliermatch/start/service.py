@@ -16,7 +16,7 @@ from suppliermatch.accounts import vetting
 from suppliermatch.accounts.models import Cluster, Organisation, OrganisationKind, User
 from suppliermatch.certification import verification
 from suppliermatch.certification.readiness import supplier_readiness
-from suppliermatch.certification.service import local_today
+from suppliermatch.dates import today_in_india
 from suppliermatch.requirements import service as requirements
 from suppliermatch.requirements.lifecycle import Status, now_utc
 from suppliermatch.requirements.models import Requirement
@@ -119,7 +119,7 @@ def msme_start(
     start.my_quotes = [v for v in views if v["my_quote_id"] is not None][:LIST_LIMIT]
     if supplier is None:
         return start
-    readiness = supplier_readiness(session, supplier.id, today=today or local_today())
+    readiness = supplier_readiness(session, supplier.id, today=today or today_in_india())
     start.readiness_percent = readiness.percent
     start.readiness_label = readiness.label
     start.next_steps = list(readiness.next_steps[:LIST_LIMIT])
