@@ -9,7 +9,7 @@ from suppliermatch.accounts.models import Cluster, Organisation, OrganisationKin
 from suppliermatch.dates import today_in_india
 
 # Strong enough for the password policy; tests use the cheapest argon2 profile.
-PASSWORD = "correct-horse-magnet-staple"  # noqa: S105
+PASSWORD = "correct-horse-magnet-staple"
 _sequence = itertools.count(1)
 
 

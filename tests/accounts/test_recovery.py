@@ -19,7 +19,7 @@ from suppliermatch.tables import metadata
 from tests import factories
 from tests.smtp import RecordingMailer
 
-NEW_PASSWORD = "graphite boats sinter slowly"  # noqa: S105
+NEW_PASSWORD = "graphite boats sinter slowly"
 BASE_URL = "https://suppliermatch.example"
 RESET_LINK = re.compile(re.escape(BASE_URL) + r"/password-reset/([A-Za-z0-9_-]+)")
 VERIFY_LINK = re.compile(re.escape(BASE_URL) + r"/verify-email/([A-Za-z0-9_-]+)")
