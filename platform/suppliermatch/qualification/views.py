@@ -219,7 +219,7 @@ def _detail_page(qualification_id: int, *, errors=None, status=200, form=None, f
             e
             for e in detail["elements"]
             if e["element"].state in (service.REQUESTED, service.RETURNED)
-        ],  # fmt: skip
+        ],
         eight_d=ref.EIGHT_D,
         supplier_disciplines=SUPPLIER_DISCIPLINES,
         suggested_valid_until=today_in_india() + timedelta(days=SUGGESTED_VALIDITY_DAYS),
