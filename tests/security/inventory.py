@@ -1516,6 +1516,86 @@ QUALIFICATION_ROUTES = [
     ),
 ]
 
+# The qualification pages: the same rules as the API above. The lists are each side's own
+# (admins have no side); opening from an award and the templates are the anchor firm's.
+Q_PAGE = "/qualifications/{qualification}"
+QUALIFICATION_PAGE_ROUTES = [
+    Route("qualification.list_page", "GET", "/qualifications", PAYMENT_SIDES),
+    Route("qualification.approved_list", "GET", "/approved-suppliers", ANCHOR_FIRMS),
+    Route("qualification.templates_page", "GET", "/qualification-templates", ANCHOR_FIRMS),
+    Route(
+        "qualification.templates_page",
+        "POST",
+        "/qualification-templates",
+        ANCHOR_FIRMS,
+        lambda s: {"data": {"name": factories.unique("FAI "), "kind": "fai"}},
+    ),
+    Route("qualification.award_page", "GET", "/awards/{award}/qualifications", PO_BUYER),
+    Route(
+        "qualification.award_page",
+        "POST",
+        "/awards/{award}/qualifications",
+        PO_BUYER,
+        form_body(lambda s: {"template_id": s.ids["qual_template"], "part": "Fixture F-7"}),
+    ),
+    Route("qualification.detail", "GET", Q_PAGE, PO_PARTIES),
+    Route(
+        "qualification.element_file",
+        "GET",
+        "/qualification-elements/{qual_element}/file",
+        PO_PARTIES,
+    ),
+    Route(
+        "qualification.upload_element",
+        "POST",
+        "/qualification-elements/{qual_element}/file",
+        PO_SUPPLIER,
+        lambda s: pdf_upload(),
+    ),
+    Route(
+        "qualification.review_element",
+        "POST",
+        "/qualification-elements/{qual_element}/review",
+        PO_BUYER,
+        fixed_form({"accept": "true"}),
+    ),
+    Route("qualification.submit", "POST", Q_PAGE + "/submission", PO_SUPPLIER),
+    Route(
+        "qualification.decide",
+        "POST",
+        Q_PAGE + "/decision",
+        QUAL_BUYER_CONFLICT,
+        fixed_form({"decision": "rejected", "note": "Flatness out of tolerance"}),
+    ),
+    Route(
+        "qualification.open_corrective_action",
+        "POST",
+        "/qualifications/{qualification_approved}/corrective-actions",
+        PO_BUYER,
+        form_body(
+            lambda s: {
+                "lot_reference": "LOT-2",
+                "rejected_on": str(today_in_india()),
+                "problem": "Chipped edges",
+            }
+        ),
+    ),
+    Route(
+        "qualification.update_disciplines",
+        "POST",
+        "/corrective-actions/{corrective_action}/disciplines",
+        PO_SUPPLIER,
+        fixed_form({"d1": "Quality head, press shop lead"}),
+    ),
+    Route(
+        "qualification.approve_step",
+        "POST",
+        "/corrective-actions/{corrective_action}/approval",
+        PO_BUYER,
+        fixed_form({"step": "containment"}),
+    ),
+]
+
 ROUTES: list[Route] = [
     *ACCOUNT_ROUTES,
     *SUPPLIER_API_ROUTES,
@@ -1533,4 +1613,5 @@ ROUTES: list[Route] = [
     *JOB_ROUTES,
     *PAYMENT_ROUTES,
     *QUALIFICATION_ROUTES,
+    *QUALIFICATION_PAGE_ROUTES,
 ]
