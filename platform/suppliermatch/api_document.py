@@ -9,7 +9,9 @@ shows an Authorize button, and "Try it out" works.
 """
 
 import re
+from decimal import Decimal
 
+import marshmallow as ma
 from flask import Flask, current_app
 from flask_smorest import Api
 from werkzeug.exceptions import MethodNotAllowed, NotFound
@@ -70,8 +72,30 @@ ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
 PATH_PARAMETER = re.compile(r"{(\w+)}")
 
 
+def range_as_validated(converter, field, ret, **kwargs) -> dict:
+    """Bounds in the document as the Range validators enforce them. apispec writes a bound
+    as the field serialises it (a Decimal's as a Decimal, which JSON writes as a string:
+    "maximum": "100000000000.00", invalid OpenAPI) and leaves out ``min_inclusive=False``
+    (a quantity must be more than 0, the document said at least 0). OpenAPI 3.0 marks an
+    exclusive bound with ``exclusiveMinimum: true``."""
+    extra = {}
+    for key in ("minimum", "maximum"):
+        if isinstance(ret.get(key), Decimal):
+            extra[key] = float(ret[key])
+    ranges = [check for check in field.validators if isinstance(check, ma.validate.Range)]
+    if "minimum" in ret and any(c.min is not None and not c.min_inclusive for c in ranges):
+        extra["exclusiveMinimum"] = True
+    if "maximum" in ret and any(c.max is not None and not c.max_inclusive for c in ranges):
+        extra["exclusiveMaximum"] = True
+    return extra
+
+
 class DocumentedApi(Api):
     """flask-smorest's Api, serving the document completed by ``complete_document``."""
+
+    def init_app(self, app, *args, **kwargs):
+        super().init_app(app, *args, **kwargs)
+        self.ma_plugin.converter.add_attribute_function(range_as_validated)
 
     def _openapi_json(self):
         document = complete_document(current_app, self.spec.to_dict())

@@ -98,6 +98,22 @@ def get_qualification(qualification_id):
     return _detail(qualification_id)
 
 
+# The GET rule is registered before the POST one on the same path: werkzeug then answers a
+# GET for an id no row can have (over the converter's bound) with 404, not with 405.
+@blp.route("/qualification-elements/<int:element_id>/file", methods=["GET"])
+@require(*PARTIES)
+@blp.doc(responses={"200": DOCUMENT_RESPONSE})
+def download_element(element_id):
+    """Download an element's document (the anchor and the supplier)."""
+    element, path = service.element_file(
+        db.session, actor=current_actor(), element_id=element_id,
+        upload_dir=current_app.config["UPLOAD_DIR"],
+    )  # fmt: skip
+    return send_attachment(
+        path, mimetype=element.content_type, download_name=element.original_filename
+    )
+
+
 @blp.route("/qualification-elements/<int:element_id>/file", methods=["POST"])
 @require(ActorKind.MSME)
 @blp.arguments(schemas.UploadSchema, location="files")
@@ -112,20 +128,6 @@ def upload_element(files, element_id):
         upload_dir=current_app.config["UPLOAD_DIR"],
     )  # fmt: skip
     return _detail(element.qualification_id)
-
-
-@blp.route("/qualification-elements/<int:element_id>/file", methods=["GET"])
-@require(*PARTIES)
-@blp.doc(responses={"200": DOCUMENT_RESPONSE})
-def download_element(element_id):
-    """Download an element's document (the anchor and the supplier)."""
-    element, path = service.element_file(
-        db.session, actor=current_actor(), element_id=element_id,
-        upload_dir=current_app.config["UPLOAD_DIR"],
-    )  # fmt: skip
-    return send_attachment(
-        path, mimetype=element.content_type, download_name=element.original_filename
-    )
 
 
 @blp.route("/qualification-elements/<int:element_id>/review", methods=["POST"])
