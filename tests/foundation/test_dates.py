@@ -3,7 +3,7 @@
 import re
 from datetime import UTC, date, datetime
 
-from suppliermatch.dates import when
+from suppliermatch.formats import when
 from suppliermatch.paths import TEMPLATES_DIR
 
 

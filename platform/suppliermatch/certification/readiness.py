@@ -26,7 +26,7 @@ from suppliermatch.certification.service import (
     current_records,
     local_today,
 )
-from suppliermatch.dates import day_text, when
+from suppliermatch.formats import day_text, when
 from suppliermatch.paths import SEEDS_DIR
 from suppliermatch.reference.certificates import counts_on, default_catalogue
 from suppliermatch.suppliers.models import Capability, Supplier

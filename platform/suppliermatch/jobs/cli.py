@@ -6,7 +6,7 @@ import logging
 import click
 from flask.cli import with_appcontext
 
-from suppliermatch.dates import moment_text
+from suppliermatch.formats import moment_text
 from suppliermatch.extensions import db
 from suppliermatch.jobs import periodic, service
 from suppliermatch.jobs.queue import queue

@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from suppliermatch.dates import day_text
+from suppliermatch.formats import day_text
 from suppliermatch.notifications.service import Kind, active_users_of, enqueue
 from suppliermatch.payments import service
 from suppliermatch.requirements.lifecycle import today_in_india

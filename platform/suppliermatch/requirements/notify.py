@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, func, select
 
-from suppliermatch.dates import when
+from suppliermatch.formats import when
 from suppliermatch.models_base import utcnow
 from suppliermatch.notifications.models import Notification
 from suppliermatch.notifications.service import (

@@ -59,25 +59,6 @@ PER_PAGE = 50
 MATCHES_ENDPOINT = "matching.requirement_matches"
 
 
-@bp.app_template_filter("inr")
-def format_inr(amount) -> str:
-    """Rupees with Indian digit grouping: 12,34,567.50."""
-    if amount is None:
-        return "–"
-    whole, _, paise = f"{float(amount):.2f}".partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    whole = whole.lstrip("-")
-    head, tail = whole[:-3], whole[-3:]
-    groups = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    if head:
-        groups.insert(0, head)
-    grouped = ",".join([*groups, tail]) if groups else tail
-    return f"₹{sign}{grouped}.{paise}"
-
-
 @bp.app_template_global("place_of_pincode")
 def place_of_pincode(pincode: str | None) -> str | None:
     """The cluster town a plant's PIN code is, when it is one of the towns the form offers."""

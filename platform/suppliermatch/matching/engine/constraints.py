@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from suppliermatch.dates import day_text
+from suppliermatch.formats import day_text
 from suppliermatch.matching.engine.types import HeldCertificate, RequirementQuery
 from suppliermatch.reference.certificates import CertificateCatalogue, CertStatus, counts_on
 

@@ -1,0 +1,125 @@
+"""The languages of the clusters: English, Hindi, Odia, Telugu and Tamil.
+
+Every page, form label, flash message, API error message, e-mail and notification goes
+through gettext (Flask-Babel). The catalogues live in ``translations/`` at the repository
+root; ``make install`` compiles them (``make i18n-compile``). Without compiled catalogues the
+app still starts and speaks English.
+
+The language of a request: the signed-in user's saved choice, else the language cookie the
+switcher sets (anonymous visitors), else the browser's Accept-Language, else English. A
+message to someone else (a notification, an e-mail) is written in *their* language:
+``in_language``.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from flask import Flask, has_request_context, request
+from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext, ngettext
+
+from suppliermatch import formats
+from suppliermatch.paths import TRANSLATIONS_DIR
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "LANGUAGE_COOKIE",
+    "N_",
+    "current_language",
+    "gettext",
+    "in_language",
+    "init_i18n",
+    "lazy_gettext",
+    "ngettext",
+    "render",
+    "translated",
+]
+
+# The cluster states' languages (Odisha, Andhra Pradesh, Tamil Nadu) and Hindi, each named
+# in its own script: the switcher shows these.
+LANGUAGES = {
+    "en": "English",
+    "hi": "हिन्दी",
+    "or": "ଓଡ଼ିଆ",
+    "te": "తెలుగు",
+    "ta": "தமிழ்",
+}
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_COOKIE = "sm_lang"
+LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+babel = Babel()
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogue where it is written; it is translated where shown
+    (``translated``): the services that raise errors know no request."""
+    return message
+
+
+def init_i18n(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    # Every user is in India: Indian Standard Time has no daylight saving.
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Kolkata")
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
+    babel.init_app(app, locale_selector=select_language)
+    formats.read_language_from(current_language)
+
+    @app.context_processor
+    def languages():
+        return {"languages": LANGUAGES, "current_language": current_language()}
+
+
+def supported(code: str | None) -> str | None:
+    code = (code or "").strip().lower().replace("_", "-").split("-")[0]
+    return code if code in LANGUAGES else None
+
+
+def select_language() -> str:
+    """The user's saved choice, else the switcher's cookie, else Accept-Language, else English."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
+    from flask_login import current_user
+
+    saved = supported(getattr(current_user, "locale", None)) if current_user else None
+    if saved:
+        return saved
+    cookie = supported(request.cookies.get(LANGUAGE_COOKIE))
+    if cookie:
+        return cookie
+    return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    """The language of what is being written now (English outside a request)."""
+    locale = get_locale()
+    return supported(locale.language if locale else None) or DEFAULT_LANGUAGE
+
+
+@contextmanager
+def in_language(code: str | None) -> Iterator[None]:
+    """Write in another person's language for a while (a notification, an e-mail)."""
+    with force_locale(supported(code) or DEFAULT_LANGUAGE):
+        yield
+
+
+def translated(message: str | None) -> str | None:
+    """A message marked with ``N_`` (or written in English by a service) in the current
+    language: the catalogue's translation when it has one, else the message itself."""
+    if not message:
+        return message
+    return gettext(message)
+
+
+# Text for someone else: a string, or a function that writes it in the current language.
+Text = str | Callable[[], str]
+
+
+def render(text: Text, language: str | None = None) -> str:
+    """``text`` written in ``language`` (a function is called under that language)."""
+    if not callable(text):
+        return text
+    if language is None:
+        return text()
+    with in_language(language):
+        return text()
