@@ -115,12 +115,13 @@ def register_template_helpers(app: Flask) -> None:
     from suppliermatch import features
     from suppliermatch.access import current_actor
     from suppliermatch.audit.wording import event_words
-    from suppliermatch.formats import inr, number, when
+    from suppliermatch.formats import inr, inr_in_words, number, when
 
     # Every day, moment, amount and count a page shows goes through these filters
     # (suppliermatch.formats: Babel, the reader's language, Indian conventions).
     app.add_template_filter(when, "when")
     app.add_template_filter(inr, "inr")
+    app.add_template_filter(inr_in_words, "inr_in_words")
     app.add_template_filter(number, "number")
     app.add_template_filter(event_words, "event_words")
     app.add_template_filter(email_breaks, "email_breaks")

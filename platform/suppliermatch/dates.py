@@ -3,7 +3,7 @@ Standard Time has no daylight saving, so a fixed +05:30 offset is exact. How a d
 moment reads on a page is ``suppliermatch.formats`` (Babel), the one place for that.
 """
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 INDIA_TIME = timezone(timedelta(hours=5, minutes=30), "IST")
 

@@ -75,6 +75,30 @@ def inr(amount) -> str:
     )
 
 
+# Lakh (1,00,000) and crore (1,00,00,000) as each language writes them: large sums read in
+# these, not in millions (CLDR's short forms for Odia, Telugu and Tamil count millions).
+LAKH, CRORE = 10**5, 10**7
+LAKH_CRORE_WORDS = {
+    "en": ("lakh", "crore"),
+    "hi": ("लाख", "करोड़"),
+    "or": ("ଲକ୍ଷ", "କୋଟି"),
+    "te": ("లక్షలు", "కోట్లు"),
+    "ta": ("லட்சம்", "கோடி"),
+}
+
+
+def inr_in_words(amount) -> str:
+    """A large sum as people say it: ₹2.50 crore, ₹40.00 lakh; below a lakh, ``inr``."""
+    if amount is None:
+        return NOT_SET
+    lakh, crore = LAKH_CRORE_WORDS.get(_reader_language(), LAKH_CRORE_WORDS["en"])
+    for size, word in ((CRORE, crore), (LAKH, lakh)):
+        if abs(amount) >= size:
+            digits = format_decimal(amount / size, format="#,##,##0.00", locale=babel_locale())
+            return f"₹{digits} {word}"
+    return inr(amount)
+
+
 def number(value) -> str:
     """A count or a quantity with Indian grouping: 1,20,000 (the ``number`` filter)."""
     if value is None:

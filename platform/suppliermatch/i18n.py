@@ -19,6 +19,7 @@ from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext, 
 
 from suppliermatch import formats
 from suppliermatch.paths import TRANSLATIONS_DIR
+from suppliermatch.translatable import N_
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -49,12 +50,6 @@ LANGUAGE_COOKIE = "sm_lang"
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 babel = Babel()
-
-
-def N_(message: str) -> str:
-    """Marks a message for the catalogue where it is written; it is translated where shown
-    (``translated``): the services that raise errors know no request."""
-    return message
 
 
 def init_i18n(app: Flask) -> None:
@@ -106,9 +101,45 @@ def in_language(code: str | None) -> Iterator[None]:
 def translated(message: str | None) -> str | None:
     """A message marked with ``N_`` (or written in English by a service) in the current
     language: the catalogue's translation when it has one, else the message itself."""
-    if not message:
+    if not message or not isinstance(message, str):
         return message
     return gettext(message)
+
+
+def translated_messages(messages):
+    """A field-error structure (dicts and lists of messages, as marshmallow and the services
+    make them) with every message translated."""
+    if isinstance(messages, str):
+        return translated(messages)
+    if isinstance(messages, dict):
+        return {key: translated_messages(value) for key, value in messages.items()}
+    if isinstance(messages, list | tuple):
+        return [translated_messages(value) for value in messages]
+    return messages
+
+
+# marshmallow's own messages for the fields the forms and the API have, so that the
+# catalogues hold them (``translated`` looks them up where they are shown).
+MARSHMALLOW_MESSAGES = (
+    N_("Missing data for required field."),
+    N_("Field may not be null."),
+    N_("Unknown field."),
+    N_("Not a valid string."),
+    N_("Not a valid integer."),
+    N_("Not a valid number."),
+    N_("Not a valid boolean."),
+    N_("Not a valid date."),
+    N_("Not a valid datetime."),
+    N_("Not a valid email address."),
+    N_("Not a valid list."),
+    N_("Not a valid URL."),
+    N_("Invalid input type."),
+    N_("Invalid value."),
+    N_("Shorter than minimum length 1."),
+    N_("Must be one of: %s."),
+    N_("Must be greater than or equal to 0."),
+    N_("Must be greater than or equal to 1."),
+)
 
 
 # Text for someone else: a string, or a function that writes it in the current language.
@@ -123,3 +154,12 @@ def render(text: Text, language: str | None = None) -> str:
         return text()
     with in_language(language):
         return text()
+
+
+def flash(message: str, category: str = "message") -> None:
+    """``flask.flash`` in the reader's language: a message marked with ``N_`` (or a service's
+    error message) is looked up in the catalogue; one already written with ``gettext``
+    passes through as it is."""
+    from flask import flash as flask_flash
+
+    flask_flash(translated(message), category)
