@@ -16,6 +16,7 @@ from contextlib import contextmanager
 
 from flask import Flask, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext, ngettext
+from sqlalchemy.exc import SQLAlchemyError
 
 from suppliermatch import formats
 from suppliermatch.paths import TRANSLATIONS_DIR
@@ -76,7 +77,12 @@ def select_language() -> str:
         return DEFAULT_LANGUAGE
     from flask_login import current_user
 
-    saved = supported(getattr(current_user, "locale", None)) if current_user else None
+    try:
+        saved = supported(getattr(current_user, "locale", None)) if current_user else None
+    except SQLAlchemyError:
+        # An error page after a failed commit: the user's row cannot be read again in this
+        # transaction (its attributes expired); the cookie or the browser decides.
+        saved = None
     if saved:
         return saved
     cookie = supported(request.cookies.get(LANGUAGE_COOKIE))

@@ -84,7 +84,7 @@ def _in_language_of(notification: Notification, message: str) -> str:
 
     language = None
     if notification.user_id is not None:
-        from sqlmodel import object_session
+        from sqlalchemy.orm import object_session
 
         session = object_session(notification)
         user = session.get(User, notification.user_id) if session is not None else None
