@@ -1,6 +1,7 @@
 """Every visible template string is marked for translation, every catalogue translates the
 MSME's path completely, and the app still starts (in English) without compiled catalogues."""
 
+import os
 import re
 import subprocess
 import sys
@@ -24,11 +25,45 @@ WORD = re.compile(r"[A-Za-z]{2,}")
 ENTITY = re.compile(r"&[a-z]+;|&#\d+;")
 
 
+# A string literal inside an expression ({{ }}, {% with %}, {% set %}) that reads as words:
+# a label passed to a macro, one branch of a conditional.
+EXPRESSION = re.compile(r"\{\{.*?\}\}|\{%-?\s*(?:with|set)\b.*?%\}", re.S)
+LITERAL = re.compile(r"""(["'])((?:(?!\1).)*)\1""")
+# What comes right before a literal that is a key, a value compared with, or a name.
+NOT_TEXT_BEFORE = re.compile(
+    r"(_\(|gettext\(|==\s*|!=\s*|\bin\s+|\[|get\(|startswith\(|url_for\()$"
+)
+
+
+def reads_as_words(literal: str) -> bool:
+    """Text a reader sees, not a code: letters, and a space or a capitalised word; not a
+    format, path, class name, file name or upper-case code."""
+    if not re.search(r"[A-Za-z]", literal) or "%" in literal:
+        return False
+    if literal.startswith(("/", ".", "#", "http", " ")):
+        return False
+    if re.fullmatch(r"[A-Za-z0-9_\-.:]+", literal) and not re.match(r"[A-Z][a-z]", literal):
+        return False
+    return " " in literal or bool(re.match(r"[A-Z][a-z]", literal))
+
+
+def unmarked_literals(source: str) -> list[str]:
+    found = []
+    for block in EXPRESSION.findall(source):
+        for match in LITERAL.finditer(block):
+            before = block[max(0, match.start() - 12) : match.start()]
+            if reads_as_words(match.group(2)) and not NOT_TEXT_BEFORE.search(before):
+                found.append(match.group(2))
+    return found
+
+
 def unmarked_text(source: str) -> list[str]:
-    """Visible text nodes and text attributes of a template not inside _() or {% trans %}."""
+    """Visible text nodes, text attributes and text literals in expressions of a template
+    not inside _() or {% trans %}."""
     source = TRANS_BLOCK.sub(" ", source)
     source = HIDDEN.sub(" ", source)
     found = [value for value in ATTRIBUTE.findall(JINJA.sub("", source)) if WORD.search(value)]
+    found += unmarked_literals(source)
     # Jinja first: tags may hold expressions with ">" in them.
     text = TAG.sub("\n", JINJA.sub("\n", source))
     for node in text.split("\n"):
@@ -44,6 +79,11 @@ def test_the_checker_sees_an_unmarked_string_and_accepts_marked_ones():
     assert unmarked_text("<p>{{ _('Save profile') }}</p>") == []
     assert unmarked_text("<p>{% trans n=1 %}{{ n }} quote{% endtrans %}</p>") == []
     assert unmarked_text("<p>{{ supplier.legal_name }} · {{ n }}</p>") == []
+    assert unmarked_text("{{ input('gstin', 'Legal name') }}") == ["Legal name"]
+    assert unmarked_text("{{ input('gstin', _('Legal name')) }}") == []
+    assert unmarked_text("{{ 'Revise quote' if mine else _('Submit quote') }}") == ["Revise quote"]
+    assert unmarked_text('{% with label="Valid until" %}{% endwith %}') == ["Valid until"]
+    assert unmarked_text("{{ 'good' if ok else 'bad' }}{{ x == 'Certified' }}") == []
 
 
 @pytest.mark.parametrize(
@@ -126,17 +166,21 @@ def test_the_catalogues_are_current_with_the_sources(tmp_path):
 
 
 def test_the_app_starts_and_speaks_english_without_compiled_catalogues(tmp_path):
-    from suppliermatch.app import create_app
-
-    app = create_app(
-        {
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
-            "SECRET_KEY": "test",
-            "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "no-catalogues"),
-        }
+    """In a process of its own: Flask-Babel keeps loaded catalogues per process."""
+    script = f"""
+from flask import render_template
+from suppliermatch.app import create_app
+app = create_app({{
+    "DATABASE_URL": "sqlite:///{tmp_path / "empty.db"}",
+    "SECRET_KEY": "test",
+    "BABEL_TRANSLATION_DIRECTORIES": "{tmp_path / "no-catalogues"}",
+}})
+with app.test_request_context("/", headers={{"Accept-Language": "hi"}}):
+    print(render_template("accounts/forgot_password.html", errors={{}}, form={{}}))
+"""
+    env = {**os.environ, "SUPPLIERMATCH_INSTANCE_DIR": str(tmp_path / "instance")}
+    shown = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_ROOT, env=env, capture_output=True, text=True
     )
-    with app.test_request_context("/", headers={"Accept-Language": "hi"}):
-        from flask import render_template
-
-        page = render_template("accounts/forgot_password.html", errors={}, form={})
-    assert "Forgot your password?" in page and 'lang="hi"' in page
+    assert shown.returncode == 0, shown.stderr
+    assert "Forgot your password?" in shown.stdout and 'lang="hi"' in shown.stdout
