@@ -24,6 +24,10 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
+	@# Byte-compiled once here, as pip does for the dependencies: with PYTHONDONTWRITEBYTECODE
+	@# set (as on this machine) every process, a restarted gunicorn master included,
+	@# otherwise compiles the package anew. A changed file is simply compiled again on import.
+	$(BIN)/python -m compileall -q platform
 	touch $@
 
 # The compiled catalogues (.mo) are built, never committed: `make install` makes them.

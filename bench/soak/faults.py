@@ -5,7 +5,9 @@ whether any acknowledged write was lost or any write made twice.
     .venv/bin/python bench/soak/faults.py --backend sqlite
 
 A fresh database with the demo seed, served by gunicorn with the repository's
-gunicorn.conf.py (PostgreSQL: 2 workers; SQLite: its serving mode, 1 worker with threads).
+gunicorn.conf.py (PostgreSQL: two masters of one worker each on the same port, as
+docs/deploy.md runs them, or ``--instances 1`` for one master of two workers; SQLite: its
+serving mode, one master of one worker with threads).
 Writer threads create capabilities and equipment (as the demo MSMEs) and requirements (as
 the demo anchor), each create with its own Idempotency-Key and a unique marker in its text.
 A write that gets a 5xx or no answer is sent again with the same key after the
@@ -121,16 +123,26 @@ class OwnPostgres:
 
 
 class SupervisedServer:
-    """gunicorn, with the benchmark as its supervisor: a killed master is replaced at once."""
+    """gunicorn, with the benchmark as its supervisor: a killed master is replaced at once.
 
-    def __init__(self, env: dict, port: int, workers: list[str], log_path: Path):
-        self.env, self.port, self.workers = env, port, workers
+    ``instances`` masters bind the same port (``reuse_port`` in gunicorn.conf.py), as the two
+    template units of docs/deploy.md do: the kernel spreads new connections over them, so
+    while one master is dead or still loading its replacement the other one serves. With
+    one instance, service after a killed master waits for the new master to import the app
+    and load its indexes, which takes as long as the machine is busy.
+    """
+
+    def __init__(self, env: dict, port: int, workers: list[str], log_path: Path, instances: int):
+        self.env, self.port, self.workers, self.instances = env, port, workers, instances
         self.log = log_path.open("ab")
-        self.master: subprocess.Popen | None = None
+        self.masters: list[subprocess.Popen] = []
         self.orphans: list[int] = []
+        # Seconds from a killed master's replacement being started to its workers running.
+        self.replacement_ready_s: list[float] = []
+        self._timers: list[threading.Thread] = []
 
-    def start(self) -> None:
-        self.master = subprocess.Popen(
+    def _spawn(self) -> subprocess.Popen:
+        return subprocess.Popen(
             [sys.executable, "-m", "gunicorn", *self.workers, "--bind", f"127.0.0.1:{self.port}"]
             + ["wsgi:app"],
             cwd=REPO,
@@ -139,25 +151,46 @@ class SupervisedServer:
             stderr=subprocess.STDOUT,
         )
 
+    def start(self) -> None:
+        self.masters = [self._spawn() for _ in range(self.instances)]
+
     def kill_worker(self) -> None:
-        victims = worker_pids(self.master.pid)
+        victims = worker_pids(self.masters[0].pid)
         if not victims:
             raise RuntimeError("gunicorn has no worker to kill")
         os.kill(victims[0], signal.SIGKILL)
 
     def kill_master(self) -> None:
-        self.orphans += worker_pids(self.master.pid)
-        os.kill(self.master.pid, signal.SIGKILL)
-        self.master.wait()
-        self.start()
+        victim = self.masters[0]
+        self.orphans += worker_pids(victim.pid)
+        os.kill(victim.pid, signal.SIGKILL)
+        victim.wait()
+        started = time.time()
+        self.masters[0] = replacement = self._spawn()
+        timer = threading.Thread(target=self._time_ready, args=(replacement, started), daemon=True)
+        timer.start()
+        self._timers.append(timer)
+
+    def wait_for_replacements(self) -> None:
+        """The report gives how long a replacement master took: wait for it (2 min at most)."""
+        for timer in self._timers:
+            timer.join()
+
+    def _time_ready(self, master: subprocess.Popen, started: float) -> None:
+        while master.poll() is None and time.time() - started < 120:
+            if worker_pids(master.pid):
+                self.replacement_ready_s.append(round(time.time() - started, 2))
+                return
+            time.sleep(0.1)
 
     def stop(self) -> None:
-        if self.master is not None:
-            self.master.terminate()
+        for master in self.masters:
+            master.terminate()
+        for master in self.masters:
             try:
-                self.master.wait(timeout=30)
+                master.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                self.master.kill()
+                master.kill()
         for pid in self.orphans:
             with contextlib.suppress(ProcessLookupError):  # gone by itself, as it should
                 os.kill(pid, signal.SIGKILL)
@@ -524,6 +557,12 @@ def main() -> None:
     parser.add_argument("--quiet", type=float, default=20, help="seconds between two faults")
     parser.add_argument("--faults", nargs="+", help="a subset of the backend's faults, in order")
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--instances",
+        type=int,
+        help="gunicorn masters on the port (docs/deploy.md); default 2 on PostgreSQL, "
+        "1 on SQLite (its serving mode: one process)",
+    )
     args = parser.parse_args()
     faults = args.faults or FAULTS[args.backend]
     if unknown := set(faults) - set(FAULTS[args.backend]):
@@ -538,9 +577,12 @@ def main() -> None:
         postgres = OwnPostgres(out / "pg")
         say(f"PostgreSQL of this benchmark's own in {postgres.data}")
         database_url = postgres.create()
-        workers = ["--workers", "2", "--threads", "4"]
+        instances = args.instances or 2
+        # Two workers in all, as with one master of two workers.
+        workers = ["--workers", str(max(1, 2 // instances)), "--threads", "4"]
     else:
         database_url = f"sqlite:///{out / 'faults.db'}"
+        instances = args.instances or 1
         workers = ["--workers", "1", "--threads", "8"]
     env = {
         **os.environ,
@@ -564,7 +606,7 @@ def main() -> None:
         tokens = issue_tokens(env)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = SupervisedServer(env, port, workers, out / "gunicorn.log")
+        server = SupervisedServer(env, port, workers, out / "gunicorn.log", instances)
         server.start()
         wait_healthy(base)
         plan = build_plan(base, tokens, args.writers)
@@ -595,6 +637,7 @@ def main() -> None:
             thread.join(timeout=WRITE_DEADLINE_SECONDS + ATTEMPT_TIMEOUT_SECONDS)
         phases[-1]["end"] = time.time()
 
+        server.wait_for_replacements()
         stored, abouts = stored_markers(database_url)
         lost_changes = lost_profile_changes(plan["owned"], abouts)
         rows = [
@@ -607,6 +650,8 @@ def main() -> None:
         report = {
             "backend": args.backend,
             "writers": args.writers,
+            "instances": instances,
+            "replacement_master_ready_s": server.replacement_ready_s,
             "rows": rows,
             "sqlite_integrity_check": integrity,
             "writes_per_second": round(len(state.writes) / (phases[-1]["end"] - start), 1),
@@ -616,7 +661,8 @@ def main() -> None:
         print()
         print(
             f"{args.backend}: {len(state.writes):,} writes, "
-            f"{report['writes_per_second']} writes/s, {args.writers} writers"
+            f"{report['writes_per_second']} writes/s, {args.writers} writers, "
+            f"{instances} gunicorn master(s) {' '.join(workers)}"
         )
         print_table(rows)
         kinds = sorted({w.kind for w in state.writes})
@@ -628,6 +674,11 @@ def main() -> None:
             "saved²: saved though the first answer was lost (a 409 'already applied' to a "
             "create's retry, or the change found on reading the profile back)"
         )
+        if server.replacement_ready_s:
+            print(
+                "a killed master's replacement had its workers running after "
+                + ", ".join(f"{seconds} s" for seconds in server.replacement_ready_s)
+            )
         if integrity is not None:
             print(f"SQLite integrity_check: {integrity}")
         print(f"report: {out / 'report.json'}")

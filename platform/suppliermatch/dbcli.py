@@ -1,21 +1,29 @@
 """``flask db``: schema migrations (Alembic), and backups.
 
 Migrations are the only way the schema is made outside tests.
+
+Alembic is imported inside the commands: the app registers this group in every process,
+and importing Alembic cost about a second of each gunicorn master's start (a master killed
+or deployed is back that much sooner).
 """
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from alembic import command
-from alembic.config import Config
 from flask import current_app
 from flask.cli import with_appcontext
 
 from suppliermatch import backup
 from suppliermatch.paths import MIGRATIONS_DIR
 
+if TYPE_CHECKING:
+    from alembic.config import Config
 
-def alembic_config(url: str | None = None) -> Config:
+
+def alembic_config(url: str | None = None) -> "Config":
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url or current_app.config["DATABASE_URL"])
@@ -32,6 +40,8 @@ def db_cli():
 @with_appcontext
 def upgrade(revision):
     """Migrate the database up to REVISION (default: the newest)."""
+    from alembic import command
+
     command.upgrade(alembic_config(), revision)
     click.echo(f"Database at {revision}.")
 
@@ -41,6 +51,8 @@ def upgrade(revision):
 @with_appcontext
 def downgrade(revision):
     """Migrate the database down to REVISION."""
+    from alembic import command
+
     command.downgrade(alembic_config(), revision)
 
 
@@ -48,6 +60,8 @@ def downgrade(revision):
 @with_appcontext
 def current():
     """Show the database's migration revision."""
+    from alembic import command
+
     command.current(alembic_config(), verbose=False)
 
 
@@ -57,6 +71,8 @@ def current():
 @with_appcontext
 def revision(message, autogenerate):
     """Write a new migration, by default from the difference between models and database."""
+    from alembic import command
+
     command.revision(alembic_config(), message=message, autogenerate=autogenerate)
 
 
