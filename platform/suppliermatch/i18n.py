@@ -11,7 +11,7 @@ message to someone else (a notification, an e-mail) is written in *their* langua
 ``in_language``.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, has_request_context, request
@@ -33,7 +33,6 @@ __all__ = [
     "init_i18n",
     "lazy_gettext",
     "ngettext",
-    "render",
     "translated",
 ]
 
@@ -146,20 +145,6 @@ MARSHMALLOW_MESSAGES = (
     N_("Must be greater than or equal to 0."),
     N_("Must be greater than or equal to 1."),
 )
-
-
-# Text for someone else: a string, or a function that writes it in the current language.
-Text = str | Callable[[], str]
-
-
-def render(text: Text, language: str | None = None) -> str:
-    """``text`` written in ``language`` (a function is called under that language)."""
-    if not callable(text):
-        return text
-    if language is None:
-        return text()
-    with in_language(language):
-        return text()
 
 
 def flash(message: str, category: str = "message") -> None:
