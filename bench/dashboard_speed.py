@@ -28,7 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -39,6 +39,7 @@ from sqlalchemy import event  # noqa: E402
 
 from suppliermatch.accounts.models import Cluster  # noqa: E402
 from suppliermatch.certification.models import SupplierCertificate  # noqa: E402
+from suppliermatch.dates import today_in_india  # noqa: E402
 from suppliermatch.models_base import utcnow  # noqa: E402
 from suppliermatch.suppliers.models import Capability, Supplier  # noqa: E402
 from suppliermatch.tables import metadata  # noqa: E402
@@ -87,7 +88,7 @@ def seed(app, suppliers: int) -> None:
         first = (db.session.scalar(sa.select(sa.func.max(Supplier.id))) or 0) + 1
         connection = db.session.connection()
         rng = random.Random(25)
-        today, now = date.today(), utcnow()
+        today, now = today_in_india(), utcnow()
         for start in range(0, suppliers, BATCH):
             people, capabilities, certificates = [], [], []
             for n in range(start, min(start + BATCH, suppliers)):

@@ -6,9 +6,10 @@ from sqlmodel import Session
 
 from suppliermatch.accounts import service as accounts
 from suppliermatch.accounts.models import Cluster, Organisation, OrganisationKind, User
+from suppliermatch.dates import today_in_india
 
 # Strong enough for the password policy; tests use the cheapest argon2 profile.
-PASSWORD = "correct-horse-magnet-staple"  # noqa: S105
+PASSWORD = "correct-horse-magnet-staple"
 _sequence = itertools.count(1)
 
 
@@ -226,9 +227,7 @@ def make_matching_scene(session: Session, world: dict, *, needed_in_days: int = 
     """
     from datetime import timedelta
 
-    from suppliermatch.certification.service import local_today
-
-    today = local_today()
+    today = today_in_india()
     cluster = world["cluster_1"]
     valid = today + timedelta(days=900)
 

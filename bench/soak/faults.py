@@ -266,7 +266,7 @@ def send(
     started = time.time()
     retry_after, answer = 1.0, None
     try:
-        with urllib.request.urlopen(request, timeout=ATTEMPT_TIMEOUT_SECONDS) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=ATTEMPT_TIMEOUT_SECONDS) as response:
             status, is_json = response.status, "json" in response.headers.get("Content-Type", "")
             text = response.read()
             answer = json.loads(text) if is_json and text else None
@@ -372,7 +372,7 @@ def prober(base: str, state: LoadState) -> None:
     while not state.stopping.is_set():
         started = time.time()
         try:
-            with urllib.request.urlopen(base + "/healthz", timeout=ATTEMPT_TIMEOUT_SECONDS) as r:  # noqa: S310
+            with urllib.request.urlopen(base + "/healthz", timeout=ATTEMPT_TIMEOUT_SECONDS) as r:
                 answered = r.status == 200
         except (OSError, TimeoutError, http.client.HTTPException):
             answered = False
@@ -535,7 +535,7 @@ def build_plan(base: str, tokens: dict, writers: int) -> dict:
             base + "/api/suppliers/me", headers={"Authorization": f"Bearer {token}"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=30) as response:
                 profile = json.loads(response.read())
         except urllib.error.HTTPError:
             continue  # a demo MSME user without a claimed profile

@@ -11,10 +11,10 @@ Create Date: 2026-12-04 14:47:58.937983
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes  # noqa: F401  (autogenerate renders SQLModel's AutoString)
+import sqlmodel.sql.sqltypes
 from alembic import op
 
-import suppliermatch.models_base  # noqa: F401  (autogenerate renders UtcDateTime)
+import suppliermatch.models_base
 
 revision: str = "07795c4dcef3"
 down_revision: str | None = "a6f0c3d2e915"

@@ -8,10 +8,10 @@ Create Date: 2026-11-26 03:08:15.731424
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes  # noqa: F401  (autogenerate renders SQLModel's AutoString)
+import sqlmodel.sql.sqltypes
 from alembic import op
 
-import suppliermatch.models_base  # noqa: F401  (autogenerate renders UtcDateTime)
+import suppliermatch.models_base
 
 revision: str = "2fb87ed3d8cb"
 down_revision: str | None = None

@@ -12,10 +12,10 @@ Create Date: 2026-12-04 14:39:22
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes  # noqa: F401  (autogenerate renders SQLModel's AutoString)
+import sqlmodel.sql.sqltypes
 from alembic import op
 
-import suppliermatch.models_base  # noqa: F401  (autogenerate renders UtcDateTime)
+import suppliermatch.models_base
 
 revision: str = "341cf6038cd1"
 down_revision: str | None = "07795c4dcef3"

@@ -8,7 +8,7 @@ Create Date: 2026-12-03 09:30:00.000000
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes  # noqa: F401  (autogenerate renders SQLModel's AutoString)
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "5c1e7a9d2b40"

@@ -8,10 +8,10 @@ Create Date: 2026-12-04 14:51:42.746450
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes  # noqa: F401  (autogenerate renders SQLModel's AutoString)
+import sqlmodel.sql.sqltypes
 from alembic import op
 
-import suppliermatch.models_base  # noqa: F401  (autogenerate renders UtcDateTime)
+import suppliermatch.models_base
 
 revision: str = "6937d59fa838"
 down_revision: str | None = "7daf8dc91e8a"

@@ -8,7 +8,7 @@ Create Date: 2026-12-03 09:30:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes  # noqa: F401
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "7c1e5a0d9b42"

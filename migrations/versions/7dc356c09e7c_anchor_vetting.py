@@ -12,7 +12,7 @@ Create Date: 2026-12-03 08:56:22.366969
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes  # noqa: F401  (autogenerate renders SQLModel's AutoString)
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "7dc356c09e7c"

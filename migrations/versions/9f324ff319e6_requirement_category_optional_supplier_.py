@@ -11,7 +11,7 @@ Create Date: 2026-12-03 08:56:06.754554
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes  # noqa: F401  (autogenerate renders SQLModel's AutoString)
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import suppliermatch.models_base  # noqa: F401  (autogenerate renders UtcDateTime)

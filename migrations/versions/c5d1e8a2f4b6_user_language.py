@@ -8,7 +8,7 @@ Create Date: 2026-12-04 20:30:00.000000
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes  # noqa: F401  (autogenerate renders SQLModel's AutoString)
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "c5d1e8a2f4b6"

@@ -13,10 +13,10 @@ Create Date: 2026-12-03 17:42:06.005587
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes  # noqa: F401  (autogenerate renders SQLModel's AutoString)
+import sqlmodel.sql.sqltypes
 from alembic import op
 
-import suppliermatch.models_base  # noqa: F401  (autogenerate renders UtcDateTime)
+import suppliermatch.models_base
 
 revision: str = "e4a7c2b9d810"
 down_revision: str | None = "b3e8f1a4c2d7"

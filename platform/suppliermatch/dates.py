@@ -3,7 +3,7 @@ Standard Time has no daylight saving, so a fixed +05:30 offset is exact. How a d
 moment reads on a page is ``suppliermatch.formats`` (Babel), the one place for that.
 """
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 INDIA_TIME = timezone(timedelta(hours=5, minutes=30), "IST")
 
@@ -20,3 +20,9 @@ def as_utc(moment: datetime | None) -> datetime | None:
 def in_india_time(moment: datetime | None) -> datetime | None:
     moment = as_utc(moment)
     return moment.astimezone(INDIA_TIME) if moment is not None else None
+
+
+def today_in_india(now: datetime | None = None) -> date:
+    """The platform's one "today": the date in India (certificates are issued and expire,
+    and deadlines fall, on Indian calendar days), whatever the server's own zone."""
+    return (as_utc(now) if now is not None else datetime.now(UTC)).astimezone(INDIA_TIME).date()

@@ -15,6 +15,7 @@ def html_blueprints():
     from suppliermatch.notifications import views as notifications_views
     from suppliermatch.onboarding import views as onboarding_views
     from suppliermatch.payments import views as payments_views
+    from suppliermatch.qualification import views as qualification_views
     from suppliermatch.reports import views as reports_views
     from suppliermatch.requirements import views as requirements_views
     from suppliermatch.suppliers import views as suppliers_views
@@ -34,6 +35,7 @@ def html_blueprints():
         admin_views.bp,
         jobs_views.bp,
         payments_views.bp,
+        qualification_views.bp,
     ]
 
 
@@ -107,6 +109,7 @@ NAV_LINKS = [
     (("msme",), "Readiness", "certification.readiness"),
     (("msme",), "Requirements", "requirements.supplier_list"),
     (("anchor",), "Requirements", "requirements.anchor_list"),
+    (("msme", "anchor"), "Qualifications", "qualification.list_page"),
     (("msme", "anchor"), "Payments", "payments.dues_page"),
     (("coordinator", "admin"), "Dashboard", "reports.dashboard"),
     (("coordinator", "admin"), "Suppliers", "suppliers.search_page"),

@@ -3,5 +3,5 @@ and the matching engine write English, and the page, API error or flash message 
 shows it translates it there (``suppliermatch.i18n.translated``)."""
 
 
-def N_(message: str) -> str:  # noqa: N802  (gettext's conventional name)
+def N_(message: str) -> str:
     return message

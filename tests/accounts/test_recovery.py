@@ -19,7 +19,7 @@ from suppliermatch.tables import metadata
 from tests import factories
 from tests.smtp import RecordingMailer
 
-NEW_PASSWORD = "graphite boats sinter slowly"  # noqa: S105
+NEW_PASSWORD = "graphite boats sinter slowly"
 BASE_URL = "https://suppliermatch.example"
 RESET_LINK = re.compile(re.escape(BASE_URL) + r"/password-reset/([A-Za-z0-9_-]+)")
 VERIFY_LINK = re.compile(re.escape(BASE_URL) + r"/verify-email/([A-Za-z0-9_-]+)")
@@ -286,6 +286,12 @@ def test_unverified_users_see_a_banner_with_a_resend_button(client, make_client,
 # -- the pages ---------------------------------------------------------------------------------
 
 
+def page_without_csrf_token(response) -> str:
+    return re.sub(
+        r'name="csrf_token" value="[^"]*"', 'name="csrf_token"', response.get_data(as_text=True)
+    )
+
+
 def test_the_forgot_password_page_answers_alike_and_needs_csrf(client, mailer, user):
     assert "Forgot password?" in client.get("/login").get_data(as_text=True)
     assert client.get("/password-reset").status_code == 200
@@ -295,8 +301,10 @@ def test_the_forgot_password_page_answers_alike_and_needs_csrf(client, mailer, u
 
     assert known.status_code == unknown.status_code == 200
     assert "If an account has this address" in known.get_data(as_text=True)
-    assert known.get_data(as_text=True).replace(user.email, "") == unknown.get_data(
-        as_text=True
+    # The form's CSRF token is signed with the second it was made in: two answers a second
+    # apart differ there whoever asked, so it is left out of the comparison.
+    assert page_without_csrf_token(known).replace(user.email, "") == page_without_csrf_token(
+        unknown
     ).replace("nobody@example.test", "")
     assert len(mailer.to(user.email)) == 1
     client.csrf = False

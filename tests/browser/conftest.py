@@ -34,7 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DEMO_PASSWORD = "magnet-demo-2026"  # noqa: S105  (the demo seed's published password)
+DEMO_PASSWORD = "magnet-demo-2026"
 
 
 def _free_port() -> int:

@@ -15,19 +15,19 @@ import csv
 import io
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from suppliermatch.dates import INDIA_TIME, today_in_india
 from tests.browser.conftest import assert_no_horizontal_scroll, screenshot, sign_in
 from tests.certification.documents import certificate_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WIDTHS = (1280, 390)
-INDIA_TIME = timezone(timedelta(hours=5, minutes=30))
 # Demo data the journeys lean on (seeds/demo): Ganjam's open requirement for graphite
 # fixtures, and two Tumakuru recyclers with logins and pollution-board consent.
 GANJAM = "ganjam"
@@ -151,7 +151,7 @@ def sign_up_msme(context, tmp_dir: Path) -> Msme:
     form.locator("#f-state").select_option("certified")
     form.locator("#f-certificate_number").fill(f"QMS-{tag.upper()}-2025")
     form.locator("#f-issuing_body").fill("TUV India")
-    today = date.today()
+    today = today_in_india()
     form.locator("#f-issued_on").fill((today - timedelta(days=200)).isoformat())
     form.locator("#f-expires_on").fill((today + timedelta(days=900)).isoformat())
     form.locator("#f-scope").fill("Machining of graphite furnace fixtures, Berhampur works")
@@ -243,8 +243,8 @@ def test_anchor_posts_ranks_invites_two_and_awards_one_after_their_quotes(page_a
     anchor.select_option("#f-process", "magnet_scrap_collection")
     anchor.fill("#f-quantity_per_month", "6000")
     anchor.fill("#f-quantity_unit", "kg")
-    anchor.select_option("#f-required_certs", ["PCB_CTO"])
-    anchor.fill("#f-needed_by", (date.today() + timedelta(days=60)).isoformat())
+    anchor.check("input[name='required_certs'][value='PCB_CTO']")
+    anchor.fill("#f-needed_by", (today_in_india() + timedelta(days=60)).isoformat())
     anchor.fill("#f-quote_deadline", ist_input(datetime.now(INDIA_TIME) + timedelta(days=3)))
     anchor.fill("input[aria-label='Item 1']", "Swarf and scrap collection")
     anchor.fill("input[aria-label='Quantity 1']", "6000")
@@ -288,7 +288,7 @@ def test_anchor_posts_ranks_invites_two_and_awards_one_after_their_quotes(page_a
         quote.check()
         supplier.fill("input[aria-label='Unit price for Swarf and scrap collection']", price)
         supplier.fill("#f-lead_time_days", "7")
-        supplier.fill("#f-valid_until", (date.today() + timedelta(days=45)).isoformat())
+        supplier.fill("#f-valid_until", (today_in_india() + timedelta(days=45)).isoformat())
         supplier.fill("#f-notes", f"{name}: covered trucks, wet drums, CPCB manifest.")
         quote.submit(supplier.get_by_role("button", name="Submit quote"))
         assert "Quote saved." in flash_text(supplier)

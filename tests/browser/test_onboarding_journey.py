@@ -17,7 +17,7 @@ from tests.browser.test_journeys import GANJAM_COORDINATOR, GRAPHITE_RFQ, Visite
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 GANJAM_BUYER = "buyer@vindhya-magnets.demo.in"
-NEW_PASSWORD = "sintered boats travel far"  # noqa: S105
+NEW_PASSWORD = "sintered boats travel far"
 
 
 def send_the_outbox(live_gunicorn) -> str:

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from suppliermatch.requirements.lifecycle import today_in_india
+from suppliermatch.dates import today_in_india
 from tests.browser.conftest import assert_no_horizontal_scroll, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -5,12 +5,12 @@ from datetime import timedelta
 from sqlmodel import select
 
 from suppliermatch.certification.models import SupplierCertificate
-from suppliermatch.certification.service import local_today
+from suppliermatch.dates import today_in_india
 from suppliermatch.requirements.models import Quote, Requirement
 from suppliermatch.suppliers.models import Supplier
 
 # The app's own "today", so records built here look the same to the API under test.
-TODAY = local_today()
+TODAY = today_in_india()
 
 
 # A test laboratory as the matching engine reads it: it offers magnetic property, flux,

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from suppliermatch.certification.service import local_today
+from suppliermatch.dates import today_in_india
 from suppliermatch.matching import service
 from tests import factories
 
@@ -65,7 +65,7 @@ def test_a_supplier_failing_a_hard_constraint_never_ranks_above_one_meeting_all(
 ):
     # More suppliers offering the process, each failing one constraint in its own way,
     # all nearer and bigger than the qualifying ones.
-    today = local_today()
+    today = today_in_india()
     for number, (certificates, capacity) in enumerate(
         [
             ((("ISO9001", "suspended", today + timedelta(days=500)),), 90_000),

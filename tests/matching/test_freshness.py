@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from suppliermatch.certification.expiry import run_expiry_tick
 from suppliermatch.certification.models import SupplierCertificate
-from suppliermatch.certification.service import local_today
+from suppliermatch.dates import today_in_india
 from suppliermatch.extensions import db
 from suppliermatch.matching.cache import MatchingCache, cache_for
 from suppliermatch.reference.taxonomy import default_taxonomy
@@ -46,7 +46,7 @@ def test_edits_through_one_worker_show_in_the_next_ranking_of_the_other(two_apps
                 SupplierCertificate.supplier_id == scene["zinc_plater"].id
             )
         ).one()
-        zinc_certificate.expires_on = local_today() + timedelta(days=10)
+        zinc_certificate.expires_on = today_in_india() + timedelta(days=10)
         session.commit()
         ids = {name: row.id for name, row in scene.items()}
         plater_certificate = session.exec(
@@ -89,7 +89,7 @@ def test_edits_through_one_worker_show_in_the_next_ranking_of_the_other(two_apps
 
     # A certificate expiry, recorded by the daily tick (run by the other process).
     with writer.app_context():
-        tick = run_expiry_tick(db.session, today=local_today() + timedelta(days=11))
+        tick = run_expiry_tick(db.session, today=today_in_india() + timedelta(days=11))
         db.session.commit()
     assert tick.expired == 1
     ranked, left_out = ranking(buyer, requirement_id)

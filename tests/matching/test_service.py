@@ -7,7 +7,8 @@ from sqlmodel import select
 
 from suppliermatch.access import actor_for_user
 from suppliermatch.certification.models import SupplierCertificate
-from suppliermatch.certification.service import countable_certificates, local_today
+from suppliermatch.certification.service import countable_certificates
+from suppliermatch.dates import today_in_india
 from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from suppliermatch.matching import service
 from suppliermatch.matching.engine.types import ProcessMatch
@@ -84,7 +85,7 @@ def test_merged_and_unlisted_suppliers_are_not_ranked(session, world, scene):
         legal_name="Kaveri Platers (duplicate)",
         about="NiCuNi plating.",
         capabilities=[{"category": "coatings", "capacity_per_month": 10_000}],
-        certificates=[("ISO9001", "certified", local_today() + timedelta(days=400))],
+        certificates=[("ISO9001", "certified", today_in_india() + timedelta(days=400))],
     )
     twin.merged_into_id = plater.id
     zinc = session.get(Supplier, scene["zinc_plater"].id)
@@ -121,7 +122,7 @@ def test_a_certificate_counts_exactly_when_the_certification_service_counts_it(
     ).one()
     record.state = state
     record.verification = verification
-    record.expires_on = local_today() + timedelta(days=days_valid)
+    record.expires_on = today_in_india() + timedelta(days=days_valid)
     session.commit()
     needed_by = scene["requirement"].needed_by
 
@@ -155,7 +156,7 @@ def test_documents_read_profile_text_declared_processes_capacity_tolerance_and_e
         ],
         equipment=[{"machine": "CNC lathe", "count": 3}],
     )
-    (document,) = supplier_documents(session, today=local_today(), supplier_ids=[supplier.id])
+    (document,) = supplier_documents(session, today=today_in_india(), supplier_ids=[supplier.id])
 
     assert document.capabilities.startswith("Tool room near Hosur. Spark erosion job work.")
     assert "Equipment: 3 CNC lathe" in document.capabilities
@@ -184,7 +185,7 @@ def test_why_not_names_missing_certificates_and_whether_the_supplier_is_a_candid
 def test_roadmap_gaps_have_the_certification_roadmaps_shape(session, world, scene):
     requirement = scene["requirement"]
     everyone = [scene[name] for name in ("plater", "lapsed_plater", "small_plater", "machinist")]
-    gaps = service.roadmap_gaps(session, everyone, [requirement], local_today())
+    gaps = service.roadmap_gaps(session, everyone, [requirement], today_in_india())
 
     assert gaps[(scene["plater"].id, requirement.id)] == ()
     (renewal,) = gaps[(scene["lapsed_plater"].id, requirement.id)]
@@ -242,7 +243,7 @@ def test_remembered_readiness_levels_equal_a_fresh_assessment():
     from suppliermatch.reference.certificates import default_catalogue
 
     rng = random.Random(5)
-    today = local_today()
+    today = today_in_india()
     codes = default_catalogue().codes
     states = ("planned", "in_preparation", "applied", "audit_scheduled", "certified")
     states += ("expired", "suspended", "withdrawn")

@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import select
 
 from suppliermatch.access import actor_for_user
+from suppliermatch.dates import today_in_india
 from suppliermatch.payments import service
 from suppliermatch.requirements import awards
-from suppliermatch.requirements.lifecycle import today_in_india
 from suppliermatch.requirements.models import Award
 from tests.requirements import conftest as requirement_fixtures
 from tests.requirements.helpers import pass_deadline, quote_body

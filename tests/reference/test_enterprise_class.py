@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from suppliermatch.dates import today_in_india
 from suppliermatch.reference.enterprise_class import (
     CRORE,
     LAKH,
@@ -55,7 +56,7 @@ def test_the_day_before_the_2025_revision_uses_the_2020_limits():
 
 def test_without_a_date_todays_limits_apply():
     assert classify_enterprise(2 * CRORE, 8 * CRORE) == classify_enterprise(
-        2 * CRORE, 8 * CRORE, on=date.today()
+        2 * CRORE, 8 * CRORE, on=today_in_india()
     )
 
 

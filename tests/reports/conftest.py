@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from suppliermatch.access import actor_for_user
-from suppliermatch.certification.service import local_today
+from suppliermatch.dates import today_in_india
 from suppliermatch.models_base import utcnow
 from suppliermatch.requirements.invitations import invite_suppliers, record_quote_response
 from suppliermatch.requirements.models import Quote, QuoteLine
@@ -22,7 +22,7 @@ def add_quote(session, requirement, supplier, *, unit_price: float) -> Quote:
         requirement_id=requirement.id,
         supplier_id=supplier.id,
         lead_time_days=21,
-        valid_until=local_today() + timedelta(days=60),
+        valid_until=today_in_india() + timedelta(days=60),
     )
     session.add(quote)
     session.flush()

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from suppliermatch.certification.service import local_today
+from suppliermatch.dates import today_in_india
 from tests import factories
 from tests.certification.builders import make_record
 
-TODAY = local_today()
+TODAY = today_in_india()
 
 
 @pytest.fixture

@@ -20,11 +20,11 @@ from datetime import timedelta
 
 import pytest
 
-from suppliermatch.certification.service import local_today
+from suppliermatch.dates import today_in_india
 from tests import factories
 from tests.pages import page_text
 
-TODAY = local_today()
+TODAY = today_in_india()
 VALID = TODAY + timedelta(days=900)
 
 

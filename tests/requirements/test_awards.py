@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from suppliermatch.dates import today_in_india
 from suppliermatch.models_base import utcnow
 from suppliermatch.notifications.models import Notification
-from suppliermatch.requirements.lifecycle import today_in_india
 from suppliermatch.requirements.models import Invitation, Quote
 from suppliermatch.requirements.scorecard import supplier_scorecard
 from tests.requirements.helpers import pass_deadline, quote_body

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from suppliermatch.certification.models import SupplierCertificate
-from suppliermatch.certification.service import local_today
+from suppliermatch.dates import today_in_india
 from tests import factories
 from tests.pages import page_text
 from tests.requirements.helpers import pass_deadline, quote_body
@@ -33,7 +33,7 @@ def labs(session, world):
             supplier_id=accredited.id,
             code="NABL17025",
             state="certified",
-            expires_on=local_today() + timedelta(days=900),
+            expires_on=today_in_india() + timedelta(days=900),
         )
     )
     requirement = factories.make_requirement(

@@ -6,9 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from suppliermatch.dates import in_india_time
+from suppliermatch.dates import in_india_time, today_in_india
 from suppliermatch.models_base import utcnow
-from suppliermatch.requirements.lifecycle import today_in_india
 from suppliermatch.requirements.models import Award, Requirement
 from suppliermatch.requirements.service import line_items
 from tests import factories

@@ -34,7 +34,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from suppliermatch.certification.models import SupplierCertificate
-from suppliermatch.certification.service import local_today
+from suppliermatch.dates import today_in_india
 from suppliermatch.extensions import db
 from suppliermatch.models_base import utcnow
 from suppliermatch.requirements.models import Quote, Requirement
@@ -192,11 +192,11 @@ def quote_form(scenario: Scenario) -> dict:
 
 
 def rating(scenario: Scenario) -> dict:
-    return {"quality": 4, "on_time": 5, "communication": 4, "delivered_on": str(local_today())}
+    return {"quality": 4, "on_time": 5, "communication": 4, "delivered_on": str(today_in_india())}
 
 
 def renewal(scenario: Scenario) -> dict:
-    today = local_today()
+    today = today_in_india()
     return {
         "version": version_of(SupplierCertificate, scenario.ids["certificate_a"]),
         "certificate_number": "QMS-RENEWED-2027",
@@ -1294,7 +1294,7 @@ PAYMENT_SIDES = outcomes(
 def purchase_order_json(scenario: Scenario) -> dict:
     return {
         "number": factories.unique("PO/SEC/"),
-        "ordered_on": str(local_today() - timedelta(days=1)),
+        "ordered_on": str(today_in_india() - timedelta(days=1)),
         "quantity": 10,
         "value_inr": 1000,
         "agreed_payment_days": 30,
@@ -1302,28 +1302,28 @@ def purchase_order_json(scenario: Scenario) -> dict:
 
 
 def delivery_json(scenario: Scenario) -> dict:
-    return {"delivered_on": str(local_today()), "quantity": 5}
+    return {"delivered_on": str(today_in_india()), "quantity": 5}
 
 
 def invoice_json(scenario: Scenario) -> dict:
     return {
         "delivery_id": scenario.ids["delivery"],
         "number": factories.unique("INV/SEC/"),
-        "invoiced_on": str(local_today()),
+        "invoiced_on": str(today_in_india()),
         "amount_inr": 1000,
     }
 
 
 def payment_json(scenario: Scenario) -> dict:
-    return {"paid_on": str(local_today()), "amount_inr": 1000, "reference": "UTR123"}
+    return {"paid_on": str(today_in_india()), "amount_inr": 1000, "reference": "UTR123"}
 
 
 def objection_json(scenario: Scenario) -> dict:
-    return {"objected_on": str(local_today()), "reason": "Coating thickness out of tolerance"}
+    return {"objected_on": str(today_in_india()), "reason": "Coating thickness out of tolerance"}
 
 
 def removal_json(scenario: Scenario) -> dict:
-    return {"removed_on": str(local_today())}
+    return {"removed_on": str(today_in_india())}
 
 
 PO = "/purchase-orders/{purchase_order}"
@@ -1497,7 +1497,7 @@ QUALIFICATION_ROUTES = [
         json_body(
             lambda s: {
                 "lot_reference": "LOT-2",
-                "rejected_on": str(local_today()),
+                "rejected_on": str(today_in_india()),
                 "problem": "Chipped edges",
             }
         ),
@@ -1518,6 +1518,86 @@ QUALIFICATION_ROUTES = [
     ),
 ]
 
+# The qualification pages: the same rules as the API above. The lists are each side's own
+# (admins have no side); opening from an award and the templates are the anchor firm's.
+Q_PAGE = "/qualifications/{qualification}"
+QUALIFICATION_PAGE_ROUTES = [
+    Route("qualification.list_page", "GET", "/qualifications", PAYMENT_SIDES),
+    Route("qualification.approved_list", "GET", "/approved-suppliers", ANCHOR_FIRMS),
+    Route("qualification.templates_page", "GET", "/qualification-templates", ANCHOR_FIRMS),
+    Route(
+        "qualification.templates_page",
+        "POST",
+        "/qualification-templates",
+        ANCHOR_FIRMS,
+        lambda s: {"data": {"name": factories.unique("FAI "), "kind": "fai"}},
+    ),
+    Route("qualification.award_page", "GET", "/awards/{award}/qualifications", PO_BUYER),
+    Route(
+        "qualification.award_page",
+        "POST",
+        "/awards/{award}/qualifications",
+        PO_BUYER,
+        form_body(lambda s: {"template_id": s.ids["qual_template"], "part": "Fixture F-7"}),
+    ),
+    Route("qualification.detail", "GET", Q_PAGE, PO_PARTIES),
+    Route(
+        "qualification.element_file",
+        "GET",
+        "/qualification-elements/{qual_element}/file",
+        PO_PARTIES,
+    ),
+    Route(
+        "qualification.upload_element",
+        "POST",
+        "/qualification-elements/{qual_element}/file",
+        PO_SUPPLIER,
+        lambda s: pdf_upload(),
+    ),
+    Route(
+        "qualification.review_element",
+        "POST",
+        "/qualification-elements/{qual_element}/review",
+        PO_BUYER,
+        fixed_form({"accept": "true"}),
+    ),
+    Route("qualification.submit", "POST", Q_PAGE + "/submission", PO_SUPPLIER),
+    Route(
+        "qualification.decide",
+        "POST",
+        Q_PAGE + "/decision",
+        QUAL_BUYER_CONFLICT,
+        fixed_form({"decision": "rejected", "note": "Flatness out of tolerance"}),
+    ),
+    Route(
+        "qualification.open_corrective_action",
+        "POST",
+        "/qualifications/{qualification_approved}/corrective-actions",
+        PO_BUYER,
+        form_body(
+            lambda s: {
+                "lot_reference": "LOT-2",
+                "rejected_on": str(today_in_india()),
+                "problem": "Chipped edges",
+            }
+        ),
+    ),
+    Route(
+        "qualification.update_disciplines",
+        "POST",
+        "/corrective-actions/{corrective_action}/disciplines",
+        PO_SUPPLIER,
+        fixed_form({"d1": "Quality head, press shop lead"}),
+    ),
+    Route(
+        "qualification.approve_step",
+        "POST",
+        "/corrective-actions/{corrective_action}/approval",
+        PO_BUYER,
+        fixed_form({"step": "containment"}),
+    ),
+]
+
 ROUTES: list[Route] = [
     *ACCOUNT_ROUTES,
     *SUPPLIER_API_ROUTES,
@@ -1535,4 +1615,5 @@ ROUTES: list[Route] = [
     *JOB_ROUTES,
     *PAYMENT_ROUTES,
     *QUALIFICATION_ROUTES,
+    *QUALIFICATION_PAGE_ROUTES,
 ]

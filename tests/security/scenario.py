@@ -228,7 +228,7 @@ def _profile_details(session: Session, scenario: Scenario) -> None:
 
 
 def _certificates(session: Session, scenario: Scenario) -> None:
-    today = certificates.local_today()
+    today = certificates.today_in_india()
     for key, supplier, user in (
         ("a", scenario.supplier_a, scenario.users["msme_a"]),
         ("b", scenario.supplier_b, scenario.users["msme_b"]),
@@ -384,8 +384,8 @@ def _requirements(session: Session, scenario: Scenario, *, rivals_quote: bool) -
 
 def _payments(session: Session, scenario: Scenario) -> None:
     """A purchase order under the award, delivered twice (once objected to), invoiced once."""
+    from suppliermatch.dates import today_in_india
     from suppliermatch.payments import service as payments
-    from suppliermatch.requirements.lifecycle import today_in_india
 
     anchor = actor_for_user(session, scenario.users["anchor_x"])
     msme = actor_for_user(session, scenario.users["msme_a"])
@@ -434,8 +434,8 @@ def _qualifications(session: Session, scenario: Scenario) -> None:
 
     from flask import current_app
 
+    from suppliermatch.dates import today_in_india
     from suppliermatch.qualification import service as qualification
-    from suppliermatch.requirements.lifecycle import today_in_india
 
     anchor = actor_for_user(session, scenario.users["anchor_x"])
     msme = actor_for_user(session, scenario.users["msme_a"])

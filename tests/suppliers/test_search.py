@@ -2,16 +2,17 @@
 certificates that count today; pages of at most 100; never another tenant's suppliers."""
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from suppliermatch.dates import today_in_india
 from suppliermatch.suppliers import search_cache
 from tests import factories
 from tests.pages import page_text
 
-FUTURE = date.today() + timedelta(days=400)
-PAST = date.today() - timedelta(days=10)
+FUTURE = today_in_india() + timedelta(days=400)
+PAST = today_in_india() - timedelta(days=10)
 
 
 @pytest.fixture

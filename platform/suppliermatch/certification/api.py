@@ -212,7 +212,7 @@ def download_evidence(certificate_id, evidence_id):
 def readiness(supplier_id):
     """Readiness per track, the single level used by matching, and the next steps."""
     supplier = supplier_for(db.session, current_actor(), supplier_id, Purpose.READ)
-    return supplier_readiness(db.session, supplier.id, today=service.local_today())
+    return supplier_readiness(db.session, supplier.id, today=service.today_in_india())
 
 
 @readiness_blp.route("/suppliers/<int:supplier_id>/roadmap", methods=["GET"])
@@ -221,7 +221,7 @@ def readiness(supplier_id):
 def supplier_roadmap(supplier_id):
     """Which certificate would make the supplier eligible for which open requirements."""
     supplier = supplier_for(db.session, current_actor(), supplier_id, Purpose.READ)
-    return roadmap_for_supplier(db.session, supplier.id, today=service.local_today())
+    return roadmap_for_supplier(db.session, supplier.id, today=service.today_in_india())
 
 
 @readiness_blp.route("/clusters/<int:cluster_id>/roadmap", methods=["GET"])
@@ -230,4 +230,4 @@ def supplier_roadmap(supplier_id):
 def cluster_roadmap_view(cluster_id):
     """Which certificate would unlock the most open demand across the cluster."""
     cluster = cluster_for(db.session, current_actor(), cluster_id)
-    return cluster_roadmap(db.session, cluster.id, today=service.local_today())
+    return cluster_roadmap(db.session, cluster.id, today=service.today_in_india())

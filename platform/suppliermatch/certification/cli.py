@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from suppliermatch.certification.expiry import run_expiry_tick
-from suppliermatch.certification.service import local_today
+from suppliermatch.dates import today_in_india
 from suppliermatch.extensions import db
 
 
@@ -25,7 +25,7 @@ def certs_cli():
 @with_appcontext
 def tick(today):
     """Move past-expiry certificates to expired; queue reminders 90, 30 and 7 days ahead."""
-    day: date = today.date() if today else local_today()
+    day: date = today.date() if today else today_in_india()
     summary = run_expiry_tick(db.session, today=day)
     db.session.commit()
     click.echo(f"{day}: {summary}.")

@@ -46,7 +46,7 @@ def load_demo_certificates(
     today: date | None = None,
 ) -> int:
     """Add the demo's certificate records; return how many were new."""
-    today = today or service.local_today()
+    today = today or service.today_in_india()
     rows = json.loads(DEMO_FILE.read_text(encoding="utf-8"))["certificates"]
     created = missing = 0
     for row in rows:

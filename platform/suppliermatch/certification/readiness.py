@@ -20,12 +20,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from suppliermatch.certification.models import CertificateEvidence, SupplierCertificate
-from suppliermatch.certification.service import (
-    CertState,
-    Verification,
-    current_records,
-    local_today,
-)
+from suppliermatch.certification.service import CertState, Verification, current_records
+from suppliermatch.dates import today_in_india
 from suppliermatch.formats import day_text, when
 from suppliermatch.paths import SEEDS_DIR
 from suppliermatch.reference.certificates import counts_on, default_catalogue
@@ -247,7 +243,7 @@ def supplier_readiness(
     session: Session, supplier_id: int, *, today: date | None = None
 ) -> SupplierReadiness:
     """The supplier's readiness with its checklist. Access is the caller's business."""
-    today = today or local_today()
+    today = today or today_in_india()
     categories = supplier_categories(session, [supplier_id])[supplier_id]
     records = records_by_supplier(session, [supplier_id])[supplier_id]
     readiness = assess(supplier_id, categories, records, today=today)
@@ -266,7 +262,7 @@ def readiness_levels(
     session: Session, supplier_ids: Iterable[int], *, today: date | None = None
 ) -> dict[int, float]:
     """{supplier id: readiness level 0..1} in two queries, for ranking many suppliers."""
-    today = today or local_today()
+    today = today or today_in_india()
     ids = list(supplier_ids)
     categories = supplier_categories(session, ids)
     records = records_by_supplier(session, ids)

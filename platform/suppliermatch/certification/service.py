@@ -13,9 +13,8 @@ moves it to ``expired``. Callers commit.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select
 from sqlmodel import Session, col, select
@@ -29,6 +28,7 @@ from suppliermatch.certification.permissions import (
     certificate_for,
     supplier_for,
 )
+from suppliermatch.dates import today_in_india
 from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from suppliermatch.formats import day_text, when
 from suppliermatch.locking import claim, stale_message
@@ -36,12 +36,6 @@ from suppliermatch.reference.certificates import counts_on, default_catalogue
 from suppliermatch.suppliers.models import Supplier
 
 AUDIT_ENTITY = "certificate"
-# Certificates are issued and expire by Indian calendar dates, whatever the server's zone.
-CALENDAR_ZONE = ZoneInfo("Asia/Kolkata")
-
-
-def local_today() -> date:
-    return datetime.now(CALENDAR_ZONE).date()
 
 
 class CertState(StrEnum):
@@ -283,7 +277,7 @@ def create_certificate(
     MSMEs record for their own profile; coordinators name a supplier of their cluster.
     ``details`` are the EDITABLE_FIELDS.
     """
-    today = today or local_today()
+    today = today or today_in_india()
     supplier = _supplier_to_record_for(session, actor, supplier_id)
     if code not in default_catalogue():
         raise ValidationFailed(f"'{code}' is not a certificate in the catalogue.", field="code")
@@ -319,7 +313,7 @@ def update_certificate(
     today: date | None = None,
 ) -> SupplierCertificate:
     """Edit a record's details. A verified record whose facts change goes back to unverified."""
-    today = today or local_today()
+    today = today or today_in_india()
     certificate, _ = certificate_for(session, actor, certificate_id, Purpose.MANAGE)
     _check_version(certificate, version)
     if certificate.state in CLOSED_STATES:
@@ -375,7 +369,7 @@ def transition(
 ) -> SupplierCertificate:
     """Move a record to ``to_state``; ``changes`` carry what the new state needs
     (the audit date when scheduling, number and dates when certified)."""
-    today = today or local_today()
+    today = today or today_in_india()
     certificate, _ = certificate_for(session, actor, certificate_id, Purpose.MANAGE)
     _check_version(certificate, version)
     return move(
@@ -450,7 +444,7 @@ def renew(
     today: date | None = None,
 ) -> SupplierCertificate:
     """Record the next validity period as a new certified record; the old one stays on file."""
-    today = today or local_today()
+    today = today or today_in_india()
     previous, _ = certificate_for(session, actor, certificate_id, Purpose.MANAGE)
     _check_version(previous, version)
     if previous.state not in RENEWABLE_STATES:

@@ -12,13 +12,8 @@ from suppliermatch.access import Actor, ActorKind
 from suppliermatch.certification.models import CertificateEvidence, SupplierCertificate
 from suppliermatch.certification.notify import certificate_link, notify_supplier
 from suppliermatch.certification.permissions import Purpose, certificate_for
-from suppliermatch.certification.service import (
-    CertState,
-    Verification,
-    audit,
-    local_today,
-    write_with_version,
-)
+from suppliermatch.certification.service import CertState, Verification, audit, write_with_version
+from suppliermatch.dates import today_in_india
 from suppliermatch.errors import Conflict, Forbidden, ValidationFailed
 from suppliermatch.models_base import utcnow
 from suppliermatch.reference.certificates import default_catalogue
@@ -73,7 +68,7 @@ def verification_queue(
 ) -> list[QueueEntry]:
     """Certified, still valid records awaiting a decision (or rejected ones) in the actor's
     cluster: those with evidence to check first, oldest first."""
-    today = today or local_today()
+    today = today or today_in_india()
     if actor.kind != ActorKind.COORDINATOR and not actor.is_admin:
         raise Forbidden("Only cluster coordinators verify certificates.")
     evidence_count = (

@@ -139,7 +139,7 @@ def _render_list(supplier, *, errors, form, status=200):
             initial_states=service.INITIAL_STATES,
             errors=errors,
             form=form,
-            today=service.local_today(),
+            today=service.today_in_india(),
         ),
         status,
     )
@@ -177,7 +177,7 @@ def _render_detail(certificate_id, *, errors=None, form_name=None, status=200):
             can_verify=Purpose.VERIFY in purposes,
             renewable=service.CertState(certificate.state) in service.RENEWABLE_STATES,
             renewal_due=certificate.expires_on is not None
-            and certificate.expires_on - service.local_today() <= RENEWAL_WINDOW,
+            and certificate.expires_on - service.today_in_india() <= RENEWAL_WINDOW,
             closed=certificate.state in service.CLOSED_STATES,
             cap_megabytes=evidence_cap_bytes() / (1024 * 1024),
             errors=errors or {},
@@ -349,7 +349,7 @@ def cluster_roadmap():
         clusters = list(db.session.exec(select(Cluster).order_by(Cluster.name)))
         return render_template("certification/choose_cluster.html", clusters=clusters)
     cluster = cluster_for(db.session, actor, cluster_id)
-    today = service.local_today()
+    today = service.today_in_india()
     roadmap = build_cluster_roadmap(db.session, cluster.id, today=today)
     # Counted in the database: a cluster's suppliers are not read one by one.
     bands, average, _ = levels_summary(
@@ -390,7 +390,7 @@ def readiness():
         if current_actor().kind != ActorKind.MSME:
             return redirect(url_for("certification.cluster_roadmap"))
         return render_template("certification/readiness.html", supplier=None)
-    today = service.local_today()
+    today = service.today_in_india()
     roadmap = roadmap_for_supplier(db.session, supplier.id, today=today)
     records = service.current_records(service.supplier_certificates(db.session, supplier.id))
     return render_template(

@@ -38,7 +38,7 @@ from werkzeug.exceptions import ServiceUnavailable
 from suppliermatch import index_snapshots
 from suppliermatch.bulk_build import counted
 from suppliermatch.certification.models import SupplierCertificate
-from suppliermatch.certification.service import local_today
+from suppliermatch.dates import today_in_india
 from suppliermatch.matching.engine.index import MatchIndex
 from suppliermatch.matching.loader import RANKABLE, scorecard_levels, supplier_documents
 from suppliermatch.models_base import utcnow
@@ -86,7 +86,7 @@ class MatchingCache(BuildsInBackground):
         window: timedelta = FRESHNESS_WINDOW,
         scorecard_refresh: timedelta = SCORECARD_REFRESH,
         clock: Callable[[], datetime] = utcnow,
-        today: Callable[[], date] = local_today,
+        today: Callable[[], date] = today_in_india,
         inline_build_limit: int = INLINE_BUILD_LIMIT,
     ) -> None:
         self.taxonomy_provider = taxonomy_provider

@@ -11,12 +11,12 @@ import json
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 import click
 from sqlmodel import Session
 
+from suppliermatch.dates import today_in_india
 from suppliermatch.errors import DomainError
 from suppliermatch.matching import benchmarks
 
@@ -87,7 +87,7 @@ def _load_and_rank(session: Session, folder: Path, rankings_out: Path, as_of):
         click.echo(
             f"  supplier row {problem['row']} {problem['field']}: {problem['problem']}", err=True
         )
-    day = as_of.date() if as_of else benchmarks.earliest_needed_by(session) or date.today()
+    day = as_of.date() if as_of else benchmarks.earliest_needed_by(session) or today_in_india()
 
     started = time.perf_counter()
     with _bar(len(requirements.created), "Ranking requirements") as bar:

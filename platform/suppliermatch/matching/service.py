@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 
 from suppliermatch.access import Actor, ActorKind
 from suppliermatch.audit.service import record_transition
-from suppliermatch.certification.service import local_today
+from suppliermatch.dates import today_in_india
 from suppliermatch.errors import Forbidden, NotFound, ValidationFailed
 from suppliermatch.locking import claim
 from suppliermatch.matching.cache import fresh_index
@@ -151,7 +151,7 @@ def rank_requirement(
     India), so a certificate that lapsed since a past needed-by date does not count.
     """
     requirement = overseen_requirement(session, actor, requirement_id)
-    today = today or local_today()
+    today = today or today_in_india()
     index = fresh_index(session)
     result = index.rank(
         requirement_query(requirement, today=today),
@@ -216,7 +216,7 @@ def fully_qualified(
     itself (not only a related one or the category) and meets every hard constraint on the
     needed-by date and today, as the engine ranks them; no cap on how many. Access is the
     caller's business."""
-    today = today or local_today()
+    today = today or today_in_india()
     index = fresh_index(session)
     return {
         requirement.id: frozenset(
@@ -245,7 +245,7 @@ def one_certificate_away(
     database. Unlisted suppliers are never one certificate away: they lack a listing too,
     and the index holds listed suppliers only. ``qualified`` is ``fully_qualified`` for the
     requirements, when the caller has it."""
-    today = today or local_today()
+    today = today or today_in_india()
     requirements = list(requirements)
     if qualified is None:
         qualified = fully_qualified(session, requirements, today=today)
@@ -485,7 +485,7 @@ def why_not(
 ) -> dict[int, WhyNot]:
     """For each supplier (merged ones left out): does it offer the requirement's process,
     and which hard constraints does it fail. Access is the caller's business."""
-    today = today or local_today()
+    today = today or today_in_india()
     documents = list(
         supplier_documents(session, today=today, supplier_ids=supplier_ids, rankable_only=False)
     )

@@ -14,11 +14,11 @@ from sqlmodel import Session, select
 
 from suppliermatch.access import Actor, ActorKind
 from suppliermatch.csv_cells import to_csv
+from suppliermatch.dates import today_in_india
 from suppliermatch.errors import Forbidden, ValidationFailed
 from suppliermatch.payments import service
 from suppliermatch.payments.models import PurchaseOrder
 from suppliermatch.reference import msmed
-from suppliermatch.requirements.lifecycle import today_in_india
 from suppliermatch.suppliers.models import Supplier
 
 FORM_1_HEADER = (

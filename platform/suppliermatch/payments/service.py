@@ -18,10 +18,10 @@ from sqlmodel import Session, select
 from suppliermatch.access import Actor, ActorKind, is_party_to
 from suppliermatch.accounts.models import Organisation, OrganisationKind
 from suppliermatch.audit.service import record_transition
+from suppliermatch.dates import today_in_india
 from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from suppliermatch.payments.models import Delivery, Invoice, Payment, PurchaseOrder
 from suppliermatch.reference import msmed
-from suppliermatch.requirements.lifecycle import today_in_india
 from suppliermatch.requirements.models import Award, Requirement
 from suppliermatch.requirements.visibility import get_managed
 from suppliermatch.suppliers.models import Supplier

@@ -10,6 +10,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from suppliermatch.access import ActorKind, current_actor, require
 from suppliermatch.csv_cells import csv_download
+from suppliermatch.dates import today_in_india
 from suppliermatch.errors import DomainError, ValidationFailed
 from suppliermatch.extensions import db
 from suppliermatch.form_tokens import one_time_form
@@ -17,7 +18,6 @@ from suppliermatch.forms import domain_errors, load_form
 from suppliermatch.i18n import flash, gettext
 from suppliermatch.payments import exports, schemas, service
 from suppliermatch.reference import msmed
-from suppliermatch.requirements.lifecycle import today_in_india
 
 bp = Blueprint("payments", __name__)
 PARTIES = (ActorKind.ANCHOR, ActorKind.MSME)

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from suppliermatch.access import Actor, ActorKind, is_party_to
 from suppliermatch.audit.service import record_transition
 from suppliermatch.certification.evidence import display_name, store_document
+from suppliermatch.dates import today_in_india
 from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from suppliermatch.models_base import utcnow
 from suppliermatch.qualification.models import (
@@ -28,7 +29,6 @@ from suppliermatch.qualification.models import (
     QualificationTemplate,
 )
 from suppliermatch.reference import qualification as ref
-from suppliermatch.requirements.lifecycle import today_in_india
 from suppliermatch.requirements.models import Award
 from suppliermatch.requirements.visibility import get_managed
 from suppliermatch.stored_files import megabytes
@@ -207,16 +207,20 @@ def qualification_detail(session: Session, *, actor: Actor, qualification_id: in
     }
 
 
-def qualifications_of(session: Session, *, actor: Actor) -> list[Qualification]:
-    """The actor's side's qualifications, newest first."""
+def qualifications_of(
+    session: Session, *, actor: Actor, state: str | None = None, limit: int | None = None
+) -> list[Qualification]:
+    """The actor's side's qualifications (in ``state``, when given), newest first."""
     statement = select(Qualification)
+    if state is not None:
+        statement = statement.where(Qualification.state == state)
     if actor.kind == ActorKind.ANCHOR:
         statement = statement.where(Qualification.anchor_id == actor.organisation_id)
     elif actor.kind == ActorKind.MSME and actor.supplier_id is not None:
         statement = statement.where(Qualification.supplier_id == actor.supplier_id)
     else:
         raise Forbidden("Qualifications are the anchor's and the supplier's.")
-    return list(session.exec(statement.order_by(Qualification.id.desc())))
+    return list(session.exec(statement.order_by(Qualification.id.desc()).limit(limit)))
 
 
 # -- elements -------------------------------------------------------------------------------------
@@ -381,9 +385,16 @@ def approved_list(
 
 def approvals_text(session: Session, *, anchor_id: int, supplier_ids) -> dict[int, str]:
     """For matching: "approved by this anchor for <part> ..." per supplier on the list."""
+    from suppliermatch.reference.taxonomy import default_taxonomy
+
+    taxonomy = default_taxonomy()
     texts: dict[int, list[str]] = {}
     for q in approved_list(session, anchor_id=anchor_id, supplier_ids=supplier_ids):
-        what = q.part + (f" ({q.category})" if q.category else "")
+        category = (
+            taxonomy.category(q.category).name if taxonomy.has_category(q.category or "")
+            else q.category
+        )  # fmt: skip
+        what = q.part + (f" ({category})" if category else "")
         interim = " (interim)" if q.state == INTERIM else ""
         texts.setdefault(q.supplier_id, []).append(f"{what}{interim}")
     return {sid: "approved by this anchor for " + "; ".join(parts) for sid, parts in texts.items()}
@@ -476,3 +487,102 @@ def approve_step(session: Session, *, actor: Actor, action_id: int, step: str) -
     _audit(session, actor, qualification.id, f"corrective_action_{step}",
            note=f"8D #{action.id}")  # fmt: skip
     return action
+
+
+# -- what the pages read --------------------------------------------------------------------------
+
+
+def award_qualifications(session: Session, *, actor: Actor, award_id: int) -> dict:
+    """An award the actor's firm manages: the requirement, the supplier's name, the firm's
+    templates to open a qualification from, and the qualifications opened under it."""
+    from suppliermatch.suppliers.models import Supplier
+
+    award = session.get(Award, award_id)
+    if award is None:
+        raise NotFound("No such award.")
+    requirement = get_managed(session, actor, award.requirement_id)
+    supplier = session.get(Supplier, award.supplier_id)
+    templates = session.exec(
+        select(QualificationTemplate)
+        .where(QualificationTemplate.anchor_id == requirement.anchor_id)
+        .order_by(QualificationTemplate.name)
+    )
+    qualifications = session.exec(
+        select(Qualification)
+        .where(Qualification.award_id == award.id)
+        .order_by(Qualification.id.desc())
+    )
+    return {
+        "award": award,
+        "requirement": requirement,
+        "supplier_name": supplier.legal_name if supplier else "",
+        "templates": list(templates),
+        "qualifications": list(qualifications),
+    }
+
+
+def history(session: Session, *, actor: Actor, qualification_id: int) -> list:
+    """Every move on the qualification, its elements and its 8D actions, oldest first."""
+    from suppliermatch.audit.service import entity_history
+
+    qualification = get_qualification(session, actor, qualification_id)
+    return entity_history(session, "qualification", qualification.id)
+
+
+def waiting_on(session: Session, *, actor: Actor, limit: int | None = None) -> list[Qualification]:
+    """What waits for the actor's side: for the anchor, submissions to review; for the
+    supplier, qualifications open for its uploads."""
+    state = SUBMITTED if actor.kind == ActorKind.ANCHOR else OPEN
+    return qualifications_of(session, actor=actor, state=state, limit=limit)
+
+
+def parties(session: Session, qualifications: list[Qualification]) -> dict[int, dict]:
+    """{qualification id: the anchor's and the supplier's names and the requirement awarded},
+    for lists and headings (the caller has checked the actor may see each qualification)."""
+    from suppliermatch.accounts.models import Organisation
+    from suppliermatch.requirements.models import Requirement
+    from suppliermatch.suppliers.models import Supplier
+
+    if not qualifications:
+        return {}
+    anchors = dict(
+        session.exec(
+            select(Organisation.id, Organisation.name).where(
+                Organisation.id.in_({q.anchor_id for q in qualifications})
+            )
+        ).all()
+    )
+    suppliers = dict(
+        session.exec(
+            select(Supplier.id, Supplier.legal_name).where(
+                Supplier.id.in_({q.supplier_id for q in qualifications})
+            )
+        ).all()
+    )
+    requirements = {
+        award_id: (requirement_id, title)
+        for award_id, requirement_id, title in session.exec(
+            select(Award.id, Requirement.id, Requirement.title)
+            .join(Requirement, Requirement.id == Award.requirement_id)
+            .where(Award.id.in_({q.award_id for q in qualifications}))
+        ).all()
+    }
+    return {
+        q.id: {
+            "anchor": anchors.get(q.anchor_id, ""),
+            "supplier": suppliers.get(q.supplier_id, ""),
+            "requirement_id": requirements[q.award_id][0],
+            "requirement": requirements[q.award_id][1],
+        }
+        for q in qualifications
+    }
+
+
+def element_of_party(session: Session, actor: Actor, element_id: int):
+    """(element, qualification) when the actor is a party to it, else 404."""
+    return _element(session, actor, element_id)
+
+
+def action_of_party(session: Session, actor: Actor, action_id: int):
+    """(corrective action, qualification) when the actor is a party to it, else 404."""
+    return _action(session, actor, action_id)

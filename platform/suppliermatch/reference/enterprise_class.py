@@ -14,6 +14,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Literal
 
+from suppliermatch.dates import today_in_india
+
 EnterpriseClass = Literal["micro", "small", "medium", "large"]
 
 LAKH = 100_000
@@ -90,7 +92,7 @@ def classify_enterprise(
             raise TypeError(f"{label} must be a whole number of rupees")
         if amount < 0:
             raise ValueError(f"{label} cannot be negative")
-    thresholds = thresholds_on(on or date.today())
+    thresholds = thresholds_on(on or today_in_india())
     for limit in thresholds.limits:
         if investment_inr <= limit.max_investment_inr and turnover_inr <= limit.max_turnover_inr:
             return limit.name

@@ -4,7 +4,7 @@
 from flask_smorest import Blueprint
 
 from suppliermatch.access import ActorKind, current_actor, require
-from suppliermatch.certification.service import local_today
+from suppliermatch.dates import today_in_india
 from suppliermatch.extensions import db
 from suppliermatch.reports import match_report, notes, schemas, service
 from suppliermatch.reports.dashboard import build_dashboard
@@ -26,7 +26,7 @@ def dashboard(args):
     coordinator's own cluster, or for admins all clusters or the one asked for."""
     actor = current_actor()
     scope = service.dashboard_scope(db.session, actor, args["cluster_id"])
-    return build_dashboard(db.session, actor, scope, today=local_today())
+    return build_dashboard(db.session, actor, scope, today=today_in_india())
 
 
 @blp.route("/requirements/<int:requirement_id>", methods=["GET"])

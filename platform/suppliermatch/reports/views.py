@@ -11,8 +11,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from suppliermatch.access import ActorKind, current_actor, require
-from suppliermatch.certification.service import local_today
 from suppliermatch.csv_cells import csv_download, to_csv
+from suppliermatch.dates import today_in_india
 from suppliermatch.errors import DomainError, NotFound
 from suppliermatch.extensions import db
 from suppliermatch.form_tokens import one_time_form
@@ -42,7 +42,7 @@ def report_helpers():
 def _dashboard_for_request():
     actor = current_actor()
     scope = service.dashboard_scope(db.session, actor, request.args.get("cluster_id", type=int))
-    return build_dashboard(db.session, actor, scope, today=local_today())
+    return build_dashboard(db.session, actor, scope, today=today_in_india())
 
 
 @bp.route("/dashboard", methods=["GET"])

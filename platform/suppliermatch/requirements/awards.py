@@ -5,15 +5,10 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from suppliermatch.access import Actor
-from suppliermatch.dates import in_india_time
+from suppliermatch.dates import in_india_time, today_in_india
 from suppliermatch.errors import Conflict, NotFound, ValidationFailed
 from suppliermatch.requirements import notify
-from suppliermatch.requirements.lifecycle import (
-    Status,
-    as_utc,
-    now_utc,
-    today_in_india,
-)
+from suppliermatch.requirements.lifecycle import Status, as_utc, now_utc
 from suppliermatch.requirements.models import Award, Quote, Rating
 from suppliermatch.requirements.quotes import AWARDED, NOT_AWARDED
 from suppliermatch.requirements.service import managed_as_of, move_to_awarded

@@ -16,10 +16,11 @@ from sqlmodel import Session, select
 
 from suppliermatch.access import Actor, actor_for_user
 from suppliermatch.accounts.models import Organisation, OrganisationKind, User
+from suppliermatch.dates import today_in_india
 from suppliermatch.models_base import utcnow
 from suppliermatch.paths import SEEDS_DIR
 from suppliermatch.requirements import awards, invitations, quotes, service
-from suppliermatch.requirements.lifecycle import Status, deadline_passed, today_in_india
+from suppliermatch.requirements.lifecycle import Status, deadline_passed
 from suppliermatch.requirements.models import Requirement
 from suppliermatch.requirements.schemas import (
     AwardInputSchema,
@@ -155,3 +156,32 @@ def _quote(session: Session, requirement: Requirement, supplier: Supplier, quote
     quotes.submit_quote(
         session, actor=actor_for_user(session, owner), requirement_id=requirement.id, data=data
     )
+
+
+# The demo's awarded requirement whose award the payments and qualification demos build on.
+AFTER_AWARD_REF = "VIN-RFQ-2026-005"
+
+
+def demo_award(session: Session):
+    """(award, the buyer's actor, the awarded supplier's actor) of ``AFTER_AWARD_REF``, or
+    None when the demo requirements are not loaded."""
+    from suppliermatch.requirements.models import Award
+
+    requirement = session.exec(
+        select(Requirement).where(Requirement.external_ref == AFTER_AWARD_REF)
+    ).first()
+    if requirement is None:
+        return None
+    award = session.exec(
+        select(Award).where(Award.requirement_id == requirement.id).order_by(Award.id)
+    ).first()
+    if award is None:
+        return None
+    buyer = session.exec(
+        select(User).where(User.organisation_id == requirement.anchor_id).order_by(User.id)
+    ).first()
+    supplier = session.get(Supplier, award.supplier_id)
+    owner = session.exec(
+        select(User).where(User.organisation_id == supplier.organisation_id).order_by(User.id)
+    ).first()
+    return award, actor_for_user(session, buyer), actor_for_user(session, owner)

@@ -9,10 +9,10 @@ Times are stored in UTC. People here think in Indian Standard Time, which has no
 saving, so a fixed +05:30 offset is exact; a form's date-time without a zone means IST.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
-from suppliermatch.dates import INDIA_TIME, as_utc
+from suppliermatch.dates import as_utc
 from suppliermatch.models_base import utcnow
 
 
@@ -108,7 +108,3 @@ def quotes_unsealed(requirement, now: datetime | None = None) -> bool:
     """
     closed_at = bidding_closed_at(requirement, now)
     return closed_at is not None and closed_at <= now_utc(now)
-
-
-def today_in_india(now: datetime | None = None) -> date:
-    return now_utc(now).astimezone(INDIA_TIME).date()

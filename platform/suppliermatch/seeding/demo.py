@@ -36,8 +36,11 @@ def load_demo(session: Session, progress: Callable[[str], None] = lambda _m: Non
 
 
 def extra_loaders() -> list[tuple[str, Callable]]:
-    """Loaders contributed by features (suppliers, requirements, certificates)."""
+    """Loaders contributed by features (suppliers, requirements, certificates, and what
+    follows the award: payments and part qualification)."""
     from suppliermatch.certification.demo import demo_loader as load_demo_certificates
+    from suppliermatch.payments.demo import load_demo_payments
+    from suppliermatch.qualification.demo import demo_loader as load_demo_qualifications
     from suppliermatch.requirements.demo import load_demo_requirements
     from suppliermatch.suppliers.seed import load_demo_suppliers, plant_demo_duplicates
 
@@ -46,6 +49,8 @@ def extra_loaders() -> list[tuple[str, Callable]]:
         ("duplicate pairs", plant_demo_duplicates),
         ("requirements", load_demo_requirements),
         ("certificates", load_demo_certificates),
+        ("purchase orders", load_demo_payments),
+        ("qualifications", load_demo_qualifications),
     ]
 
 

@@ -16,7 +16,7 @@ from suppliermatch.accounts import vetting
 from suppliermatch.accounts.models import Cluster, Organisation, OrganisationKind, User
 from suppliermatch.certification import verification
 from suppliermatch.certification.readiness import supplier_readiness
-from suppliermatch.certification.service import local_today
+from suppliermatch.dates import today_in_india
 from suppliermatch.requirements import service as requirements
 from suppliermatch.requirements.lifecycle import Status, now_utc
 from suppliermatch.requirements.models import Requirement
@@ -52,6 +52,9 @@ class MsmeStart:
     invitations: list[dict] = field(default_factory=list)
     open_to_quote: list[dict] = field(default_factory=list)
     my_quotes: list[dict] = field(default_factory=list)
+    # Part qualifications open for the supplier's documents, with the parties' names.
+    qualifications: list = field(default_factory=list)
+    qualification_names: dict[int, dict] = field(default_factory=dict)
 
 
 @dataclass
@@ -60,6 +63,9 @@ class AnchorStart:
     open_for_quotes: list[dict]
     drafts: list[dict]
     counts: dict[str, int]
+    # Part qualifications the supplier submitted, waiting for the anchor's review.
+    qualifications: list = field(default_factory=list)
+    qualification_names: dict[int, dict] = field(default_factory=dict)
 
 
 @dataclass
@@ -119,7 +125,8 @@ def msme_start(
     start.my_quotes = [v for v in views if v["my_quote_id"] is not None][:LIST_LIMIT]
     if supplier is None:
         return start
-    readiness = supplier_readiness(session, supplier.id, today=today or local_today())
+    start.qualifications, start.qualification_names = _qualifications_waiting(session, actor)
+    readiness = supplier_readiness(session, supplier.id, today=today or today_in_india())
     start.readiness_percent = readiness.percent
     start.readiness_label = readiness.label
     start.next_steps = list(readiness.next_steps[:LIST_LIMIT])
@@ -136,7 +143,10 @@ def anchor_start(session: Session, actor: Actor, *, now: datetime | None = None)
     counts = {status.value: 0 for status in Status}
     for view in views:
         counts[view["status"]] += 1
+    waiting, names = _qualifications_waiting(session, actor)
     return AnchorStart(
+        qualifications=waiting,
+        qualification_names=names,
         # Bidding has ended and quotes are unsealed: the buyer's move (compare, award).
         awaiting_decision=[
             v for v in views if v["status"] == Status.CLOSED and v.get("quote_count")
@@ -147,6 +157,14 @@ def anchor_start(session: Session, actor: Actor, *, now: datetime | None = None)
         drafts=[v for v in views if v["status"] == Status.DRAFT][:LIST_LIMIT],
         counts=counts,
     )
+
+
+def _qualifications_waiting(session: Session, actor: Actor) -> tuple[list, dict[int, dict]]:
+    """The qualifications waiting on the actor's side (qualification.service decides which)."""
+    from suppliermatch.qualification import service as qualification
+
+    waiting = qualification.waiting_on(session, actor=actor, limit=LIST_LIMIT)
+    return waiting, qualification.parties(session, waiting)
 
 
 # -- coordinator and admin --------------------------------------------------------------------

@@ -10,8 +10,8 @@ of them at once instead of the first.
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
 
+from suppliermatch.dates import today_in_india
 from suppliermatch.reference.enterprise_class import classify_enterprise
 from suppliermatch.reference.geo import coordinates_for_pincode
 from suppliermatch.reference.identifiers import (
@@ -95,7 +95,7 @@ PROFILE_NUMBERS = {
     "turnover_inr": NumberRange(0, MAX_RUPEES, integer=True),
     "employees": NumberRange(0, MAX_EMPLOYEES, integer=True),
     "year_established": NumberRange(
-        EARLIEST_YEAR_ESTABLISHED, lambda: date.today().year, integer=True
+        EARLIEST_YEAR_ESTABLISHED, lambda: today_in_india().year, integer=True
     ),
     "lat": NumberRange(*INDIA_LATITUDE),
     "lon": NumberRange(*INDIA_LONGITUDE),

@@ -27,6 +27,7 @@ from sqlmodel import Session, select
 
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.service import Verification, record_counts_on
+from suppliermatch.dates import today_in_india
 from suppliermatch.errors import ValidationFailed
 from suppliermatch.reference.certificates import COUNTING_STATUS, default_catalogue
 from suppliermatch.reference.taxonomy import default_taxonomy
@@ -147,7 +148,7 @@ def search_suppliers(
     ``scope`` is the SQL condition of what the asker may see (see
     ``service.readable_clause`` and ``directory_scope``). Merged profiles never appear.
     """
-    today = on or date.today()
+    today = on or today_in_india()
     words, named_certificates = _understand(filters.q)
     filtering = list(_filter_conditions(filters, named_certificates, today))
     conditions = [scope, Supplier.merged_into_id.is_(None), *filtering]

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from suppliermatch.words import words_of  # noqa: F401  (search imports it from here)
+from suppliermatch.words import words_of
 
 # A query word of this many letters or fewer must match a word's start exactly: "cmm",
 # "edm" or "gbd" one letter off is another word, not a typo.

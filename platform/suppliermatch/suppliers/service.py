@@ -23,6 +23,7 @@ from suppliermatch.access import Actor, ActorKind
 from suppliermatch.accounts.models import Cluster, Organisation
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.service import record_counts_on
+from suppliermatch.dates import today_in_india
 from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from suppliermatch.locking import update_if_current
 from suppliermatch.models_base import utcnow
@@ -406,7 +407,7 @@ def profile_view(session: Session, supplier: Supplier, *, cluster: Cluster | Non
 
 def counting_certificate_codes(certificates: list, on: date | None = None) -> list[str]:
     """Codes of the certificates that count today (held, certified, not expired)."""
-    today = on or date.today()
+    today = on or today_in_india()
     return sorted(
         {
             c.code

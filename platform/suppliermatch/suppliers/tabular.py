@@ -307,7 +307,7 @@ def _xlsx_reader(
                 # missing default styles); the values are still read.
                 warnings.simplefilter("ignore", UserWarning)
                 workbook = load_workbook(binary, read_only=True, data_only=True)
-        except Exception:  # noqa: BLE001 - any failure to parse means an unreadable upload
+        except Exception:
             binary.close()
             raise TableError(
                 "file", "this is not an Excel workbook openpyxl can read; save it again as .xlsx"
@@ -327,7 +327,7 @@ def _sheet_lines(workbook) -> Iterator[list[str]]:
         try:
             for values in sheet.iter_rows(values_only=True):
                 yield [_cell_text(value) for value in values]
-        except Exception:  # noqa: BLE001 - a damaged sheet is an unreadable upload
+        except Exception:
             raise TableError(
                 "file", "the first sheet of the workbook is damaged and cannot be read"
             ) from None

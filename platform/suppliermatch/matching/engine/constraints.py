@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from suppliermatch.dates import today_in_india
 from suppliermatch.formats import day_text
 from suppliermatch.matching.engine.types import HeldCertificate, RequirementQuery
 from suppliermatch.reference.certificates import CertificateCatalogue, CertStatus, counts_on
@@ -44,7 +45,7 @@ class Failure:
 
 def effective_needed_by(query: RequirementQuery, today: date | None = None) -> date:
     """The date certificates must be valid on: the requirement's, else today."""
-    return query.needed_by or today or date.today()
+    return query.needed_by or today or today_in_india()
 
 
 def certificate_failure(
