@@ -17,7 +17,7 @@ PYTEST_FUZZ := $(BIN)/pytest -m fuzz
 UPGRADE ?=
 
 # `make run`: the web server and the job worker together (Procfile), after migrate and seed.
-.PHONY: run install lock migrate seed serve worker test test-sqlite test-postgres fuzz lint format bench clean
+.PHONY: i18n-extract i18n-update i18n-compile i18n-init run install lock migrate seed serve worker test test-sqlite test-postgres fuzz lint format bench clean
 
 # Every dependency at the version and hashes of requirements.lock; then the project itself.
 $(BIN)/.installed: pyproject.toml requirements.lock
@@ -30,7 +30,29 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 	$(BIN)/python -m compileall -q platform
 	touch $@
 
-install: $(BIN)/.installed
+# The compiled catalogues (.mo) are built, never committed: `make install` makes them.
+install: $(BIN)/.installed i18n-compile
+
+# Translations (suppliermatch.i18n): extract the marked strings into translations/messages.pot,
+# merge them into each language's .po (update), compile the .po files into .mo (compile).
+LANGUAGES := hi or te ta
+# Besides gettext's names: errors raised by services are marked by their class names.
+I18N_KEYWORDS := -k _ -k gettext -k ngettext:1,2 -k lazy_gettext -k N_ -k DomainError \
+	-k NotFound -k Forbidden -k Conflict -k ValidationFailed -k ValidationError
+i18n-extract: $(BIN)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg $(I18N_KEYWORDS) --no-wrap --sort-by-file \
+		--project SupplierMatch -o translations/messages.pot .
+
+i18n-update: i18n-extract
+	$(BIN)/pybabel -q update --no-wrap --no-fuzzy-matching -i translations/messages.pot \
+		-d translations
+
+# A new language: make i18n-init LANG=xx (then add it to LANGUAGES and suppliermatch.i18n).
+i18n-init: i18n-extract
+	$(BIN)/pybabel -q init -i translations/messages.pot -d translations -l $(LANG)
+
+i18n-compile: $(BIN)/.installed
+	$(BIN)/pybabel -q compile -d translations
 
 lock: install
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \

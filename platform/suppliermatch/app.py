@@ -54,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from suppliermatch.accounts.auth import init_auth, init_two_factor_gate
     from suppliermatch.extensions import api, init_database, limiter
+    from suppliermatch.i18n import init_i18n
     from suppliermatch.idempotency import init_idempotency
     from suppliermatch.input_text import init_input_text
     from suppliermatch.request_gate import init_request_gate
@@ -63,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     # First of the before_request hooks: everything after it reads a body of sound shape.
     init_request_gate(app)
     init_auth(app)
+    init_i18n(app)
     init_security(app)
     init_two_factor_gate(app)
     init_input_text(app)
@@ -113,10 +115,14 @@ def register_template_helpers(app: Flask) -> None:
     from suppliermatch import features
     from suppliermatch.access import current_actor
     from suppliermatch.audit.wording import event_words
-    from suppliermatch.dates import when
+    from suppliermatch.formats import inr, inr_in_words, number, when
 
-    # Every day and moment a page shows goes through this one filter: one style, India time.
+    # Every day, moment, amount and count a page shows goes through these filters
+    # (suppliermatch.formats: Babel, the reader's language, Indian conventions).
     app.add_template_filter(when, "when")
+    app.add_template_filter(inr, "inr")
+    app.add_template_filter(inr_in_words, "inr_in_words")
+    app.add_template_filter(number, "number")
     app.add_template_filter(event_words, "event_words")
     app.add_template_filter(email_breaks, "email_breaks")
     from suppliermatch.form_tokens import init_form_tokens

@@ -10,6 +10,8 @@ from flask import Flask, jsonify, make_response, render_template, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from suppliermatch.translatable import N_
+
 log = logging.getLogger(__name__)
 security_log = logging.getLogger("suppliermatch.security")
 # Refusals worth a line in the security log (404s are not: they are mostly mistyped links).
@@ -69,6 +71,12 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str, errors: dict | None = None, name: str = ""):
+    """The error in the reader's language (English unless they chose or asked for another):
+    the message and each field's messages are looked up in the catalogue."""
+    from suppliermatch.i18n import translated, translated_messages
+
+    message = translated(message)
+    errors = translated_messages(errors) if errors else errors
     if wants_json():
         # ``errors`` names the fields at fault; {} when the request as a whole is refused.
         body = {"code": status, "status": name, "message": message, "errors": errors or {}}
@@ -100,7 +108,11 @@ def register_error_handlers(app: Flask) -> None:
         if error.code in LOGGED_DENIALS:
             log_denial(error.code)
         if errors and error.code == 422:
-            message = "The request has invalid fields: " + ", ".join(sorted(errors))
+            from suppliermatch.i18n import gettext
+
+            message = gettext(
+                "The request has invalid fields: %(fields)s", fields=", ".join(sorted(errors))
+            )
         response = error_response(error.code or 500, message, errors, error.name)
         if error.code == 503:
             # The database is back within seconds once the server restarts (pool pre-ping).
@@ -110,7 +122,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def handle_database_unavailable(error: OperationalError):
         log.warning("database unavailable: %s: %s", type(error.orig).__name__, error.orig)
-        exc = ServiceUnavailable("The database is unavailable; please retry shortly.")
+        exc = ServiceUnavailable(N_("The database is unavailable; please retry shortly."))
         return handle_http_exception(exc)
 
     @app.errorhandler(DBAPIError)

@@ -5,7 +5,7 @@ Adding a feature means adding it here, once.
 
 
 def html_blueprints():
-    from suppliermatch import home
+    from suppliermatch import home, language_views
     from suppliermatch.accounts import two_factor_views
     from suppliermatch.accounts import views as accounts_views
     from suppliermatch.admin import views as admin_views
@@ -22,6 +22,7 @@ def html_blueprints():
 
     return [
         home.bp,
+        language_views.bp,
         accounts_views.bp,
         two_factor_views.bp,
         suppliers_views.bp,

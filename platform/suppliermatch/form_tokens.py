@@ -23,13 +23,14 @@ import secrets
 import uuid
 
 import sqlalchemy as sa
-from flask import Flask, flash, make_response, redirect, request, session, url_for
+from flask import Flask, make_response, redirect, request, session, url_for
 from markupsafe import Markup
 
 from suppliermatch import idempotency
 from suppliermatch.access import current_actor
 from suppliermatch.errors import Conflict, DomainError
 from suppliermatch.extensions import db
+from suppliermatch.i18n import flash
 
 FIELD = "form_token"
 # What a token looks like: we draw them (uuid4, hex); anything else was not our form.

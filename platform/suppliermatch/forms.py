@@ -31,10 +31,17 @@ def load_form(schema: ma.Schema, form: MultiDict, *, lists: tuple[str, ...] = ()
 
 
 def domain_errors(error: DomainError) -> dict:
-    return error.errors or {"_form": [error.message]}
+    """The refusal's messages for the form, in the reader's language."""
+    from suppliermatch.i18n import translated_messages
+
+    return translated_messages(error.errors or {"_form": [error.message]})
 
 
 def _as_field_messages(messages) -> dict:
+    from suppliermatch.i18n import translated_messages
+
     if isinstance(messages, dict):
-        return {k: v if isinstance(v, list) else [str(v)] for k, v in messages.items()}
-    return {"_form": list(messages)}
+        fields = {k: v if isinstance(v, list) else [str(v)] for k, v in messages.items()}
+    else:
+        fields = {"_form": list(messages)}
+    return translated_messages(fields)

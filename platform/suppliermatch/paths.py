@@ -8,6 +8,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = REPO_ROOT / "templates"
+# Message catalogues (.po committed; .mo compiled by `make install`): see suppliermatch.i18n.
+TRANSLATIONS_DIR = REPO_ROOT / "translations"
 MIGRATIONS_DIR = REPO_ROOT / "migrations"
 SEEDS_DIR = Path(os.environ.get("SUPPLIERMATCH_SEEDS_DIR", REPO_ROOT / "seeds"))
 DEFAULT_INSTANCE_DIR = REPO_ROOT / "instance"

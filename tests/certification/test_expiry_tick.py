@@ -11,7 +11,7 @@ from suppliermatch.audit.models import AuditEvent
 from suppliermatch.certification.expiry import reminder_threshold
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.service import countable_certificates
-from suppliermatch.dates import day_text
+from suppliermatch.formats import day_text
 from suppliermatch.notifications.models import Notification
 from tests import factories
 from tests.certification.builders import make_record

@@ -3,15 +3,15 @@
 import re
 from datetime import UTC, date, datetime
 
-from suppliermatch.dates import when
+from suppliermatch.formats import when
 from suppliermatch.paths import TEMPLATES_DIR
 
 
 def test_a_day_reads_day_month_year_and_a_moment_adds_the_india_time():
     assert when(date(2025, 6, 14)) == "14 Jun 2025"
-    assert when(datetime(2026, 12, 3, 17, 40, tzinfo=UTC)) == "3 Dec 2026, 23:10 IST"
+    assert when(datetime(2026, 12, 3, 17, 40, tzinfo=UTC)) == "03 Dec 2026, 23:10 IST"
     # SQLite gives back naive datetimes: they are UTC, and still shown in India time.
-    assert when(datetime(2026, 12, 31, 20, 0)) == "1 Jan 2027, 01:30 IST"
+    assert when(datetime(2026, 12, 31, 20, 0)) == "01 Jan 2027, 01:30 IST"
     assert when(None) == "–" and when(None, "never") == "never"
 
 

@@ -58,7 +58,7 @@ def test_missing_required_certificate_excludes_the_supplier_and_says_why():
     assert refs(result) == ["OK"]
     why_not = {item.supplier_ref: item.failures for item in result.excluded}
     assert why_not["LAPSED"] == (
-        "required ISO 9001: ISO 9001 expires 1 May 2026, before the needed-by date 30 Aug 2026",
+        "required ISO 9001: ISO 9001 expires 01 May 2026, before the needed-by date 30 Aug 2026",
     )
     assert why_not["PENDING"] == ("required ISO 9001: ISO 9001 is applied, not certified",)
     assert all(not item.qualifies for item in result.excluded)

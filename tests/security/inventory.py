@@ -259,6 +259,8 @@ PUBLIC = {
     "api-docs.openapi_json": "/api/openapi.json",
     "api-docs.openapi_swagger_ui": "/api/docs",
     "accounts.login": "/login",
+    # The language switcher at the foot of every page: a cookie, and a signed-in user's choice.
+    "language.choose": None,
     "accounts.signup": "/signup",
     "auth_api.login": None,
     "auth_api.signup": None,

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 import pytest
 
 from suppliermatch.extensions import db
+from suppliermatch.formats import LAKH_CRORE_WORDS
 from suppliermatch.requirements.service import line_items
 from tests.security.clients import signed_in_client, undone_afterwards
 from tests.security.inventory import PUBLIC, ROUTES
@@ -67,7 +68,8 @@ def spellings(amount: float) -> set[str]:
     """How a page, a CSV file or JSON could write the amount.
 
     Plain, Western and Indian digit grouping, with and without paise, in paise as an
-    integer, and in crore and lakh with two decimals (as people write them).
+    integer, in crore and lakh with two decimals (as people write them, in each page language),
+    and with the rupee sign before the digits (formats.inr, formats.inr_in_words).
     """
     whole, _, paise = f"{amount:.2f}".partition(".")
     western = f"{int(whole):,}"
@@ -81,6 +83,11 @@ def spellings(amount: float) -> set[str]:
     if amount >= 10**5:
         forms |= {f"{amount / 10**7:.2f} crore", f"{amount / 10**7:.2f} cr"}
         forms |= {f"{amount / 10**5:.2f} lakh", f"{amount / 10**5:.2f} L"}
+        # As each language of the pages writes lakh and crore (formats.inr_in_words).
+        for lakh, crore in LAKH_CRORE_WORDS.values():
+            forms |= {f"{amount / 10**7:.2f} {crore}", f"{amount / 10**5:.2f} {lakh}"}
+    # The rupee sign before the digits, as formats.inr writes every amount.
+    forms |= {f"₹{form}" for form in list(forms) if form[:1].isdigit()}
     return {form for form in forms if len(form) >= 6}
 
 

@@ -9,6 +9,7 @@ from flask import url_for
 
 from suppliermatch.accounts.account_tokens import TOKEN_LIFETIMES
 from suppliermatch.accounts.models import TokenPurpose, User
+from suppliermatch.i18n import current_language, gettext, in_language, ngettext
 from suppliermatch.notifications.immediate import absolute_link, send_after_response
 
 log = logging.getLogger(__name__)
@@ -17,14 +18,18 @@ log = logging.getLogger(__name__)
 def _minutes(purpose: TokenPurpose) -> str:
     lifetime = TOKEN_LIFETIMES[purpose]
     hours = lifetime.total_seconds() / 3600
-    return f"{hours:g} hour{'s' if hours != 1 else ''}"
+    return ngettext("%(hours)s hour", "%(hours)s hours", int(hours), hours=f"{hours:g}")
 
 
-def _send(user: User, purpose: TokenPurpose, path: str, subject: str, text: str) -> None:
+def _send(user: User, purpose: TokenPurpose, path: str, subject, text) -> None:
+    """``subject`` and ``text`` are functions: written in the recipient's saved language,
+    else the language of the page that asked for the e-mail."""
     link = absolute_link(path)
     if link is None:
         log.error("BASE_URL is not set: the %s e-mail was not sent", purpose.value)
         return
+    with in_language(user.locale or current_language()):
+        subject, text = subject(), text()
     send_after_response(to=user.email, subject=subject, body=f"{text}\n\n{link}", purpose=purpose)
 
 
@@ -33,11 +38,15 @@ def send_password_reset(user: User, token: str) -> None:
         user,
         TokenPurpose.PASSWORD_RESET,
         url_for("accounts.reset_password", token=token),
-        "Set a new SupplierMatch password",
-        f"Someone asked to reset the password of {user.email}. Follow this link within "
-        f"{_minutes(TokenPurpose.PASSWORD_RESET)} to choose a new one; it works once. "
-        "Setting it signs out every session and revokes your API tokens. If you did not "
-        "ask, ignore this e-mail: your password stays as it is.",
+        lambda: gettext("Set a new SupplierMatch password"),
+        lambda: gettext(
+            "Someone asked to reset the password of %(email)s. Follow this link within "
+            "%(within)s to choose a new one; it works once. Setting it signs out every "
+            "session and revokes your API tokens. If you did not ask, ignore this e-mail: "
+            "your password stays as it is.",
+            email=user.email,
+            within=_minutes(TokenPurpose.PASSWORD_RESET),
+        ),
     )
 
 
@@ -46,7 +55,11 @@ def send_email_verification(user: User, token: str) -> None:
         user,
         TokenPurpose.EMAIL_VERIFICATION,
         url_for("accounts.verify_email", token=token),
-        "Confirm your e-mail address for SupplierMatch",
-        f"Follow this link within {_minutes(TokenPurpose.EMAIL_VERIFICATION)} to confirm "
-        f"that {user.email} is yours. If you did not sign up, ignore this e-mail.",
+        lambda: gettext("Confirm your e-mail address for SupplierMatch"),
+        lambda: gettext(
+            "Follow this link within %(within)s to confirm that %(email)s is yours. If you "
+            "did not sign up, ignore this e-mail.",
+            email=user.email,
+            within=_minutes(TokenPurpose.EMAIL_VERIFICATION),
+        ),
     )

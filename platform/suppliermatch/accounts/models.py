@@ -69,6 +69,9 @@ class User(SQLModel, table=True):
     is_active: bool = Field(default=True)
     # Users of anchor firms only (None for everyone else): a Vetting value.
     vetting: str | None = Field(default=None, max_length=20)
+    # The language the user chose with the switcher (an i18n.LANGUAGES code); None: the
+    # browser's Accept-Language decides. Notifications and e-mails to the user use it too.
+    locale: str | None = Field(default=None, max_length=10)
     # Rotated on logout and password change: the login cookie carries it, so a cookie
     # captured before the rotation no longer loads the user.
     session_token: str = Field(default_factory=new_session_token, max_length=64)

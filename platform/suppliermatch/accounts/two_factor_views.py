@@ -1,7 +1,7 @@
 """Pages of two-factor sign-in: the code after the password, turning it on (secret, then a
 code, then the recovery codes shown once) and off, and the admins' rule that requires it."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from suppliermatch.access import ActorKind, current_actor, require
@@ -12,6 +12,7 @@ from suppliermatch.audit.service import record_security_event
 from suppliermatch.errors import DomainError
 from suppliermatch.extensions import db, limiter
 from suppliermatch.forms import domain_errors, load_form
+from suppliermatch.i18n import N_, flash
 from suppliermatch.ratelimits import AUTH_RATE_LIMIT
 
 bp = Blueprint("two_factor", __name__)
@@ -36,7 +37,7 @@ def login_second_step():
                 db.session.commit()
                 _sign_in(user)
                 if how == "recovery_code":
-                    flash("You signed in with a recovery code; it cannot be used again.")
+                    flash(N_("You signed in with a recovery code; it cannot be used again."))
                 return redirect(safe_next(request.args.get("next")))
     page = render_template("accounts/two_factor_login.html", errors=errors, pending=user)
     return page, (422 if errors else 200)
@@ -111,7 +112,7 @@ def disable():
             db.session.rollback()
             return _settings_page(errors=domain_errors(error), status=error.status_code)
         db.session.commit()
-        flash("Two-factor sign-in is off.")
+        flash(N_("Two-factor sign-in is off."))
         return redirect(url_for("two_factor.settings"))
     return _settings_page(errors=errors, status=422)
 
@@ -126,6 +127,6 @@ def policy():
             two_factor_required=request.form.get("two_factor_required") == "1",
         )
         db.session.commit()
-        flash("Sign-in rules saved.")
+        flash(N_("Sign-in rules saved."))
         return redirect(url_for("two_factor.policy"))
     return render_template("accounts/security_policy.html", rules=two_factor.policy(db.session))

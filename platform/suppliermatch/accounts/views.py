@@ -3,7 +3,7 @@ with API tokens, and the coordinator's queue of anchor firms to vet."""
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
 from flask import session as cookie_session
 from flask_login import current_user, login_user, logout_user
 from sqlmodel import select
@@ -24,6 +24,7 @@ from suppliermatch.errors import DomainError
 from suppliermatch.extensions import db, limiter
 from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors, load_form
+from suppliermatch.i18n import N_, flash, gettext
 from suppliermatch.onboarding.claims import ProfileClaimable
 from suppliermatch.ratelimits import (
     AUTH_RATE_LIMIT,
@@ -96,7 +97,7 @@ def logout():
         db.session.commit()
         logout_user()
     cookie_session.clear()
-    flash("You are signed out.")
+    flash(N_("You are signed out."))
     return redirect(url_for("home.index"))
 
 
@@ -135,12 +136,19 @@ def signup():
                 db.session.commit()
                 mail.send_email_verification(user, token)
                 _sign_in(user)
-                flash("Welcome to SupplierMatch.")
-                flash(f"We sent a link to {user.email}: follow it to confirm the address.")
+                flash(N_("Welcome to SupplierMatch."))
+                flash(
+                    gettext(
+                        "We sent a link to %(email)s: follow it to confirm the address.",
+                        email=user.email,
+                    )
+                )
                 if user.vetting == Vetting.PENDING:
                     flash(
-                        "Your cluster coordinator will review your firm's account; until then "
-                        "you see the public directory."
+                        N_(
+                            "Your cluster coordinator will review your firm's account; until then "
+                            "you see the public directory."
+                        )
                     )
                 return redirect(url_for("home.index"))
     status = 200 if not errors else 400
@@ -187,7 +195,7 @@ def create_token():
 def revoke_token(token_id):
     service.revoke_api_token(db.session, current_user, token_id)
     db.session.commit()
-    flash("Token revoked.")
+    flash(N_("Token revoked."))
     return redirect(url_for("accounts.account"))
 
 
@@ -208,7 +216,7 @@ def change_password():
             record_security_event(db.session, "password_changed", user_id=user.id)
             db.session.commit()
             _sign_in(user)
-            flash("Password changed. Other sessions were signed out.")
+            flash(N_("Password changed. Other sessions were signed out."))
             return redirect(url_for("accounts.account"))
     tokens = service.list_api_tokens(db.session, current_user)
     return render_template(
@@ -273,8 +281,10 @@ def reset_password(token):
                 logout_user()
                 cookie_session.clear()
                 flash(
-                    "Your new password is set. Every session was signed out and your API "
-                    "tokens were revoked; sign in with the new password."
+                    N_(
+                        "Your new password is set. Every session was signed out and your API "
+                        "tokens were revoked; sign in with the new password."
+                    )
                 )
                 return _no_referrer(redirect(url_for("accounts.login")))
     live = account_tokens.peek(db.session, token, TokenPurpose.PASSWORD_RESET) is not None
@@ -307,7 +317,7 @@ def verify_email(token):
             db.session.commit()
             if signed_in_as == user.id:
                 _sign_in(user)  # this browser stays signed in, with the new session token
-            flash("Your e-mail address is confirmed. Other sessions were signed out.")
+            flash(N_("Your e-mail address is confirmed. Other sessions were signed out."))
             return _no_referrer(redirect(url_for("home.index")))
     live = account_tokens.peek(db.session, token, TokenPurpose.EMAIL_VERIFICATION) is not None
     page = render_template(
@@ -333,7 +343,12 @@ def resend_verification():
     else:
         db.session.commit()
         mail.send_email_verification(user, token)
-        flash(f"A new link is on its way to {user.email}; the earlier one no longer works.")
+        flash(
+            gettext(
+                "A new link is on its way to %(email)s; the earlier one no longer works.",
+                email=user.email,
+            )
+        )
     return redirect(url_for("accounts.account"))
 
 

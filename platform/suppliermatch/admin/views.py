@@ -1,7 +1,7 @@
 """Admin pages: users, organisations and clusters. Thin: forms are read by the schemas,
 rules are in ``admin.service``, each POST commits once or shows its page with the errors."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from sqlmodel import select
 
 from suppliermatch.access import ActorKind, current_actor, require
@@ -12,6 +12,7 @@ from suppliermatch.errors import DomainError
 from suppliermatch.extensions import db
 from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors, load_form
+from suppliermatch.i18n import flash
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.notify import certificate_link, notify_supplier
 from suppliermatch.certification.service import CertState, move, renewed_ids
-from suppliermatch.dates import day_text
+from suppliermatch.formats import day_text
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.suppliers.models import Supplier
 

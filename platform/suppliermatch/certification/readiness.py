@@ -21,7 +21,8 @@ from sqlmodel import Session, col, select
 
 from suppliermatch.certification.models import CertificateEvidence, SupplierCertificate
 from suppliermatch.certification.service import CertState, Verification, current_records
-from suppliermatch.dates import day_text, today_in_india, when
+from suppliermatch.dates import today_in_india
+from suppliermatch.formats import day_text, when
 from suppliermatch.paths import SEEDS_DIR
 from suppliermatch.reference.certificates import counts_on, default_catalogue
 from suppliermatch.suppliers.models import Capability, Supplier

@@ -28,8 +28,9 @@ from suppliermatch.certification.permissions import (
     certificate_for,
     supplier_for,
 )
-from suppliermatch.dates import day_text, today_in_india, when
+from suppliermatch.dates import today_in_india
 from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from suppliermatch.formats import day_text, when
 from suppliermatch.locking import claim, stale_message
 from suppliermatch.reference.certificates import counts_on, default_catalogue
 from suppliermatch.suppliers.models import Supplier

@@ -3,7 +3,7 @@ verification queue, the readiness plan with the demand-linked roadmap, and the c
 roadmap for coordinators."""
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from sqlmodel import select
 
 from suppliermatch.access import ActorKind, current_actor, require
@@ -35,6 +35,7 @@ from suppliermatch.errors import DomainError, NotFound
 from suppliermatch.extensions import db
 from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors, load_form
+from suppliermatch.i18n import N_, flash, gettext
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.suppliers.models import Supplier
 
@@ -111,7 +112,12 @@ def create_certificate():
             errors = domain_errors(error)
         else:
             db.session.commit()
-            flash(f"{default_catalogue().display_name(certificate.code)} added.")
+            flash(
+                gettext(
+                    "%(certificate)s added.",
+                    certificate=default_catalogue().display_name(certificate.code),
+                )
+            )
             return redirect(
                 url_for("certification.certificate_detail", certificate_id=certificate.id)
             )
@@ -223,7 +229,7 @@ def edit_certificate(certificate_id):
         )
 
     return _form_action(
-        certificate_id, "edit", schemas.CertificateUpdateSchema(), act, "Details saved."
+        certificate_id, "edit", schemas.CertificateUpdateSchema(), act, N_("Details saved.")
     )
 
 
@@ -242,7 +248,11 @@ def transition_certificate(certificate_id):
         )
 
     return _form_action(
-        certificate_id, "transition", schemas.CertificateTransitionSchema(), act, "Status updated."
+        certificate_id,
+        "transition",
+        schemas.CertificateTransitionSchema(),
+        act,
+        N_("Status updated."),
     )
 
 
@@ -254,7 +264,7 @@ def renew_certificate(certificate_id):
         return service.renew(db.session, current_actor(), certificate_id, **data)
 
     return _form_action(
-        certificate_id, "renew", schemas.CertificateRenewalSchema(), act, "Renewal recorded."
+        certificate_id, "renew", schemas.CertificateRenewalSchema(), act, N_("Renewal recorded.")
     )
 
 
@@ -283,7 +293,7 @@ def decide_verification(certificate_id):
         "verification",
         schemas.VerificationDecisionSchema(),
         act,
-        "Decision recorded.",
+        N_("Decision recorded."),
     )
 
 
@@ -304,7 +314,7 @@ def upload_evidence(certificate_id):
             status=error.status_code,
         )
     db.session.commit()
-    flash("Evidence uploaded.")
+    flash(N_("Evidence uploaded."))
     return redirect(url_for("certification.certificate_detail", certificate_id=certificate_id))
 
 

@@ -6,8 +6,8 @@ import logging
 import click
 from flask.cli import with_appcontext
 
-from suppliermatch.dates import moment_text
 from suppliermatch.extensions import db
+from suppliermatch.formats import moment_text
 from suppliermatch.jobs import periodic, service
 from suppliermatch.jobs.queue import queue
 from suppliermatch.jobs.schedule import PERIODIC_JOBS

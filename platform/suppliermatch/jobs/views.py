@@ -1,12 +1,13 @@
 """Job pages: follow a job you started (progress, then its report or its error), and the
 admins' view of all background work (queue depth, failures, the periodic jobs)."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from sqlmodel import select
 
 from suppliermatch.access import ActorKind, current_actor, require, require_login
 from suppliermatch.accounts.models import User
 from suppliermatch.extensions import db
+from suppliermatch.i18n import flash
 from suppliermatch.jobs import periodic, service
 from suppliermatch.jobs.queue import queue
 from suppliermatch.jobs.schedule import PERIODIC_JOBS

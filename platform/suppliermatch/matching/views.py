@@ -4,7 +4,7 @@ The anchor's users act on it; the cluster's coordinator sees the same page read-
 Thin: every rule is in ``matching.service`` (and invitations in the requirements feature).
 """
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from suppliermatch.access import ActorKind, current_actor, require
 from suppliermatch.api_common import requested_page
@@ -12,6 +12,7 @@ from suppliermatch.errors import DomainError, ValidationFailed
 from suppliermatch.extensions import db
 from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors
+from suppliermatch.i18n import N_, flash
 from suppliermatch.matching import service
 from suppliermatch.matching.engine import scoring
 from suppliermatch.requirements import invitations
@@ -110,7 +111,7 @@ def shortlist_add(requirement_id):
             db.session, requirement_id, actor=current_actor(), supplier_id=_supplier_id()
         )
 
-    return _attempt(requirement_id, change, "Added to the shortlist.")
+    return _attempt(requirement_id, change, N_("Added to the shortlist."))
 
 
 @bp.route(
@@ -124,7 +125,7 @@ def shortlist_remove(requirement_id, supplier_id):
             db.session, requirement_id, supplier_id, actor=current_actor()
         )
 
-    return _attempt(requirement_id, change, "Taken off the shortlist.")
+    return _attempt(requirement_id, change, N_("Taken off the shortlist."))
 
 
 @bp.route("/requirements/<int:requirement_id>/matches/invite", methods=["POST"])
@@ -139,7 +140,7 @@ def invite(requirement_id):
             supplier_ids=[_supplier_id()],
         )
 
-    return _attempt(requirement_id, change, "Invitation sent.")
+    return _attempt(requirement_id, change, N_("Invitation sent."))
 
 
 @bp.route("/requirements/<int:requirement_id>/matches/weights", methods=["POST"])
@@ -164,4 +165,4 @@ def weights(requirement_id):
             db.session, requirement_id, actor=current_actor(), weights=values, version=version
         )
 
-    return _attempt(requirement_id, change, "Weights saved; the ranking below uses them.")
+    return _attempt(requirement_id, change, N_("Weights saved; the ranking below uses them."))

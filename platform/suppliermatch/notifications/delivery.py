@@ -20,6 +20,7 @@ from suppliermatch.accounts.models import User
 from suppliermatch.models_base import utcnow
 from suppliermatch.notifications.models import Notification
 from suppliermatch.suppliers.models import Supplier
+from suppliermatch.translatable import N_
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +46,9 @@ class SmtpMailer:
 
 
 # The footer says why the message came: to a user's account, or to a listed enterprise.
-ACCOUNT_FOOTER = "You receive this because you have an account on SupplierMatch."
-LISTED_FOOTER = (
+# Marked for the catalogues; written in the recipient's language when the e-mail is made.
+ACCOUNT_FOOTER = N_("You receive this because you have an account on SupplierMatch.")
+LISTED_FOOTER = N_(
     "You receive this because your cluster coordinator listed your enterprise on "
     "SupplierMatch with this address. If it is not yours, ignore this e-mail."
 )
@@ -70,9 +72,25 @@ def compose(
     link = link or notification.link
     if link:
         body += f"\n\n{base_url.rstrip('/')}{link}"
-    body += f"\n\n{footer}"
+    body += f"\n\n{_in_language_of(notification, footer)}"
     message.set_content(body)
     return message
+
+
+def _in_language_of(notification: Notification, message: str) -> str:
+    """A fixed line (the footer) in the recipient's saved language: the subject and body
+    were written in it when queued (notifications.service)."""
+    from suppliermatch.i18n import in_language, translated
+
+    language = None
+    if notification.user_id is not None:
+        from sqlalchemy.orm import object_session
+
+        session = object_session(notification)
+        user = session.get(User, notification.user_id) if session is not None else None
+        language = user.locale if user is not None else None
+    with in_language(language):
+        return translated(message)
 
 
 def claim_next(session: Session, *, skip_ids=()) -> tuple[Notification, str] | None:

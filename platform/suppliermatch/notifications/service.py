@@ -1,10 +1,14 @@
 """The outbox: notifications are rows written with the event they report, read in the app,
 and e-mailed later by ``flask notifications send`` (see ``delivery``).
 
+A notification is written in its recipient's language: ``subject`` and ``body`` may be
+functions that write the text (with gettext) and are called once per recipient, in the
+language the user chose (English for an unclaimed profile's contact address).
+
 Functions take the session first and never commit.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from enum import StrEnum
 
@@ -36,13 +40,35 @@ class Kind(StrEnum):
     PAYMENT_DUE = "payment_due"
 
 
+# A message: a string, or a function writing it in the current language (see the docstring).
+Text = str | Callable[[], str]
+
+
+def written_for(text: Text, language: str | None) -> str:
+    """``text`` in ``language`` (a recipient's saved choice; None: English)."""
+    if not callable(text):
+        return text
+    from suppliermatch.i18n import DEFAULT_LANGUAGE, in_language
+
+    with in_language(language or DEFAULT_LANGUAGE):
+        return text()
+
+
+def languages_of(session: Session, user_ids: Iterable[int]) -> dict[int, str | None]:
+    """{user id: the language the user chose} (None: not chosen)."""
+    ids = list(set(user_ids))
+    if not ids:
+        return {}
+    return dict(session.exec(select(User.id, User.locale).where(User.id.in_(ids))).all())
+
+
 def enqueue(
     session: Session,
     *,
     user_ids: Iterable[int],
     kind: str,
-    subject: str,
-    body: str,
+    subject: Text,
+    body: Text,
     link: str | None = None,
     dedup_key: str | None = None,
 ) -> list[Notification]:
@@ -56,11 +82,23 @@ def enqueue(
             session.exec(select(Notification.dedup_key).where(Notification.dedup_key.in_(keys)))
         )
     created = []
+    languages = languages_of(session, user_ids)
     for user_id in user_ids:
         key = _user_key(dedup_key, user_id) if dedup_key is not None else None
         if key in already:
             continue
-        created.append(_queued(session, kind, subject, body, link, key, user_id=user_id))
+        language = languages.get(user_id)
+        created.append(
+            _queued(
+                session,
+                kind,
+                written_for(subject, language),
+                written_for(body, language),
+                link,
+                key,
+                user_id=user_id,
+            )
+        )
     return created
 
 
@@ -84,8 +122,8 @@ def enqueue_for_listed_supplier(
     *,
     supplier_id: int,
     kind: str,
-    subject: str,
-    body: str,
+    subject: Text,
+    body: Text,
     link: str | None = None,
     dedup_key: str | None = None,
 ) -> Notification | None:
@@ -99,7 +137,16 @@ def enqueue_for_listed_supplier(
         and session.exec(select(Notification.id).where(Notification.dedup_key == key)).first()
     ):
         return None
-    return _queued(session, kind, subject, body, link, key, supplier_id=supplier_id)
+    # An unclaimed profile has no one's saved choice yet: English.
+    return _queued(
+        session,
+        kind,
+        written_for(subject, None),
+        written_for(body, None),
+        link,
+        key,
+        supplier_id=supplier_id,
+    )
 
 
 def _user_key(dedup_key: str, user_id: int) -> str:

@@ -4,7 +4,7 @@ claim of its profile by the invitation's link or by a code sent to the e-mail on
 Thin: the rules are in ``invitations`` and ``claims``.
 """
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from suppliermatch.access import ActorKind, current_actor, require
@@ -15,6 +15,7 @@ from suppliermatch.errors import DomainError
 from suppliermatch.extensions import db, limiter
 from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors, load_form
+from suppliermatch.i18n import N_, flash
 from suppliermatch.onboarding import claims, invitations, mail, schemas
 from suppliermatch.onboarding.models import InvitationStatus
 from suppliermatch.ratelimits import AUTH_RATE_LIMIT, EMAIL_LINK_RATE_LIMIT, identifier_key
@@ -144,7 +145,7 @@ def _claimed(user, *, via: str):
     record_security_event(db.session, "profile_claimed", user_id=user.id, note=via)
     db.session.commit()
     _sign_in(user)
-    flash("The profile is yours. Check what it says and add what is missing.")
+    flash(N_("The profile is yours. Check what it says and add what is missing."))
     return redirect(url_for("suppliers.my_profile"))
 
 

@@ -10,7 +10,8 @@ from datetime import date
 
 from sqlmodel import Session
 
-from suppliermatch.dates import day_text, today_in_india
+from suppliermatch.dates import today_in_india
+from suppliermatch.formats import day_text
 from suppliermatch.notifications.service import Kind, active_users_of, enqueue
 from suppliermatch.payments import service
 from suppliermatch.requirements.notify import supplier_users

@@ -6,7 +6,7 @@ Thin: forms are read with the API's schemas, rules are in the service, each POST
 once and goes back to the order, or shows the order again with the errors.
 """
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from suppliermatch.access import ActorKind, current_actor, require
 from suppliermatch.csv_cells import csv_download
@@ -15,6 +15,7 @@ from suppliermatch.errors import DomainError, ValidationFailed
 from suppliermatch.extensions import db
 from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors, load_form
+from suppliermatch.i18n import flash, gettext
 from suppliermatch.payments import exports, schemas, service
 from suppliermatch.reference import msmed
 
@@ -93,7 +94,7 @@ def award_orders(award_id):
                 errors, status = domain_errors(error), error.status_code
             else:
                 db.session.commit()
-                flash(f"Purchase order {order.number} placed.")
+                flash(gettext("Purchase order %(number)s placed.", number=order.number))
                 return redirect(url_for("payments.order_page", purchase_order_id=order.id))
     page = render_template(
         "payments/award_orders.html",

@@ -22,6 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from suppliermatch.paths import REPO_ROOT
+from suppliermatch.words import NON_WORD, normal
 
 SEEDS_DIR_ENV = "SUPPLIERMATCH_SEEDS_DIR"
 TAXONOMY_FILE = "taxonomy.json"
@@ -126,12 +127,9 @@ class Taxonomy:
         return tuple(p for p in self.processes if p.slug in found)
 
 
-_NON_WORD = re.compile(r"[^0-9a-z]+")
-
-
 def plain_phrase(text: str) -> str:
     """Lower case, each run of punctuation or space as one space (the form of exact look-ups)."""
-    return _NON_WORD.sub(" ", text.casefold()).strip()
+    return NON_WORD.sub(" ", normal(text)).strip()
 
 
 def seeds_dir() -> Path:

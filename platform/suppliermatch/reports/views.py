@@ -7,7 +7,7 @@ Thin: the numbers come from ``dashboard`` and ``match_report``, the access rules
 
 from dataclasses import dataclass
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from suppliermatch.access import ActorKind, current_actor, require
@@ -17,6 +17,7 @@ from suppliermatch.errors import DomainError, NotFound
 from suppliermatch.extensions import db
 from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors, load_form
+from suppliermatch.i18n import N_, flash
 from suppliermatch.reports import charts, exports, match_report, notes, service
 from suppliermatch.reports.dashboard import (
     EXPIRY_WINDOW,
@@ -217,7 +218,7 @@ def add_note(requirement_id):
             errors = domain_errors(error)
         else:
             db.session.commit()
-            flash("Note saved.")
+            flash(N_("Note saved."))
             target = url_for("reports.match_report_page", requirement_id=requirement_id)
             return redirect(f"{target}#supplier-{data['supplier_id']}")
     return _render_report(requirement_id, errors=errors, form=request.form, status=422)

@@ -7,43 +7,48 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, func, select
 
-from suppliermatch.dates import when
+from suppliermatch.formats import when
+from suppliermatch.i18n import gettext, ngettext, translated
 from suppliermatch.models_base import utcnow
 from suppliermatch.notifications.models import Notification
 from suppliermatch.notifications.service import (
     Kind,
+    Text,
     active_users_of,
     enqueue,
     enqueue_for_listed_supplier,
+    languages_of,
+    written_for,
 )
 from suppliermatch.onboarding.models import SupplierInvitation
 from suppliermatch.requirements.models import Invitation, Quote, Requirement
 from suppliermatch.suppliers.models import Supplier
+from suppliermatch.translatable import N_
 
 FIELD_LABELS = {
-    "title": "title",
-    "description": "description",
-    "category": "category",
-    "process": "process",
-    "quantity_per_month": "quantity per month",
-    "quantity_unit": "quantity unit",
-    "tolerance_mm": "tolerance",
-    "materials": "materials",
-    "required_certs": "required certificates",
-    "preferred_certs": "preferred certificates",
-    "plant_name": "plant",
-    "plant_pincode": "plant PIN code",
-    "plant_lat": "plant location",
-    "plant_lon": "plant location",
-    "max_distance_km": "maximum distance",
-    "needed_by": "needed-by date",
-    "quote_deadline": "quote deadline",
-    "visibility": "visibility",
-    "line_items": "line items",
-    "drawings": "drawings",
+    "title": N_("title"),
+    "description": N_("description"),
+    "category": N_("category"),
+    "process": N_("process"),
+    "quantity_per_month": N_("quantity per month"),
+    "quantity_unit": N_("quantity unit"),
+    "tolerance_mm": N_("tolerance"),
+    "materials": N_("materials"),
+    "required_certs": N_("required certificates"),
+    "preferred_certs": N_("preferred certificates"),
+    "plant_name": N_("plant"),
+    "plant_pincode": N_("plant PIN code"),
+    "plant_lat": N_("plant location"),
+    "plant_lon": N_("plant location"),
+    "max_distance_km": N_("maximum distance"),
+    "needed_by": N_("needed-by date"),
+    "quote_deadline": N_("quote deadline"),
+    "visibility": N_("visibility"),
+    "line_items": N_("line items"),
+    "drawings": N_("drawings"),
     # Only the buyer's own pages name these: suppliers are never told of the budget.
-    "budget_min_inr": "budget (lowest)",
-    "budget_max_inr": "budget (highest)",
+    "budget_min_inr": N_("budget (lowest)"),
+    "budget_max_inr": N_("budget (highest)"),
 }
 
 
@@ -52,7 +57,12 @@ def requirement_path(requirement_id: int) -> str:
 
 
 def _deadline_text(requirement: Requirement) -> str:
-    return when(requirement.quote_deadline, missing="not set")
+    return when(requirement.quote_deadline, missing=gettext("not set"))
+
+
+def _now(text: Text) -> str:
+    """``text`` in the language being written now (the recipient's, inside ``enqueue``)."""
+    return text() if callable(text) else text
 
 
 def supplier_users(session: Session, supplier_ids: Iterable[int]) -> list[int]:
@@ -84,17 +94,23 @@ def _tell(
     requirement: Requirement,
     user_ids: list[int],
     kind: Kind,
-    subject: str,
-    body: str,
+    subject: Text,
+    body: Text,
     dedup_key: str | None = None,
 ) -> int:
-    """Queue one notification per user, linking to the requirement. Returns how many."""
+    """Queue one notification per user, linking to the requirement. Returns how many.
+    ``subject`` and ``body`` are written in each user's language (functions: see
+    notifications.service)."""
     return len(
         enqueue(
             session,
             user_ids=user_ids,
             kind=kind,
-            subject=f"{subject}: {requirement.title}",
+            subject=lambda: gettext(
+                "%(subject)s: %(title)s",
+                subject=_now(subject),
+                title=requirement.title,
+            ),
             body=body,
             link=requirement_path(requirement.id),
             dedup_key=dedup_key,
@@ -109,10 +125,15 @@ def invited(session: Session, requirement: Requirement, invitations: Iterable[In
     for invitation in invitations:
         if invitation.status == "declined":
             continue
-        text = (
-            f'You are invited to quote for "{requirement.title}". '
-            f"Quotes are sealed and due by {_deadline_text(requirement)}."
-        )
+
+        def text(requirement=requirement):
+            return gettext(
+                'You are invited to quote for "%(title)s". '
+                "Quotes are sealed and due by %(deadline)s.",
+                title=requirement.title,
+                deadline=_deadline_text(requirement),
+            )
+
         users = supplier_users(session, [invitation.supplier_id])
         if users:
             _tell(
@@ -120,7 +141,7 @@ def invited(session: Session, requirement: Requirement, invitations: Iterable[In
                 requirement,
                 users,
                 Kind.INVITED,
-                "Invitation to quote",
+                lambda: gettext("Invitation to quote"),
                 text,
                 dedup_key=f"invited:{invitation.id}",
             )
@@ -129,7 +150,7 @@ def invited(session: Session, requirement: Requirement, invitations: Iterable[In
 
 
 def _tell_listed_supplier(
-    session: Session, requirement: Requirement, invitation: Invitation, text: str
+    session: Session, requirement: Requirement, invitation: Invitation, text: Text
 ) -> None:
     """An imported profile nobody has claimed: its contact e-mail gets the invitation with
     a link to claim the profile, which is the way to quote (see onboarding)."""
@@ -146,11 +167,15 @@ def _tell_listed_supplier(
         session,
         supplier_id=supplier.id,
         kind=Kind.INVITED,
-        subject=f"Invitation to quote: {requirement.title}",
-        body=(
-            f"{text} {supplier.legal_name} is listed on SupplierMatch by your cluster "
-            "coordinator; to see the requirement and quote, follow the link to claim the "
-            "profile and set a password."
+        subject=lambda: gettext("Invitation to quote: %(title)s", title=requirement.title),
+        body=lambda: (
+            written_for(text, None)
+            + " "
+            + gettext(
+                "%(name)s is listed on SupplierMatch by your cluster coordinator; to see the "
+                "requirement and quote, follow the link to claim the profile and set a password.",
+                name=supplier.legal_name,
+            )
         ),
         link=requirement_path(requirement.id),
         dedup_key=f"invited:{invitation.id}",
@@ -167,15 +192,20 @@ def _tell_listed_supplier(
 
 
 def amended(session: Session, requirement: Requirement, fields: list[str]) -> None:
-    labels = sorted({FIELD_LABELS.get(f, f) for f in fields})
+    labels = {FIELD_LABELS.get(f, f) for f in fields}
     _tell(
         session,
         requirement,
         supplier_users(session, _engaged_suppliers(session, requirement.id)),
         Kind.AMENDED,
-        "Requirement amended",
-        f'The buyer changed the {", ".join(labels)} of "{requirement.title}". '
-        f"Check your quote before the deadline ({_deadline_text(requirement)}).",
+        lambda: gettext("Requirement amended"),
+        lambda: gettext(
+            'The buyer changed the %(fields)s of "%(title)s". '
+            "Check your quote before the deadline (%(deadline)s).",
+            fields=", ".join(sorted(translated(label) for label in labels)),
+            title=requirement.title,
+            deadline=_deadline_text(requirement),
+        ),
     )
 
 
@@ -185,8 +215,12 @@ def cancelled(session: Session, requirement: Requirement, reason: str) -> None:
         requirement,
         supplier_users(session, _engaged_suppliers(session, requirement.id)),
         Kind.CANCELLED,
-        "Requirement cancelled",
-        f'The buyer cancelled "{requirement.title}". Reason given: {reason}',
+        lambda: gettext("Requirement cancelled"),
+        lambda: gettext(
+            'The buyer cancelled "%(title)s". Reason given: %(reason)s',
+            title=requirement.title,
+            reason=reason,
+        ),
     )
 
 
@@ -199,10 +233,16 @@ def quotes_ready(
 ) -> None:
     """Bidding has ended: the anchor's users may compare the quotes. ``closed_by`` is the
     user who closed it early, who is not told what it just did."""
-    if closed_by is None:
-        how = f'The quote deadline for "{requirement.title}" has passed.'
-    else:
-        how = f'Bidding on "{requirement.title}" was closed before the deadline.'
+
+    def how():
+        if closed_by is None:
+            return gettext(
+                'The quote deadline for "%(title)s" has passed.', title=requirement.title
+            )
+        return gettext(
+            'Bidding on "%(title)s" was closed before the deadline.', title=requirement.title
+        )
+
     everyone = active_users_of(session, [requirement.anchor_id])
     # "Quotes received, sealed until bidding ends" is over: those notices are done with.
     for notice in _unread_quote_notices(session, requirement, everyone):
@@ -213,14 +253,18 @@ def quotes_ready(
         requirement,
         users,
         Kind.QUOTES_READY,
-        "Bidding closed",
-        f"{how} {_quotes_in_words(quote_count)} can now be compared.",
+        lambda: gettext("Bidding closed"),
+        lambda: (
+            how()
+            + " "
+            + ngettext(
+                "%(num)d quote can now be compared.",
+                "%(num)d quotes can now be compared.",
+                quote_count,
+            )
+        ),
         dedup_key=f"quotes_ready:{requirement.id}",
     )
-
-
-def _quotes_in_words(count: int) -> str:
-    return "1 quote" if count == 1 else f"{count} quotes"
 
 
 def _unread_quote_notices(session: Session, requirement: Requirement, users: list[int]):
@@ -242,15 +286,28 @@ def quote_received(session: Session, requirement: Requirement, quote: Quote) -> 
     count = session.exec(
         select(func.count()).select_from(Quote).where(Quote.requirement_id == requirement.id)
     ).one()
-    subject = f"Quotes received: {requirement.title}"
-    body = (
-        f'{_quotes_in_words(count)} received so far for "{requirement.title}", sealed until '
-        f"bidding ends ({_deadline_text(requirement)})."
-    )
+
+    def subject():
+        return gettext("Quotes received: %(title)s", title=requirement.title)
+
+    def body():
+        return ngettext(
+            '%(num)d quote received so far for "%(title)s", sealed until bidding ends '
+            "(%(deadline)s).",
+            '%(num)d quotes received so far for "%(title)s", sealed until bidding ends '
+            "(%(deadline)s).",
+            count,
+            title=requirement.title,
+            deadline=_deadline_text(requirement),
+        )
+
     users = active_users_of(session, [requirement.anchor_id])
     unread = _unread_quote_notices(session, requirement, users)
+    languages = languages_of(session, [notice.user_id for notice in unread])
     for notice in unread:
-        notice.subject, notice.body = subject[:200], body[:4000]
+        language = languages.get(notice.user_id)
+        notice.subject = written_for(subject, language)[:200]
+        notice.body = written_for(body, language)[:4000]
     waiting = {notice.user_id for notice in unread}
     enqueue(
         session,
@@ -272,9 +329,12 @@ def deadline_approaching(
             requirement,
             supplier_users(session, [invitation.supplier_id]),
             Kind.DEADLINE_APPROACHING,
-            "Quote deadline approaching",
-            f'Quotes for "{requirement.title}" close at {_deadline_text(requirement)}. '
-            "You have not quoted yet.",
+            lambda: gettext("Quote deadline approaching"),
+            lambda: gettext(
+                'Quotes for "%(title)s" close at %(deadline)s. You have not quoted yet.',
+                title=requirement.title,
+                deadline=_deadline_text(requirement),
+            ),
             dedup_key=f"deadline:{invitation.id}",
         )
         for invitation in invitations
@@ -290,14 +350,23 @@ def award_outcome(
 ) -> None:
     """Tell winners their allocation, and every other quoting supplier that it lost."""
     for supplier_id, quantity in awarded.items():
-        share = f" for {quantity:g} per month" if quantity is not None else ""
+
+        def accepted(quantity=quantity):
+            if quantity is None:
+                return gettext('Your quote for "%(title)s" was accepted.', title=requirement.title)
+            return gettext(
+                'Your quote for "%(title)s" was accepted for %(quantity)s per month.',
+                title=requirement.title,
+                quantity=f"{quantity:g}",
+            )
+
         _tell(
             session,
             requirement,
             supplier_users(session, [supplier_id]),
             Kind.AWARDED,
-            "Awarded",
-            f'Your quote for "{requirement.title}" was accepted{share}.',
+            lambda: gettext("Awarded"),
+            accepted,
             dedup_key=f"awarded:{requirement.id}:{supplier_id}",
         )
     _tell(
@@ -305,8 +374,11 @@ def award_outcome(
         requirement,
         supplier_users(session, others),
         Kind.NOT_AWARDED,
-        "Not awarded",
-        f'Thank you for quoting for "{requirement.title}". '
-        "The buyer has placed this requirement elsewhere.",
+        lambda: gettext("Not awarded"),
+        lambda: gettext(
+            'Thank you for quoting for "%(title)s". '
+            "The buyer has placed this requirement elsewhere.",
+            title=requirement.title,
+        ),
         dedup_key=f"not_awarded:{requirement.id}",
     )

@@ -10,7 +10,6 @@ import json
 from flask import (
     Blueprint,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -29,6 +28,7 @@ from suppliermatch.extensions import db
 from suppliermatch.file_downloads import send_attachment
 from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors
+from suppliermatch.i18n import N_, flash
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.reference.places import place_for_pincode, places_for
 from suppliermatch.reference.taxonomy import default_taxonomy
@@ -57,25 +57,6 @@ bp = Blueprint("requirements", __name__)
 PER_PAGE = 50
 # The matching feature adds a "ranked suppliers" page for a requirement under this name.
 MATCHES_ENDPOINT = "matching.requirement_matches"
-
-
-@bp.app_template_filter("inr")
-def format_inr(amount) -> str:
-    """Rupees with Indian digit grouping: 12,34,567.50."""
-    if amount is None:
-        return "–"
-    whole, _, paise = f"{float(amount):.2f}".partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    whole = whole.lstrip("-")
-    head, tail = whole[:-3], whole[-3:]
-    groups = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    if head:
-        groups.insert(0, head)
-    grouped = ",".join([*groups, tail]) if groups else tail
-    return f"₹{sign}{grouped}.{paise}"
 
 
 @bp.app_template_global("place_of_pincode")
@@ -236,7 +217,7 @@ def new():
         if data is not None:
             requirement, errors, status = _attempt(
                 lambda: service.create_requirement(db.session, actor=current_actor(), data=data),
-                "Draft saved. Invite suppliers and publish it when it is ready.",
+                N_("Draft saved. Invite suppliers and publish it when it is ready."),
             )
             if requirement is not None:
                 return redirect(_detail_url(requirement.id))
@@ -268,7 +249,7 @@ def edit(requirement_id):
                     data=data,
                     version=version,
                 ),
-                "Requirement saved.",
+                N_("Requirement saved."),
             )
             if saved is not None:
                 return redirect(_detail_url(requirement.id))
@@ -368,13 +349,13 @@ def _refused(requirement_id, errors, status=422):
 @bp.route("/requirements/<int:requirement_id>/publish", methods=["POST"])
 @require(ActorKind.ANCHOR)
 def publish(requirement_id):
-    return _move(requirement_id, service.publish, "Published: suppliers can now quote.")
+    return _move(requirement_id, service.publish, N_("Published: suppliers can now quote."))
 
 
 @bp.route("/requirements/<int:requirement_id>/close", methods=["POST"])
 @require(ActorKind.ANCHOR)
 def close(requirement_id):
-    return _move(requirement_id, service.close, "Bidding closed: the quotes are open to you.")
+    return _move(requirement_id, service.close, N_("Bidding closed: the quotes are open to you."))
 
 
 @bp.route("/requirements/<int:requirement_id>/cancel", methods=["POST"])
@@ -383,7 +364,7 @@ def cancel(requirement_id):
     if not request.form.get("reason", "").strip():
         get_managed(db.session, current_actor(), requirement_id)
         return _refused(requirement_id, {"reason": ["Say why you cancel it."]})
-    return _move(requirement_id, service.cancel, "Requirement cancelled.")
+    return _move(requirement_id, service.cancel, N_("Requirement cancelled."))
 
 
 @bp.route("/requirements/<int:requirement_id>/invite", methods=["POST"])
@@ -436,7 +417,7 @@ def add_drawing(requirement_id):
             max_bytes=cap,
         )
 
-    added, errors, status = _attempt(add, "Drawing added: the invited suppliers can open it.")
+    added, errors, status = _attempt(add, N_("Drawing added: the invited suppliers can open it."))
     if added is None:
         return _refused(requirement_id, errors, status)
     return redirect(_detail_url(requirement_id) + "#drawings")
@@ -450,7 +431,7 @@ def remove_drawing(requirement_id, drawing_id):
         lambda: drawings.remove_drawing(
             db.session, current_actor(), requirement_id, drawing_id, upload_dir=upload_dir
         ),
-        "Drawing removed.",
+        N_("Drawing removed."),
     )
     if path is None:
         return _refused(requirement_id, errors, status)
@@ -502,7 +483,9 @@ def submit_quote(requirement_id):
                 db.session, actor=actor, requirement_id=requirement.id, data=data
             )
 
-        saved, errors, status = _attempt(save, "Quote saved. It stays sealed until the deadline.")
+        saved, errors, status = _attempt(
+            save, N_("Quote saved. It stays sealed until the deadline.")
+        )
         if saved is not None:
             return redirect(_detail_url(requirement.id))
     return _supplier_detail(requirement, errors=errors, form=request.form, status=status)
@@ -520,7 +503,7 @@ def decline(requirement_id):
             requirement_id=requirement.id,
             reason=request.form.get("reason", "")[:500],
         ),
-        "Invitation declined. The buyer will see your reason.",
+        N_("Invitation declined. The buyer will see your reason."),
     )
     if declined is not None:
         return redirect(url_for("requirements.supplier_list"))
@@ -544,7 +527,7 @@ def comparison_csv(requirement_id):
     result = quotes.compare_quotes(db.session, actor=current_actor(), requirement_id=requirement_id)
     db.session.commit()
     if result.sealed:
-        flash("Quotes are sealed until the deadline.")
+        flash(N_("Quotes are sealed until the deadline."))
         return redirect(url_for("requirements.comparison", requirement_id=requirement_id))
     items = result.line_items
     header = [
@@ -596,7 +579,7 @@ def award(requirement_id):
                     allocations=data["allocations"],
                     note=data.get("note"),
                 ),
-                "Awarded. The suppliers have been told the outcome.",
+                N_("Awarded. The suppliers have been told the outcome."),
             )
             if awarded is not None:
                 return redirect(_detail_url(requirement_id))
@@ -632,7 +615,7 @@ def rate(requirement_id, award_id):
                     award_id=award_id,
                     data=data,
                 ),
-                "Thank you: the rating is on the supplier's scorecard.",
+                N_("Thank you: the rating is on the supplier's scorecard."),
             )
             if rating is not None:
                 return redirect(_detail_url(requirement.id))

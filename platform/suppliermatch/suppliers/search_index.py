@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
+
+from suppliermatch.words import words_of
 
 # A query word of this many letters or fewer must match a word's start exactly: "cmm",
 # "edm" or "gbd" one letter off is another word, not a typo.
@@ -42,7 +43,6 @@ SHORT_WORD = 3
 TYPO_TOLERANCE = 80
 # A word found in the supplier's name ranks the supplier above one that only mentions it.
 NAME_MATCH_BONUS = 10
-_NON_WORD = re.compile(r"[^0-9a-z]+")
 
 # Each vocabulary word keeps a 256-bit sketch of its letter pairs: a cheap numpy test
 # that rules out most words before rapidfuzz compares any (see _Vocabulary.like).
@@ -53,10 +53,6 @@ _UNSORTED_WORDS = 2048
 # Changes are kept aside (dicts) until they hold this many word entries, or a tenth of
 # the index, whichever is more; then everything is folded into fresh arrays.
 _FOLD_AFTER = 50_000
-
-
-def words_of(text: str | None) -> list[str]:
-    return _NON_WORD.sub(" ", (text or "").casefold()).split()
 
 
 @dataclass

@@ -39,6 +39,7 @@ from suppliermatch.suppliers.search import (
     search_text_for,
 )
 from suppliermatch.suppliers.tabular import TableError, open_table
+from suppliermatch.translatable import N_
 
 EDITABLE_FIELDS = rules.PROFILE_FIELDS
 # The kinds of user that read full profiles at all (which ones: ``readable_clause``); the
@@ -245,8 +246,8 @@ def _clean_equipment(values: Mapping, current: Mapping | None = None):
     return rules.clean_equipment(values)
 
 
-CAPABILITIES = ChildKind(Capability, "capability", rules.clean_capability, ("category",))
-EQUIPMENT = ChildKind(Equipment, "equipment", _clean_equipment, ("machine",))
+CAPABILITIES = ChildKind(Capability, N_("capability"), rules.clean_capability, ("category",))
+EQUIPMENT = ChildKind(Equipment, N_("equipment"), _clean_equipment, ("machine",))
 
 
 def capabilities_of(session: Session, supplier_id: int) -> list[Capability]:

@@ -9,7 +9,6 @@ import marshmallow as ma
 from flask import (
     Blueprint,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -24,6 +23,7 @@ from suppliermatch.errors import Conflict, DomainError, Forbidden, ValidationFai
 from suppliermatch.extensions import db
 from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import FORM_ONLY_FIELDS, domain_errors
+from suppliermatch.i18n import N_, flash, gettext, translated
 from suppliermatch.jobs.queue import enqueue
 from suppliermatch.models_base import MAX_ROW_ID
 from suppliermatch.onboarding import invitations as onboarding
@@ -246,7 +246,7 @@ def new():
                 )
             )
             if not errors:
-                flash("Supplier added.")
+                flash(N_("Supplier added."))
                 return redirect(url_for("suppliers.detail", supplier_id=created[0].id))
     return render_template(
         "suppliers/edit.html", supplier=None, form=request.form, errors=errors
@@ -270,7 +270,7 @@ def edit(supplier_id):
             )
         )
         if not errors:
-            flash("Profile saved.")
+            flash(N_("Profile saved."))
             return redirect(url_for("suppliers.detail", supplier_id=supplier_id))
     db.session.refresh(supplier)
     return render_template(
@@ -293,7 +293,7 @@ def _register_child_pages(path: str, kind, create_schema, update_schema) -> None
                 lambda: service.add_child(db.session, actor, kind, supplier_id, values=data)
             )
             if not errors:
-                flash(f"{kind.label.capitalize()} added.")
+                flash(gettext("%(kind)s added.", kind=translated(kind.label).capitalize()))
                 return redirect(url_for("suppliers.detail", supplier_id=supplier_id))
         supplier = service.get_supplier_to_edit(db.session, actor, supplier_id)
         return _render_profile(
@@ -322,7 +322,7 @@ def _register_child_pages(path: str, kind, create_schema, update_schema) -> None
                     )
                 )
                 if not errors:
-                    flash(f"{kind.label.capitalize()} saved.")
+                    flash(gettext("%(kind)s saved.", kind=translated(kind.label).capitalize()))
                     return redirect(url_for("suppliers.detail", supplier_id=supplier_id))
             db.session.refresh(row)
         return render_template(
@@ -351,7 +351,7 @@ def _register_child_pages(path: str, kind, create_schema, update_schema) -> None
             flash(error.message)
         else:
             db.session.commit()
-            flash(f"{kind.label.capitalize()} removed.")
+            flash(gettext("%(kind)s removed.", kind=translated(kind.label).capitalize()))
         return redirect(url_for("suppliers.detail", supplier_id=supplier_id))
 
 
@@ -498,8 +498,14 @@ def merge_duplicates(candidate_id):
         return redirect(url_for("suppliers.duplicates"))
     db.session.commit()
     stayed = sum(result.stayed.values())
-    note = f" {stayed} records stayed with the merged profile (see its history)." if stayed else ""
-    flash(f"Merged supplier {result.retired.id} into {result.kept.id}.{note}")
+    merged = gettext(
+        "Merged supplier %(retired)s into %(kept)s.", retired=result.retired.id, kept=result.kept.id
+    )
+    if stayed:
+        merged += " " + gettext(
+            "%(stayed)s records stayed with the merged profile (see its history).", stayed=stayed
+        )
+    flash(merged)
     return redirect(url_for("suppliers.duplicates"))
 
 
@@ -513,5 +519,5 @@ def dismiss_duplicates(candidate_id):
         flash(error.message)
     else:
         db.session.commit()
-        flash("Marked as two different enterprises.")
+        flash(N_("Marked as two different enterprises."))
     return redirect(url_for("suppliers.duplicates"))

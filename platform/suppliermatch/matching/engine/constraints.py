@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from suppliermatch.dates import day_text, today_in_india
+from suppliermatch.dates import today_in_india
+from suppliermatch.formats import day_text
 from suppliermatch.matching.engine.types import HeldCertificate, RequirementQuery
 from suppliermatch.reference.certificates import CertificateCatalogue, CertStatus, counts_on
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from suppliermatch.dates import month_text
+from suppliermatch.formats import month_text
 from suppliermatch.matching.engine import lexical
 from suppliermatch.matching.engine.concepts import ProcessMention
 from suppliermatch.matching.engine.constraints import (

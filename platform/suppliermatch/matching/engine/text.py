@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +18,8 @@ from importlib import resources
 
 from rapidfuzz import process as fuzzy_process
 from rapidfuzz.distance import OSA
+
+from suppliermatch.words import NON_WORD, normal
 
 # American -> British spellings, and a few words written two ways, so that both land on the
 # same token. The taxonomy is written in Indian (British) English.
@@ -59,7 +60,8 @@ _BH_MAX = re.compile(r"\(\s*b\s*-?\s*h\s*\)\s*max|\bb\s*-?\s*h\s*max\b")
 # A single-letter prefix joined by a hyphen is part of the word: "e-waste", "e-coating".
 _LETTER_PREFIX = re.compile(r"\b([a-z])-(?=[a-z]{3,})")
 _E_WORDS = re.compile(r"\be\s+(waste|coat)")
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+# Latin and Indic letters (suppliermatch.words): Hindi, Odia, Telugu, Tamil text keeps its words.
+_NON_WORD = NON_WORD
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -172,7 +174,7 @@ def without_exclusions(text: str) -> str:
 
 def fold(text: str) -> str:
     """Unicode-normalised, case-folded text with spelling variants made British."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = normal(text)
     text = text.replace("µ", "u").replace("±", " +/- ")
     # The "in" tests skip regex work on the many texts without these spellings.
     if "iz" in text:
