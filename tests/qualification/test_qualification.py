@@ -146,7 +146,21 @@ def test_the_approval_reads_as_a_matching_note_and_the_filter_keeps_only_approve
 ):
     from suppliermatch.qualification.models import Qualification
     from suppliermatch.qualification.service import approvals_text
+    from suppliermatch.suppliers import service as suppliers
 
+    # Both suppliers rankable for the requirement, so that the filter has one to leave out.
+    for supplier in (cast["supplier_a"], cast["supplier_b"]):
+        suppliers.add_child(
+            session,
+            suppliers.SYSTEM_ACTOR,
+            suppliers.CAPABILITIES,
+            supplier.id,
+            values={
+                "category": "furnace_parts",
+                "description": "Graphite boats and trays",
+                "capacity_per_month": 1000,
+            },
+        )
     anchor = make_client(cast["anchor_x"])
     opened = _open(anchor, award)
     qualification = session.get(Qualification, opened["qualification"]["id"])
@@ -164,7 +178,9 @@ def test_the_approval_reads_as_a_matching_note_and_the_filter_keeps_only_approve
     assert approvals_text(session, anchor_id=other, supplier_ids=ids) == {}
     found = anchor.get(f"/api/requirements/{rfq.id}/matches?approved_only=true")
     assert found.status_code == 200
-    assert {i["supplier_id"] for i in found.get_json()["items"]} <= {cast["supplier_a"].id}
+    assert {i["supplier_id"] for i in found.get_json()["items"]} == {cast["supplier_a"].id}
+    everyone = anchor.get(f"/api/requirements/{rfq.id}/matches").get_json()["items"]
+    assert cast["supplier_b"].id in {i["supplier_id"] for i in everyone}
     qualification.valid_until = TODAY - timedelta(days=1)  # lapsed: off the list
     session.commit()
     assert approvals_text(session, anchor_id=anchor_id, supplier_ids=ids) == {}
