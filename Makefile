@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
-# SQLite is safe in one process with threads; PostgreSQL serves several workers.
+# SQLite: 8 connections, one process of 8 threads (README, "SQLite or PostgreSQL"); PostgreSQL
+# serves several workers.
 WORKERS ?= $(if $(findstring postgresql,$(DATABASE_URL)),3,1)
 
 # Test processes (pytest-xdist); each file's tests stay in one process (module fixtures).

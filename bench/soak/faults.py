@@ -5,9 +5,10 @@ whether any acknowledged write was lost or any write made twice.
     .venv/bin/python bench/soak/faults.py --backend sqlite
 
 A fresh database with the demo seed, served by gunicorn with the repository's
-gunicorn.conf.py (PostgreSQL: two masters of one worker each on the same port, as
-docs/deploy.md runs them, or ``--instances 1`` for one master of two workers; SQLite: its
-serving mode, one master of one worker with threads).
+gunicorn.conf.py, as docs/deploy.md runs it: two masters on the same port (PostgreSQL: one
+worker of 4 threads each; SQLite: one worker of 4 threads each, the 8 connections of the
+single 8-thread process `make run` serves it from), or ``--instances 1`` for one master
+(PostgreSQL: two workers; SQLite: one worker of 8 threads).
 Writer threads create capabilities and equipment (as the demo MSMEs) and requirements (as
 the demo anchor), each create with its own Idempotency-Key and a unique marker in its text.
 A write that gets a 5xx or no answer is sent again with the same key after the
@@ -560,8 +561,8 @@ def main() -> None:
     parser.add_argument(
         "--instances",
         type=int,
-        help="gunicorn masters on the port (docs/deploy.md); default 2 on PostgreSQL, "
-        "1 on SQLite (its serving mode: one process)",
+        default=2,
+        help="gunicorn masters on the port (docs/deploy.md; default 2)",
     )
     args = parser.parse_args()
     faults = args.faults or FAULTS[args.backend]
@@ -577,13 +578,14 @@ def main() -> None:
         postgres = OwnPostgres(out / "pg")
         say(f"PostgreSQL of this benchmark's own in {postgres.data}")
         database_url = postgres.create()
-        instances = args.instances or 2
         # Two workers in all, as with one master of two workers.
-        workers = ["--workers", str(max(1, 2 // instances)), "--threads", "4"]
+        workers = ["--workers", str(max(1, 2 // args.instances)), "--threads", "4"]
     else:
         database_url = f"sqlite:///{out / 'faults.db'}"
-        instances = args.instances or 1
-        workers = ["--workers", "1", "--threads", "8"]
+        # Eight connections in all, as one process of 8 threads has (README, "SQLite or
+        # PostgreSQL"): what bounds SQLite's risk is connections, not processes.
+        workers = ["--workers", "1", "--threads", str(max(1, 8 // args.instances))]
+    instances = args.instances
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
