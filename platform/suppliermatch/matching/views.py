@@ -14,12 +14,14 @@ from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors
 from suppliermatch.i18n import N_, flash
 from suppliermatch.matching import service
+from suppliermatch.matching.badges import MATCH_BADGES
 from suppliermatch.matching.engine import scoring
 from suppliermatch.requirements import invitations
 from suppliermatch.requirements.visibility import can_manage
 
 bp = Blueprint("matching", __name__)
-PER_PAGE = 25
+# Ten a page, as search results go: on a phone 25 cards made the page 10,500 px tall.
+PER_PAGE = 10
 MAX_PAGE = service.MAX_RANKED // PER_PAGE + 1
 # Suppliers left out for a hard constraint, shown under the ranking.
 EXCLUDED_SHOWN = 25
@@ -27,12 +29,6 @@ EXCLUDED_SHOWN = 25
 # supplier in about a screen rather than three.
 REASONS_SHOWN = 2
 OVERSEERS = (ActorKind.ANCHOR, ActorKind.COORDINATOR)
-BADGES = {
-    "exact": ("good", "Fully qualified"),
-    "related": ("warn", "Related process"),
-    "text": ("warn", "Text match"),
-    "weak": ("bad", "Same category only"),
-}
 
 
 @bp.route("/requirements/<int:requirement_id>/matches", methods=["GET"])
@@ -67,7 +63,7 @@ def _render(requirement_id, *, errors=None, status=200):
         can_invite=found.requirement.status in invitations.INVITABLE_STATES,
         weights=weights,
         weight_names=list(scoring.DEFAULT_WEIGHTS),
-        badges=BADGES,
+        badges=MATCH_BADGES,
         shown_reasons=REASONS_SHOWN,
         errors=errors or {},
     )

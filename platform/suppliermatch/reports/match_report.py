@@ -18,13 +18,13 @@ from sqlmodel import Session, select
 
 from suppliermatch.access import Actor
 from suppliermatch.accounts.models import Organisation
+from suppliermatch.matching.badges import MATCH_BADGES
 from suppliermatch.matching.service import (
     MAX_RANKED,
     MatchItem,
     hard_constraint_lacks,
     rank_requirement,
 )
-from suppliermatch.matching.views import BADGES
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.reports import notes as notes_service
 from suppliermatch.reports.dashboard import THIN_COVERAGE, category_name, process_name
@@ -45,8 +45,6 @@ from suppliermatch.suppliers.models import Supplier
 EXCLUDED_SHOWN = 15
 RANKED_SHOWN = 30
 INVITATION_LABELS = {"invited": "invited", "declined": "declined", "quoted": "quoted"}
-# The ranking page's words for each kind of match.
-MATCH_BADGES = BADGES
 QUOTE_LABELS = {"submitted": "quote received", "awarded": "awarded", "not_awarded": "not awarded"}
 
 
