@@ -3,7 +3,7 @@
     .venv/bin/python bench/dedup_quality.py --data ../shared/bench/matching \
         --data ../shared/bench/dedup/patstat [--misses 20]
 
-The same figures as ``flask --app wsgi bench dedup`` (see suppliers/dedup_bench.py for
+The same figures as ``flask --app wsgi bench dedup`` (see suppliers/duplicates/bench.py for
 the layouts read and what each figure means), as JSON, then with ``--misses N`` up to N
 missed and N wrongly joined pairs of each set, with the detector's evidence.
 """
@@ -13,8 +13,12 @@ import json
 import sys
 from pathlib import Path
 
-from suppliermatch.suppliers import dedup_bench
-from suppliermatch.suppliers.dedup import compare_records, duplicate_groups, find_duplicates
+from suppliermatch.suppliers.duplicates import bench as dedup_bench
+from suppliermatch.suppliers.duplicates.detector import (
+    compare_records,
+    duplicate_groups,
+    find_duplicates,
+)
 
 
 def show_errors(folder: Path, limit: int) -> None:

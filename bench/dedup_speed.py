@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from suppliermatch.reference.identifiers import GST_STATE_CODES, gstin_check_character
-from suppliermatch.suppliers.dedup import SupplierRecord, find_duplicates
+from suppliermatch.suppliers.duplicates.detector import SupplierRecord, find_duplicates
 
 # (state, GST code, Udyam letters, [(district, PIN prefixes)]) for the magnet clusters.
 PLACES = [

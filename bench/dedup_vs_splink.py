@@ -14,7 +14,7 @@ splink is not a product dependency: it is only the yardstick here. It brings Duc
 pyarrow and sqlglot (and pandas, for its input frame) into a web application that needs
 none of them, and the product's detector already fits its Fellegi-Sunter model on
 numpy alone. ``--no-deps`` installs the project itself without Flask and the rest; the
-three packages after it are all that ``suppliers.dedup``/``dedup_bench`` import.
+three packages after it are all that ``suppliers.duplicates.detector``/``.bench`` import.
 
 Both methods read each folder through ``dedup_bench.read_bench_set`` and are measured
 by the same ``dedup_bench.measure`` against the same ``true_pairs``: the likely pairs
@@ -57,13 +57,13 @@ import traceback  # noqa: E402
 from collections import Counter  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from suppliermatch.suppliers.dedup import duplicate_groups, find_duplicates  # noqa: E402
-from suppliermatch.suppliers.dedup_bench import (  # noqa: E402
+from suppliermatch.suppliers.duplicates.bench import (  # noqa: E402
     measure,
     pairs_within,
     read_bench_set,
     true_pairs,
 )
+from suppliermatch.suppliers.duplicates.detector import duplicate_groups, find_duplicates  # noqa: E402
 
 THRESHOLD = 0.9
 RECALL = 0.7

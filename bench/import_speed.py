@@ -37,12 +37,12 @@ from sqlmodel import Session  # noqa: E402
 
 from suppliermatch.database import engine_settings  # noqa: E402
 from suppliermatch.reference.identifiers import gstin_check_character  # noqa: E402
-from suppliermatch.suppliers.importer import (  # noqa: E402
+from suppliermatch.suppliers.imports.importer import (  # noqa: E402
     ImportMode,
     analyze_imported_tables,
     import_suppliers,
 )
-from suppliermatch.suppliers.tabular import open_table  # noqa: E402
+from suppliermatch.suppliers.imports.tabular import open_table  # noqa: E402
 from suppliermatch.tables import metadata  # noqa: E402
 
 # The columns of shared/bench/matching/suppliers.csv, in its order.

@@ -41,13 +41,14 @@ from import_speed import write_csv  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from suppliermatch.accounts.models import Cluster  # noqa: E402
+from suppliermatch.changes import SUPPLIER_ROWS, ChangeWatch  # noqa: E402
 from suppliermatch.database import engine_settings  # noqa: E402
 from suppliermatch.models_base import utcnow  # noqa: E402
-from suppliermatch.suppliers import search, search_cache  # noqa: E402
-from suppliermatch.suppliers.changes import SUPPLIER_ROWS, ChangeWatch  # noqa: E402
-from suppliermatch.suppliers.importer import import_suppliers  # noqa: E402
+from suppliermatch.suppliers.imports.importer import import_suppliers  # noqa: E402
+from suppliermatch.suppliers.imports.tabular import read_rows  # noqa: E402
 from suppliermatch.suppliers.models import Supplier  # noqa: E402
-from suppliermatch.suppliers.tabular import read_rows  # noqa: E402
+from suppliermatch.suppliers.search import cache as search_cache  # noqa: E402
+from suppliermatch.suppliers.search import service as search  # noqa: E402
 from suppliermatch.tables import metadata  # noqa: E402
 
 TYPICAL_QUERIES = (

@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from suppliermatch.suppliers.tabular import read_rows
+from suppliermatch.suppliers.imports.tabular import read_rows
 
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
 _OOXML = "http://schemas.openxmlformats.org"

@@ -96,7 +96,7 @@ def _ensure_supplier_profile(session: Session, organisation: Organisation):
     from sqlmodel import select
 
     from suppliermatch.suppliers.models import Supplier
-    from suppliermatch.suppliers.service import create_profile_for_organisation
+    from suppliermatch.suppliers.profiles.service import create_profile_for_organisation
 
     existing = session.exec(
         select(Supplier).where(Supplier.organisation_id == organisation.id)
@@ -119,7 +119,7 @@ def make_supplier(
     (code, state, expires_on) tuples.
     """
     from suppliermatch.certification.models import SupplierCertificate
-    from suppliermatch.suppliers import service
+    from suppliermatch.suppliers.profiles import service
 
     fields.setdefault("legal_name", unique("Shree Ganesh Engineering Works "))
     cluster_slug = cluster.slug if cluster else None

@@ -13,7 +13,7 @@ import click
 from suppliermatch import index_snapshots
 from suppliermatch.extensions import db
 from suppliermatch.matching.cache import MatchingCache, rankable_count
-from suppliermatch.suppliers.search_cache import SearchCache, searchable_count
+from suppliermatch.suppliers.search.cache import SearchCache, searchable_count
 
 
 @click.group("indexes", help="The matching and search indexes' snapshots on disk.")

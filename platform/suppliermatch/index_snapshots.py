@@ -2,7 +2,7 @@
 reads the suppliers changed since the snapshot instead of every supplier.
 
 A snapshot is written after an index is built from the database and holds the index with
-the change-feed look it was built under (``suppliers.changes.Look``). At the next start the
+the change-feed look it was built under (``suppliermatch.changes.Look``). At the next start the
 index is loaded and caught up: the look's window is read again, exactly as a running
 process does between two rankings, so whatever changed since the snapshot is re-read.
 

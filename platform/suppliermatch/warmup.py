@@ -23,7 +23,7 @@ from flask import Flask
 from suppliermatch.extensions import db
 from suppliermatch.matching.cache import IndexNotReady, rankable_count
 from suppliermatch.matching.cache import cache_for as matching_cache_for
-from suppliermatch.suppliers.search_cache import cache_for as search_cache_for
+from suppliermatch.suppliers.search.cache import cache_for as search_cache_for
 
 
 def warm_before_fork(app: Flask) -> str:

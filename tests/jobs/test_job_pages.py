@@ -9,9 +9,9 @@ from sqlmodel import select
 
 from suppliermatch.jobs import service as jobs
 from suppliermatch.jobs.models import BackgroundJob, JobUpload
-from suppliermatch.suppliers import dedup_service
-from suppliermatch.suppliers import service as suppliers
+from suppliermatch.suppliers.duplicates import service as dedup_service
 from suppliermatch.suppliers.models import Supplier
+from suppliermatch.suppliers.profiles import service as suppliers
 from tests import factories
 from tests.pages import page_text
 from tests.suppliers.conftest import ODISHA_GSTIN, ODISHA_UDYAM

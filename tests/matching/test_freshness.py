@@ -10,12 +10,12 @@ from sqlmodel import select
 
 from suppliermatch.certification.expiry import run_expiry_tick
 from suppliermatch.certification.models import SupplierCertificate
+from suppliermatch.changes import FULL_LOOK_INTERVAL
 from suppliermatch.dates import today_in_india
 from suppliermatch.extensions import db
 from suppliermatch.matching.cache import MatchingCache, cache_for
 from suppliermatch.reference.taxonomy import default_taxonomy
 from suppliermatch.requirements.models import Invitation
-from suppliermatch.suppliers.changes import FULL_LOOK_INTERVAL
 from suppliermatch.suppliers.models import Supplier
 from tests import factories
 

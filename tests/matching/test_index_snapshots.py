@@ -14,7 +14,7 @@ from suppliermatch.matching.cache import _snapshot_stamp
 from suppliermatch.matching.cache import cache_for as matching_cache_for
 from suppliermatch.matching.engine.index import MatchIndex
 from suppliermatch.reference.taxonomy import default_taxonomy
-from suppliermatch.suppliers.search_index import SearchIndex
+from suppliermatch.suppliers.search.index import SearchIndex
 from suppliermatch.tables import metadata
 from tests import factories
 

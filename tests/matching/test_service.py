@@ -13,8 +13,8 @@ from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from suppliermatch.matching import service
 from suppliermatch.matching.engine.types import ProcessMatch
 from suppliermatch.matching.loader import supplier_documents
-from suppliermatch.suppliers import service as suppliers
 from suppliermatch.suppliers.models import Supplier
+from suppliermatch.suppliers.profiles import service as suppliers
 from tests import factories
 
 

@@ -214,7 +214,7 @@ def test_the_lists_show_each_side_its_own(make_client, cast, award):
 def test_the_ranking_page_marks_approved_suppliers_and_filters_to_them(
     session, make_client, cast, award, rfq
 ):
-    from suppliermatch.suppliers import service as suppliers
+    from suppliermatch.suppliers.profiles import service as suppliers
 
     for supplier in (cast["supplier_a"], cast["supplier_b"]):
         suppliers.add_child(

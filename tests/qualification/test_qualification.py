@@ -146,7 +146,7 @@ def test_the_approval_reads_as_a_matching_note_and_the_filter_keeps_only_approve
 ):
     from suppliermatch.qualification.models import Qualification
     from suppliermatch.qualification.service import approvals_text
-    from suppliermatch.suppliers import service as suppliers
+    from suppliermatch.suppliers.profiles import service as suppliers
 
     # Both suppliers rankable for the requirement, so that the filter has one to leave out.
     for supplier in (cast["supplier_a"], cast["supplier_b"]):

@@ -35,8 +35,8 @@ from suppliermatch.requirements import awards, drawings, invitations, quotes
 from suppliermatch.requirements import service as requirements
 from suppliermatch.requirements.demo import SENTINEL_BUDGET_INR
 from suppliermatch.requirements.models import Award, Requirement
-from suppliermatch.suppliers import service as suppliers
 from suppliermatch.suppliers.models import DuplicateCandidate, Supplier, SupplierImport
+from suppliermatch.suppliers.profiles import service as suppliers
 from tests import factories
 from tests.certification.documents import certificate_pdf
 

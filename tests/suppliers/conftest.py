@@ -48,7 +48,7 @@ def cast(session, world):
 
 def _fill(session, supplier):
     from suppliermatch.certification.models import SupplierCertificate
-    from suppliermatch.suppliers import service
+    from suppliermatch.suppliers.profiles import service
 
     system = service.SYSTEM_ACTOR
     service.add_child(

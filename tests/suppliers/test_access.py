@@ -47,7 +47,7 @@ def _version(session, model, row_id):
 
 
 def _new_capability(session, cast):
-    from suppliermatch.suppliers import service
+    from suppliermatch.suppliers.profiles import service
 
     row = service.add_child(
         session,
@@ -61,7 +61,7 @@ def _new_capability(session, cast):
 
 
 def _new_equipment(session, cast):
-    from suppliermatch.suppliers import service
+    from suppliermatch.suppliers.profiles import service
 
     row = service.add_child(
         session,

@@ -6,8 +6,9 @@ import csv
 import pytest
 
 from suppliermatch.paths import MATCHING_BENCH_DIR, PATSTAT_BENCH_DIR
-from suppliermatch.suppliers import dedup_model as fs
-from suppliermatch.suppliers.dedup import (
+from suppliermatch.suppliers.duplicates import model as fs
+from suppliermatch.suppliers.duplicates.bench import read_bench_set
+from suppliermatch.suppliers.duplicates.detector import (
     LIKELY_DUPLICATE_SCORE,
     Relation,
     SupplierRecord,
@@ -18,8 +19,7 @@ from suppliermatch.suppliers.dedup import (
     normalise_name,
     normalise_phone,
 )
-from suppliermatch.suppliers.dedup_bench import read_bench_set
-from suppliermatch.suppliers.dedup_names import word_difference
+from suppliermatch.suppliers.duplicates.names import word_difference
 
 
 def supplier(id, name, **fields) -> SupplierRecord:

@@ -3,7 +3,7 @@ baseline did, over all pairs and per group."""
 
 import json
 
-from suppliermatch.suppliers import dedup_bench
+from suppliermatch.suppliers.duplicates import bench as dedup_bench
 
 RECORDS = """id,name,phone,zip,true_id
 1,Acmeware College Training Centre,0674 2345678,751001,A

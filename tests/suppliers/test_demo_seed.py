@@ -10,7 +10,7 @@ from suppliermatch.accounts.models import User
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.seeding.demo import DEMO_DIR, DEMO_PASSWORD
 from suppliermatch.suppliers.models import Capability, Supplier
-from suppliermatch.suppliers.seed import load_demo_suppliers
+from suppliermatch.suppliers.profiles.seed import load_demo_suppliers
 from tests import factories
 
 DEMO_CLUSTERS = ("ganjam", "krishnagiri", "tumakuru", "sanand", "visakhapatnam")

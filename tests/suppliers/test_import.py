@@ -17,9 +17,9 @@ from sqlmodel import func, select
 
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.paths import MATCHING_BENCH_DIR
-from suppliermatch.suppliers.importer import IMPORTED_TABLES, ImportMode, import_suppliers
+from suppliermatch.suppliers.imports.importer import IMPORTED_TABLES, ImportMode, import_suppliers
+from suppliermatch.suppliers.imports.tabular import read_rows
 from suppliermatch.suppliers.models import Capability, Supplier, SupplierImport
-from suppliermatch.suppliers.tabular import read_rows
 from tests import factories
 from tests.jobs_follow import follow_job
 from tests.pages import page_text

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from suppliermatch.suppliers import rules
+from suppliermatch.suppliers.profiles import rules
 from tests.suppliers.conftest import ODISHA_GSTIN
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from suppliermatch.dates import today_in_india
-from suppliermatch.suppliers import search_cache
+from suppliermatch.suppliers.search import cache as search_cache
 from tests import factories
 from tests.pages import page_text
 

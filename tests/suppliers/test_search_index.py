@@ -8,9 +8,11 @@ import numpy as np
 import sqlalchemy as sa
 
 from suppliermatch.extensions import db
-from suppliermatch.suppliers import search, search_cache, search_index
 from suppliermatch.suppliers.models import DuplicateCandidate, Supplier
-from suppliermatch.suppliers.search_index import SearchIndex
+from suppliermatch.suppliers.search import cache as search_cache
+from suppliermatch.suppliers.search import index as search_index
+from suppliermatch.suppliers.search import service as search
+from suppliermatch.suppliers.search.index import SearchIndex
 from tests import factories
 
 ROWS = [

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 import pytest
 from openpyxl import Workbook
 
-from suppliermatch.suppliers.tabular import (
+from suppliermatch.suppliers.imports.tabular import (
     TableError,
     TableRow,
     normalise_header,

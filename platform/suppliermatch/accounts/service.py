@@ -149,7 +149,7 @@ def sign_up_organisation(
     )
     organisation = session.get(Organisation, user.organisation_id)
     if kind == OrganisationKind.MSME:
-        from suppliermatch.suppliers.service import (
+        from suppliermatch.suppliers.profiles.service import (
             SYSTEM_ACTOR,
             create_profile_for_organisation,
             update_supplier,

@@ -238,7 +238,7 @@ def create_organisation(
     session.add(organisation)
     session.flush()
     if kind == OrganisationKind.MSME:
-        from suppliermatch.suppliers.service import create_profile_for_organisation
+        from suppliermatch.suppliers.profiles.service import create_profile_for_organisation
 
         create_profile_for_organisation(session, organisation)
     _audit(

@@ -43,8 +43,8 @@ def register(huey: Huey, app: Flask) -> None:
 def _import_work(session, job, content, progress) -> dict:
     from flask import current_app
 
-    from suppliermatch.suppliers import service as suppliers
-    from suppliermatch.suppliers.importer import ImportMode
+    from suppliermatch.suppliers.imports.importer import ImportMode
+    from suppliermatch.suppliers.profiles import service as suppliers
 
     record = suppliers.run_import(
         session,
@@ -69,7 +69,7 @@ def _import_work(session, job, content, progress) -> dict:
 def _after_import(session, job_id: int) -> None:
     """The planner's statistics, once the import is committed (they describe its rows)."""
     from suppliermatch.jobs.models import BackgroundJob
-    from suppliermatch.suppliers.importer import ImportOutcome, analyze_imported_tables
+    from suppliermatch.suppliers.imports.importer import ImportOutcome, analyze_imported_tables
 
     job = session.get(BackgroundJob, job_id)
     if job is not None and job.result and job.result["outcome"] != ImportOutcome.REJECTED:
@@ -78,7 +78,7 @@ def _after_import(session, job_id: int) -> None:
 
 
 def _dedup_work(session, job, content, progress) -> dict:
-    from suppliermatch.suppliers import dedup_service
+    from suppliermatch.suppliers.duplicates import service as dedup_service
 
     result = dedup_service.scan_for_duplicates(
         session, cluster_id=job.cluster_id, progress=progress.set

@@ -40,9 +40,9 @@ from suppliermatch.paths import REPO_ROOT
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.requirements import importer as requirement_importer
 from suppliermatch.requirements.models import Requirement
-from suppliermatch.suppliers.importer import ImportMode, import_suppliers
+from suppliermatch.suppliers.imports.importer import ImportMode, import_suppliers
+from suppliermatch.suppliers.imports.tabular import open_table
 from suppliermatch.suppliers.models import Supplier, SupplierImport
-from suppliermatch.suppliers.tabular import open_table
 from suppliermatch.tables import metadata
 
 # Rankings written per requirement, as the benchmark's README asks.

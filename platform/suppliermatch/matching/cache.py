@@ -2,7 +2,7 @@
 
 Every gunicorn worker (on any machine) holds its own ``MatchIndex``. Before ranking, it
 asks the database what changed since its last look and re-reads just those suppliers
-(``suppliers.changes``, which the search index uses too):
+(``suppliermatch.changes``, which the search index uses too):
 
 * suppliers whose profile row changed (``supplier.updated_at``: profile edits, capability
   and equipment changes, imports, merges) and suppliers whose certificate records changed
@@ -10,7 +10,7 @@ asks the database what changed since its last look and re-reads just those suppl
   decision); both columns are indexed for this (``matching.models``);
 * at most every 10 s a look re-reads a safety window, for late commits and clocks a
   little behind; the looks between read only what was stamped since shortly before the
-  previous one (see ``suppliers.changes``);
+  previous one (see ``suppliermatch.changes``);
 * scorecards move with ratings, quotes and invitations, and with time (an invitation
   counts once bidding closes): they are re-read every ``SCORECARD_REFRESH``;
 * a change of taxonomy version rebuilds the whole index (every text is read again).
@@ -38,13 +38,7 @@ from werkzeug.exceptions import ServiceUnavailable
 from suppliermatch import index_snapshots
 from suppliermatch.bulk_build import counted
 from suppliermatch.certification.models import SupplierCertificate
-from suppliermatch.dates import today_in_india
-from suppliermatch.matching.engine.index import MatchIndex
-from suppliermatch.matching.loader import RANKABLE, scorecard_levels, supplier_documents
-from suppliermatch.models_base import utcnow
-from suppliermatch.reference.certificates import default_catalogue
-from suppliermatch.reference.taxonomy import Taxonomy, default_taxonomy
-from suppliermatch.suppliers.changes import (
+from suppliermatch.changes import (
     FRESHNESS_WINDOW,
     SUPPLIER_ROWS,
     BuildsInBackground,
@@ -53,6 +47,12 @@ from suppliermatch.suppliers.changes import (
     PerDatabase,
     WatchedRows,
 )
+from suppliermatch.dates import today_in_india
+from suppliermatch.matching.engine.index import MatchIndex
+from suppliermatch.matching.loader import RANKABLE, scorecard_levels, supplier_documents
+from suppliermatch.models_base import utcnow
+from suppliermatch.reference.certificates import default_catalogue
+from suppliermatch.reference.taxonomy import Taxonomy, default_taxonomy
 from suppliermatch.suppliers.models import Supplier
 
 log = logging.getLogger(__name__)

@@ -126,7 +126,7 @@ def _bar(length: int, label: str):
 def dedup_command(folders: tuple[Path, ...]):
     """Duplicate detection on each folder: precision, recall, pairs proposed, time, beside
     the rapidfuzz token_set >= 90 baseline measured in the same run."""
-    from suppliermatch.suppliers import dedup_bench
+    from suppliermatch.suppliers.duplicates import bench as dedup_bench
 
     reports = [dedup_bench.run(folder) for folder in folders]
     json.dump(reports if len(reports) > 1 else reports[0], sys.stdout, indent=2)

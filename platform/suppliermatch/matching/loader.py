@@ -40,6 +40,7 @@ from sqlmodel import Session
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.readiness import level_from_facts, record_facts
 from suppliermatch.certification.service import CertState, Verification, current_records
+from suppliermatch.id_lists import id_chunks
 from suppliermatch.matching.engine.text import parse_tolerance_mm
 from suppliermatch.matching.engine.types import HeldCertificate, RequirementQuery, SupplierDoc
 from suppliermatch.reference.certificates import CertStatus
@@ -51,8 +52,6 @@ from suppliermatch.suppliers.models import Capability, Equipment, Supplier
 RANKABLE = sa.and_(Supplier.merged_into_id.is_(None), Supplier.is_public.is_(True))
 # Rows fetched per round trip while streaming.
 STREAM_BATCH = 5000
-# Ids per IN list: below SQLite's bound-parameter limit.
-ID_CHUNK = 900
 # Certificate states the engine knows; planned, in-preparation and withdrawn records are
 # intentions or history and say nothing about what the supplier holds.
 ENGINE_STATES = frozenset(s.value for s in CertStatus)
@@ -143,8 +142,7 @@ def supplier_documents(
         yield from _documents(session, (), scope, scorecard_levels(session, None), today)
         return
     ids = sorted(set(supplier_ids))
-    for start in range(0, len(ids), ID_CHUNK):
-        chunk = ids[start : start + ID_CHUNK]
+    for chunk in id_chunks(ids):
         yield from _documents(session, chunk, scope, scorecard_levels(session, chunk), today)
 
 
@@ -160,10 +158,8 @@ def scorecard_levels(session: Session, supplier_ids: Sequence[int] | None) -> di
         statement = statement.where(with_history.c[0].in_(supplier_ids))
     ids = list(session.execute(statement).scalars())
     levels: dict[int, float] = {}
-    for start in range(0, len(ids), ID_CHUNK):
-        for supplier_id, card in supplier_scorecards(
-            session, ids[start : start + ID_CHUNK]
-        ).items():
+    for chunk in id_chunks(ids):
+        for supplier_id, card in supplier_scorecards(session, chunk).items():
             if card.score is not None:
                 levels[supplier_id] = card.score
     return levels

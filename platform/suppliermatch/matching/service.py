@@ -28,6 +28,7 @@ from suppliermatch.access import Actor, ActorKind
 from suppliermatch.audit.service import record_transition
 from suppliermatch.dates import today_in_india
 from suppliermatch.errors import Forbidden, NotFound, ValidationFailed
+from suppliermatch.id_lists import id_chunks
 from suppliermatch.locking import claim
 from suppliermatch.matching.cache import fresh_index
 from suppliermatch.matching.engine import scoring
@@ -270,8 +271,7 @@ def _suppliers(session: Session, ids: list[int]) -> dict[int, sa.Row]:
     """Name and place of the ranked suppliers (rankable ones only)."""
     found: dict[int, sa.Row] = {}
     columns = (Supplier.id, Supplier.legal_name, Supplier.district, Supplier.state)
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
+    for chunk in id_chunks(ids):
         for row in session.execute(sa.select(*columns).where(Supplier.id.in_(chunk), RANKABLE)):
             found[row.id] = row
     return found

@@ -42,7 +42,7 @@ def extra_loaders() -> list[tuple[str, Callable]]:
     from suppliermatch.payments.demo import load_demo_payments
     from suppliermatch.qualification.demo import demo_loader as load_demo_qualifications
     from suppliermatch.requirements.demo import load_demo_requirements
-    from suppliermatch.suppliers.seed import load_demo_suppliers, plant_demo_duplicates
+    from suppliermatch.suppliers.profiles.seed import load_demo_suppliers, plant_demo_duplicates
 
     return [
         ("suppliers", load_demo_suppliers),
@@ -145,7 +145,7 @@ ROLE_ORDER = ("admin", "coordinator", "anchor", "msme")
 def demo_logins(session: Session) -> list[DemoLogin]:
     """Every demo login that exists (users.json and the MSME owners of suppliers.json), by
     cluster and then role."""
-    from suppliermatch.suppliers.seed import DEMO_SUPPLIERS_FILE
+    from suppliermatch.suppliers.profiles.seed import DEMO_SUPPLIERS_FILE
 
     emails = [row["email"] for row in _read("users.json") if row.get("show_login", True)]
     emails += [row["login"]["email"] for row in _read(DEMO_SUPPLIERS_FILE) if row["login"]]

@@ -21,7 +21,7 @@ from suppliermatch.requirements import service as requirements
 from suppliermatch.requirements.lifecycle import Status, now_utc
 from suppliermatch.requirements.models import Requirement
 from suppliermatch.requirements.visibility import visible_requirements
-from suppliermatch.suppliers import dedup_service
+from suppliermatch.suppliers.duplicates import service as dedup_service
 from suppliermatch.suppliers.models import Capability, Supplier
 
 # A start page is a summary: each list shows this many and links to the full page.

@@ -13,7 +13,8 @@ from suppliermatch.extensions import db
 from suppliermatch.jobs.api import api_job_view
 from suppliermatch.jobs.queue import enqueue
 from suppliermatch.jobs.schemas import JobSchema
-from suppliermatch.suppliers import dedup_service, schemas, service
+from suppliermatch.suppliers.duplicates import service as dedup_service
+from suppliermatch.suppliers.profiles import schemas, service
 
 blp = Blueprint(
     "suppliers_api",

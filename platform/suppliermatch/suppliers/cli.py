@@ -7,15 +7,15 @@ from flask.cli import with_appcontext
 
 from suppliermatch.errors import DomainError
 from suppliermatch.extensions import db
-from suppliermatch.suppliers import dedup_service
-from suppliermatch.suppliers.importer import (
+from suppliermatch.suppliers.duplicates import service as dedup_service
+from suppliermatch.suppliers.imports.importer import (
     ImportMode,
     ImportOutcome,
     analyze_imported_tables,
     import_suppliers,
 )
-from suppliermatch.suppliers.service import cluster_id_for_slug
-from suppliermatch.suppliers.tabular import TableError, open_table
+from suppliermatch.suppliers.imports.tabular import TableError, open_table
+from suppliermatch.suppliers.profiles.service import cluster_id_for_slug
 
 # A file on the server's disk is trusted more than an upload, but not without bound.
 CLI_MAX_BYTES = 1 << 30

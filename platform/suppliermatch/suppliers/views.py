@@ -32,9 +32,11 @@ from suppliermatch.reference.enterprise_class import AmountError, parse_inr
 from suppliermatch.reference.taxonomy import default_taxonomy
 from suppliermatch.requirements import invitations
 from suppliermatch.requirements.visibility import get_managed
-from suppliermatch.suppliers import dedup_service, importer, schemas, service
-from suppliermatch.suppliers.importer import ImportMode
-from suppliermatch.suppliers.search import SORTS
+from suppliermatch.suppliers.duplicates import service as dedup_service
+from suppliermatch.suppliers.imports import importer
+from suppliermatch.suppliers.imports.importer import ImportMode
+from suppliermatch.suppliers.profiles import schemas, service
+from suppliermatch.suppliers.search.service import SORTS
 
 bp = Blueprint("suppliers", __name__)
 

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process, utils
 
-from suppliermatch.suppliers.dedup import (
+from suppliermatch.suppliers.duplicates.detector import (
     Relation,
     SupplierRecord,
     duplicate_groups,

@@ -1,7 +1,7 @@
 """Duplicate review: flag likely re-registrations, then a coordinator merges or dismisses.
 
-``scan_for_duplicates`` runs the detector (``suppliers.dedup``) over one cluster or the
-whole platform and keeps each flagged pair as a DuplicateCandidate with its evidence.
+``scan_for_duplicates`` runs the detector (``suppliers.duplicates.detector``) over one
+cluster or the whole platform and keeps each flagged pair as a DuplicateCandidate with its evidence.
 A dismissed pair stays dismissed when the scan runs again.
 
 Merging keeps one supplier and retires the other (``merged_into_id``): every row that
@@ -23,10 +23,15 @@ from sqlmodel import Session, SQLModel, select
 from suppliermatch.access import Actor
 from suppliermatch.audit.service import record_transition
 from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from suppliermatch.id_lists import id_chunks
 from suppliermatch.models_base import utcnow
-from suppliermatch.suppliers import service
-from suppliermatch.suppliers.dedup import REVIEW_SCORE, SupplierRecord, find_duplicates
+from suppliermatch.suppliers.duplicates.detector import (
+    REVIEW_SCORE,
+    SupplierRecord,
+    find_duplicates,
+)
 from suppliermatch.suppliers.models import DuplicateCandidate, Supplier
+from suppliermatch.suppliers.profiles import service
 
 
 class CandidateStatus:
@@ -127,8 +132,7 @@ def scan_for_duplicates(
 
 
 def _candidates_among(session: Session, ids: list[int]) -> Iterator[DuplicateCandidate]:
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
+    for chunk in id_chunks(ids):
         yield from session.exec(
             select(DuplicateCandidate).where(DuplicateCandidate.supplier_id.in_(chunk))
         )

@@ -29,12 +29,12 @@ from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.service import Verification, record_counts_on
 from suppliermatch.dates import today_in_india
 from suppliermatch.errors import ValidationFailed
+from suppliermatch.id_lists import id_chunks
 from suppliermatch.reference.certificates import COUNTING_STATUS, default_catalogue
 from suppliermatch.reference.taxonomy import default_taxonomy
-from suppliermatch.suppliers import search_cache
 from suppliermatch.suppliers.models import Capability, Supplier
-from suppliermatch.suppliers.search_cache import id_chunks
-from suppliermatch.suppliers.search_index import (
+from suppliermatch.suppliers.search import cache as search_cache
+from suppliermatch.suppliers.search.index import (
     NAME_MATCH_BONUS,
     SHORT_WORD,
     TYPO_TOLERANCE,
@@ -454,7 +454,7 @@ def filters_from_args(session: Session, args: Mapping) -> SearchFilters:
     """Query arguments -> filters, refusing unknown categories, processes, certificates,
     states and clusters with a 422 that names the argument."""
     from suppliermatch.accounts.models import Cluster
-    from suppliermatch.suppliers.rules import canonical_state
+    from suppliermatch.suppliers.profiles.rules import canonical_state
 
     taxonomy, catalogue = default_taxonomy(), default_catalogue()
     filters = SearchFilters(

@@ -45,10 +45,10 @@ from suppliermatch.models_base import utcnow
 from suppliermatch.reference.certificates import CertStatus, default_catalogue
 from suppliermatch.reference.enterprise_class import AmountError, parse_inr
 from suppliermatch.reference.taxonomy import default_taxonomy
-from suppliermatch.suppliers import rules
+from suppliermatch.suppliers.imports.tabular import Table
 from suppliermatch.suppliers.models import Capability, Equipment, Supplier, SupplierImport
-from suppliermatch.suppliers.search import search_text_for
-from suppliermatch.suppliers.tabular import Table
+from suppliermatch.suppliers.profiles import rules
+from suppliermatch.suppliers.search.service import search_text_for
 
 # Import column -> the other header names that mean it (after tabular.normalise_header).
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {

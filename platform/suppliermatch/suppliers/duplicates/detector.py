@@ -26,9 +26,9 @@ from rapidfuzz import fuzz
 
 from suppliermatch.bulk_build import garbage_collection_paused
 from suppliermatch.reference.phones import phone_for_display, read_phones
-from suppliermatch.suppliers import dedup_blocking as blocking
-from suppliermatch.suppliers import dedup_model as fs
-from suppliermatch.suppliers.dedup_names import (
+from suppliermatch.suppliers.duplicates import blocking
+from suppliermatch.suppliers.duplicates import model as fs
+from suppliermatch.suppliers.duplicates.names import (
     NON_WORD,
     NormalisedName,
     WordDifference,

@@ -11,10 +11,10 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 
 from suppliermatch.models_base import MAX_ROW_ID
-from suppliermatch.suppliers import rules
-from suppliermatch.suppliers.importer import ImportMode
-from suppliermatch.suppliers.rules import NumberRange
-from suppliermatch.suppliers.search import SORTS
+from suppliermatch.suppliers.imports.importer import ImportMode
+from suppliermatch.suppliers.profiles import rules
+from suppliermatch.suppliers.profiles.rules import NumberRange
+from suppliermatch.suppliers.search.service import SORTS
 
 
 def _text(limit: int, **kwargs) -> ma.fields.String:

@@ -27,10 +27,11 @@ from suppliermatch.dates import today_in_india
 from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from suppliermatch.locking import update_if_current
 from suppliermatch.models_base import utcnow
-from suppliermatch.suppliers import rules
-from suppliermatch.suppliers.importer import ImportMode, column_mapping, import_suppliers
+from suppliermatch.suppliers.imports.importer import ImportMode, column_mapping, import_suppliers
+from suppliermatch.suppliers.imports.tabular import TableError, open_table
 from suppliermatch.suppliers.models import Capability, Equipment, Supplier, SupplierImport
-from suppliermatch.suppliers.search import (
+from suppliermatch.suppliers.profiles import rules
+from suppliermatch.suppliers.search.service import (
     SearchHit,
     SearchPage,
     directory_scope,
@@ -38,7 +39,6 @@ from suppliermatch.suppliers.search import (
     search_suppliers,
     search_text_for,
 )
-from suppliermatch.suppliers.tabular import TableError, open_table
 from suppliermatch.translatable import N_
 
 EDITABLE_FIELDS = rules.PROFILE_FIELDS

@@ -1,7 +1,7 @@
 """Each process's search index for one database, kept fresh, and the scopes it remembers.
 
 ``SearchCache`` holds the ``SearchIndex`` of every unmerged supplier's words, brings it up
-to date before each search with what any process changed (``suppliers.changes``), and
+to date before each search with what any process changed (``suppliermatch.changes``), and
 remembers, for broad scopes that read only the supplier's own row (a cluster, the
 directory), which suppliers they hold, as the database answered, re-asking for every
 supplier that changes. ``search.py`` decides what a query means and who sees what.
@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,8 +24,7 @@ from sqlmodel import Session, select
 
 from suppliermatch import index_snapshots
 from suppliermatch.bulk_build import counted
-from suppliermatch.models_base import utcnow
-from suppliermatch.suppliers.changes import (
+from suppliermatch.changes import (
     FRESHNESS_WINDOW,
     SUPPLIER_ROWS,
     BuildsInBackground,
@@ -33,8 +32,10 @@ from suppliermatch.suppliers.changes import (
     Look,
     PerDatabase,
 )
+from suppliermatch.id_lists import id_chunks
+from suppliermatch.models_base import utcnow
 from suppliermatch.suppliers.models import Supplier
-from suppliermatch.suppliers.search_index import SearchIndex
+from suppliermatch.suppliers.search.index import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +51,6 @@ REMEMBERED_SCOPES = 32
 # Changes to more suppliers at once than this (a bulk import) make the remembered scopes
 # be read again when next needed rather than asked about supplier by supplier.
 RESCOPE_LIMIT = 20_000
-# Ids in one ``IN (...)``: SQLite allows 32,766 parameters in a statement.
-ID_CHUNK = 30_000
-
-
-def id_chunks(ids: list[int]) -> Iterable[list[int]]:
-    for first in range(0, len(ids), ID_CHUNK):
-        yield ids[first : first + ID_CHUNK]
 
 
 class SearchCache(BuildsInBackground):

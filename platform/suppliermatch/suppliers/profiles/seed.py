@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 from suppliermatch.accounts import service as accounts
 from suppliermatch.accounts.models import MemberRole, Organisation, OrganisationKind
 from suppliermatch.certification.models import SupplierCertificate
-from suppliermatch.suppliers import service
 from suppliermatch.suppliers.models import Supplier
+from suppliermatch.suppliers.profiles import service
 
 DEMO_SUPPLIERS_FILE = "suppliers.json"
 
@@ -49,7 +49,7 @@ def plant_demo_duplicates(session: Session, progress: Callable[[str], None]) -> 
     duplicate review then has open pairs without anyone pressing "scan". Pairs already
     flagged (open, merged or dismissed) are left as they are."""
     from suppliermatch.accounts.models import Cluster
-    from suppliermatch.suppliers.dedup_service import scan_for_duplicates
+    from suppliermatch.suppliers.duplicates.service import scan_for_duplicates
 
     # Cluster by cluster, as coordinators scan: a pair across two clusters is nobody's.
     new = sum(

@@ -1,0 +1,1 @@
+"""Enterprises registered twice: found with their evidence, reviewed, merged or dismissed."""

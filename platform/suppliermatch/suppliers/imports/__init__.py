@@ -1,0 +1,1 @@
+"""Bulk onboarding: a coordinator's spreadsheet read, checked row by row and imported."""

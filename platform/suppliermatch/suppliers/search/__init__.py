@@ -1,0 +1,1 @@
+"""Finding suppliers by what people type, from an in-memory word index kept fresh per process."""
