@@ -366,10 +366,9 @@ def analyze_imported_tables(session: Session) -> None:
 
 
 def _parse_row(number: int, values: dict[str, str], mapping: dict[str, str]) -> _Row:
-    cells = {column: values.get(header, "") for column, header in mapping.items()}
-
-    def cell(column: str) -> str:
-        return cells.get(column, "")
+    cells = dict.fromkeys(COLUMN_NAMES, "")
+    cells.update({column: values.get(header, "") for column, header in mapping.items()})
+    cell = cells.__getitem__  # every import column, "" when the file has none
 
     problems: dict[str, str] = {}
     if not cell("name").strip():
@@ -507,6 +506,9 @@ def _capabilities(categories, text, *, capacity, tolerance, unit, problems) -> d
     return capabilities
 
 
+_CERT_STATUSES = frozenset(status.value for status in CertStatus)
+
+
 def _certificates(text: str, problems: dict) -> dict:
     """``CODE|status|valid_until;...`` -> {code: (status, valid_until)}."""
     found: dict = {}
@@ -518,7 +520,7 @@ def _certificates(text: str, problems: dict) -> dict:
             problems["certifications"] = f"unknown certificate {parts[0][:40]!r}"
             return {}
         status = parts[1].lower().replace(" ", "_") if len(parts) > 1 and parts[1] else "certified"
-        if status not in CertStatus.__members__.values():
+        if status not in _CERT_STATUSES:
             known = ", ".join(s.value for s in CertStatus)
             problems["certifications"] = f"{code}: unknown status {parts[1]!r} (known: {known})"
             return {}
