@@ -19,7 +19,11 @@ _JOINERS = str.maketrans("", "", "\u200c\u200d")
 
 def normal(text: str) -> str:
     """NFKC and case folding (one spelling of a nukta letter, of a ligature), no joiners."""
-    return unicodedata.normalize("NFKC", text).casefold().translate(_JOINERS)
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    # translate() looks up every character; most texts have no joiner to drop (issue 25).
+    if "\u200c" in folded or "\u200d" in folded:
+        return folded.translate(_JOINERS)
+    return folded
 
 
 def words_of(text: str | None) -> list[str]:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
+from operator import itemgetter
 
 from sqlalchemy import ARRAY, any_, bindparam, delete, func, insert, select, text, update
 from sqlmodel import Session, SQLModel
@@ -365,10 +366,9 @@ def analyze_imported_tables(session: Session) -> None:
 
 
 def _parse_row(number: int, values: dict[str, str], mapping: dict[str, str]) -> _Row:
-    cells = {column: values.get(header, "") for column, header in mapping.items()}
-
-    def cell(column: str) -> str:
-        return cells.get(column, "")
+    cells = dict.fromkeys(COLUMN_NAMES, "")
+    cells.update({column: values.get(header, "") for column, header in mapping.items()})
+    cell = cells.__getitem__  # every import column, "" when the file has none
 
     problems: dict[str, str] = {}
     if not cell("name").strip():
@@ -506,6 +506,9 @@ def _capabilities(categories, text, *, capacity, tolerance, unit, problems) -> d
     return capabilities
 
 
+_CERT_STATUSES = frozenset(status.value for status in CertStatus)
+
+
 def _certificates(text: str, problems: dict) -> dict:
     """``CODE|status|valid_until;...`` -> {code: (status, valid_until)}."""
     found: dict = {}
@@ -517,7 +520,7 @@ def _certificates(text: str, problems: dict) -> dict:
             problems["certifications"] = f"unknown certificate {parts[0][:40]!r}"
             return {}
         status = parts[1].lower().replace(" ", "_") if len(parts) > 1 and parts[1] else "certified"
-        if status not in CertStatus.__members__.values():
+        if status not in _CERT_STATUSES:
             known = ", ".join(s.value for s in CertStatus)
             problems["certifications"] = f"{code}: unknown status {parts[1]!r} (known: {known})"
             return {}
@@ -1025,9 +1028,14 @@ class _Writer:
 def _copy(connection, table, columns: list[str], rows: list[dict]) -> None:
     """COPY rows into ``table`` inside the session's transaction (psycopg's own cursor)."""
     dialect = connection.dialect
+    # Only a few columns have a bind processor (JSON, dates): the row's values are taken
+    # in one itemgetter call and only those few go through Python (issue 25).
     processors = [
-        (name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in columns
+        (position, processor)
+        for position, name in enumerate(columns)
+        if (processor := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
     ]
+    values_of = itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
     quote = dialect.identifier_preparer.quote
     statement = (
         f"COPY {dialect.identifier_preparer.format_table(table)} "
@@ -1036,7 +1044,10 @@ def _copy(connection, table, columns: list[str], rows: list[dict]) -> None:
     driver_connection = connection.connection.driver_connection
     with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
-            copy.write_row([p(row[n]) if p else row[n] for n, p in processors])
+            values = list(values_of(row))
+            for position, processor in processors:
+                values[position] = processor(values[position])
+            copy.write_row(values)
 
 
 # The identifiers a row is matched by, in the order they are tried.
