@@ -9,13 +9,16 @@ filters; a statement that carries the ids in several lists shares the bound betw
 """
 
 from collections.abc import Iterator, Sequence
+from typing import TypeVar
+
+Value = TypeVar("Value")  # ids, or the GSTINs and refs the importer looks suppliers up by
 
 SQLITE_MAX_PARAMETERS = 32_766
 # Parameters a statement has besides its id lists (its filters, a LIMIT).
 OTHER_PARAMETERS = 64
 
 
-def id_chunks(ids: Sequence[int], *, lists_per_statement: int = 1) -> Iterator[list[int]]:
+def id_chunks(ids: Sequence[Value], *, lists_per_statement: int = 1) -> Iterator[list[Value]]:
     """``ids`` in consecutive slices small enough for one statement with that many lists."""
     size = (SQLITE_MAX_PARAMETERS - OTHER_PARAMETERS) // lists_per_statement
     for first in range(0, len(ids), size):

@@ -41,6 +41,7 @@ from sqlmodel import Session, SQLModel
 from suppliermatch.bulk_build import garbage_collection_paused
 from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.errors import ValidationFailed
+from suppliermatch.id_lists import id_chunks
 from suppliermatch.matching.engine.concepts import default_matcher
 from suppliermatch.models_base import utcnow
 from suppliermatch.reference.certificates import CertStatus, default_catalogue
@@ -605,10 +606,10 @@ class _Resolver:
                 # 17 ms a query to plan and run, a third of the check pass (issue 25).
                 self._remember(column == any_(bindparam(kind, unseen[kind], ARRAY(column.type))))
                 continue
-            for chunk in _chunks(unseen[kind]):
+            for chunk in id_chunks(unseen[kind]):
                 self._remember(column.in_(chunk))
         while missing := [i for i in set(self.merged_into.values()) if i not in self.existing]:
-            for chunk in _chunks(missing):
+            for chunk in id_chunks(missing):
                 self._remember(Supplier.id.in_(chunk))
 
     def _remember(self, condition) -> None:
@@ -865,14 +866,14 @@ class _Writer:
         ]
         columns = [Supplier.id, *(getattr(Supplier, name) for name in names)]
         stored = {}
-        for chunk in _chunks(ids):
+        for chunk in id_chunks(ids):
             for row in self.session.execute(select(*columns).where(Supplier.id.in_(chunk))):
                 stored[row[0]] = dict(zip(names, row[1:], strict=True))
         return stored
 
     def _stored_capabilities(self, ids: list[int]) -> dict[int, Counter]:
         found: dict[int, Counter] = {}
-        for chunk in _chunks(ids):
+        for chunk in id_chunks(ids):
             statement = select(Capability).where(
                 Capability.supplier_id.in_(chunk), Capability.source == "import"
             )
@@ -883,7 +884,7 @@ class _Writer:
         return found
 
     def _replace_capabilities(self, targets: list[_Target], *, replace: list[_Target]) -> None:
-        for chunk in _chunks([t.supplier_id for t in replace]):
+        for chunk in id_chunks([t.supplier_id for t in replace]):
             self.session.execute(
                 delete(Capability)
                 .where(Capability.supplier_id.in_(chunk), Capability.source == "import")
@@ -945,7 +946,7 @@ class _Writer:
             SupplierCertificate.state,
             SupplierCertificate.expires_on,
         )
-        for chunk in _chunks(ids):
+        for chunk in id_chunks(ids):
             statement = (
                 select(*columns)
                 .where(SupplierCertificate.supplier_id.in_(chunk))
@@ -962,7 +963,7 @@ class _Writer:
         ids = [t.supplier_id for t in targets]
         capabilities: dict[int, list] = {}
         equipment: dict[int, list] = {}
-        for chunk in _chunks(ids):
+        for chunk in id_chunks(ids):
             for row in self.session.execute(
                 select(Capability).where(Capability.supplier_id.in_(chunk))
             ).scalars():
@@ -1070,9 +1071,3 @@ def _capability_key(values: dict) -> tuple:
             "best_tolerance_mm",
         )
     )
-
-
-def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
-    # SQLite allows 999 bound parameters in older builds; stay under it.
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
