@@ -167,6 +167,7 @@ def test_a_service_error_with_values_reads_in_english_and_in_the_readers_languag
         assert shown != error.message and word("closed") in shown
         assert translated(N_("Line item %(item)s is priced twice.", item=7)).startswith("लाइन")
         assert word("in_preparation") == translated("in preparation") != "in preparation"
+        assert word("CNC turning and milling") == "CNC टर्निंग और मिलिंग"
 
 
 @pytest.mark.parametrize(
