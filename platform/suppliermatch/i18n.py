@@ -20,7 +20,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from suppliermatch import formats
 from suppliermatch.paths import TRANSLATIONS_DIR
-from suppliermatch.translatable import N_
+from suppliermatch.translatable import N_, Message
+from suppliermatch.vocabulary import shown
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -34,6 +35,7 @@ __all__ = [
     "lazy_gettext",
     "ngettext",
     "translated",
+    "word",
 ]
 
 # The cluster states' languages (Odisha, Andhra Pradesh, Tamil Nadu) and Hindi, each named
@@ -59,6 +61,7 @@ def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     babel.init_app(app, locale_selector=select_language)
     formats.read_language_from(current_language)
+    app.add_template_filter(word, "word")
 
     @app.context_processor
     def languages():
@@ -105,10 +108,23 @@ def in_language(code: str | None) -> Iterator[None]:
 
 def translated(message: str | None) -> str | None:
     """A message marked with ``N_`` (or written in English by a service) in the current
-    language: the catalogue's translation when it has one, else the message itself."""
+    language: the catalogue's translation when it has one, else the message itself. A
+    message with values is looked up by its template, its marked values translated too."""
     if not message or not isinstance(message, str):
         return message
+    if isinstance(message, Message):
+        values = {
+            name: translated(value) if isinstance(value, Message) else value
+            for name, value in message.values.items()
+        }
+        return gettext(message.template, **values)
     return gettext(message)
+
+
+def word(code: str | None) -> str | None:
+    """A stored state (``in_preparation``) or a taxonomy name in the reader's language: the
+    one translation point for them (``suppliermatch.vocabulary``)."""
+    return translated(shown(code)) if code and isinstance(code, str) else code
 
 
 def translated_messages(messages):

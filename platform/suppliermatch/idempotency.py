@@ -29,6 +29,7 @@ from sqlmodel import Field, Session, SQLModel, select
 
 from suppliermatch.errors import Conflict, ValidationFailed
 from suppliermatch.models_base import timestamp_field
+from suppliermatch.translatable import N_
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,11 @@ class IdempotencyRecord(SQLModel, table=True):
 def check_key(key: str) -> str:
     if not _KEY_PATTERN.match(key):
         raise ValidationFailed(
-            f"{HEADER} must be 1 to {MAX_KEY_LENGTH} visible ASCII characters (a UUID is ideal).",
+            N_(
+                "%(header)s must be 1 to %(most)s visible ASCII characters (a UUID is ideal).",
+                header=HEADER,
+                most=MAX_KEY_LENGTH,
+            ),
             field=HEADER,
         )
     return key
@@ -121,8 +126,11 @@ def answer_again(record: IdempotencyRecord, fingerprint: str):
     """The stored answer for a retry, or the refusal of a key reused for another request."""
     if record.request_fingerprint != fingerprint:
         raise ValidationFailed(
-            f"This {HEADER} was already used for a different request. "
-            "Send a new key for a new request, or resend the original body unchanged.",
+            N_(
+                "This %(header)s was already used for a different request. "
+                "Send a new key for a new request, or resend the original body unchanged.",
+                header=HEADER,
+            ),
             field=HEADER,
         )
     if record.status_code is None:

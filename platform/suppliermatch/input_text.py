@@ -8,8 +8,9 @@ every schema and fail at the database with a 500.
 from flask import Flask, request
 
 from suppliermatch.errors import ValidationFailed
+from suppliermatch.translatable import N_, marked
 
-PROBLEM = "contains a character that cannot be stored (a NUL or an unpaired surrogate)"
+PROBLEM = N_("contains a character that cannot be stored (a NUL or an unpaired surrogate)")
 
 
 def unstorable(text: str) -> bool:
@@ -55,6 +56,10 @@ def init_input_text(app: Flask) -> None:
         fields += [key for key, value in request.args.items(multi=True) if unstorable(value)]
         if fields:
             raise ValidationFailed(
-                f"{', '.join(sorted(set(fields)))}: {PROBLEM}.",
+                N_(
+                    "%(fields)s: %(problem)s.",
+                    fields=", ".join(sorted(set(fields))),
+                    problem=marked(PROBLEM),
+                ),
                 errors={field: [PROBLEM] for field in fields},
             )

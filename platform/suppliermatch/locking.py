@@ -13,12 +13,7 @@ from sqlmodel import Session, SQLModel
 
 from suppliermatch.errors import Conflict
 from suppliermatch.models_base import utcnow
-
-STALE_MESSAGE = (
-    "Someone else changed this {what} after you opened it (you had version {expected}, "
-    "it is now at version {current}). Nothing was changed: reload it and apply your change "
-    "again."
-)
+from suppliermatch.translatable import N_, marked
 
 
 def update_if_current(
@@ -55,7 +50,9 @@ def update_if_current(
     current = session.scalar(sa.select(model.version).where(model.id == row_id))
     if version is not None and current != version:
         raise Conflict(stale_message(what, version, current), field="version")
-    raise Conflict(conflict_message or f"This {what} changed meanwhile; reload it.")
+    raise Conflict(
+        conflict_message or N_("This %(what)s changed meanwhile; reload it.", what=marked(what))
+    )
 
 
 def claim(
@@ -87,4 +84,11 @@ def claim(
 
 
 def stale_message(what: str, expected: int, current: int | None) -> str:
-    return STALE_MESSAGE.format(what=what, expected=expected, current=current)
+    return N_(
+        "Someone else changed this %(what)s after you opened it (you had version %(expected)s, "
+        "it is now at version %(current)s). Nothing was changed: reload it and apply your "
+        "change again.",
+        what=marked(what),
+        expected=expected,
+        current=current,
+    )

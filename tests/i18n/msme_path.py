@@ -41,7 +41,7 @@ TEMPLATES = (
     "onboarding/claim_link.html",
 )
 
-# Python sources whose messages an MSME reads: flash messages, e-mails, notifications and
+# Sources whose messages an MSME reads: flash messages, e-mails, notifications and
 # the refusals of what it does.
 SOURCES = (
     "platform/suppliermatch/access.py",
@@ -68,6 +68,12 @@ SOURCES = (
     "platform/suppliermatch/notifications/delivery.py",
     "platform/suppliermatch/onboarding/claims.py",
     "platform/suppliermatch/onboarding/views.py",
+    "platform/suppliermatch/locking.py",
+    "platform/suppliermatch/input_text.py",
+    "platform/suppliermatch/accounts/passwords.py",
+    # The words shown for states and the taxonomy's names (suppliermatch.vocabulary).
+    "platform/suppliermatch/vocabulary.py",
+    "seeds/taxonomy.json",
 )
 
 

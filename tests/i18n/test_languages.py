@@ -7,10 +7,12 @@ import pytest
 from sqlmodel import select
 
 from suppliermatch.accounts.models import User
+from suppliermatch.errors import Conflict
 from suppliermatch.formats import inr, inr_in_words, number, when
-from suppliermatch.i18n import LANGUAGE_COOKIE, in_language
+from suppliermatch.i18n import LANGUAGE_COOKIE, in_language, translated, word
 from suppliermatch.notifications.models import Notification
 from suppliermatch.notifications.service import enqueue
+from suppliermatch.translatable import N_, marked
 from tests import factories
 from tests.pages import page_text
 
@@ -148,6 +150,24 @@ def test_api_errors_stay_english_by_default_and_follow_the_chosen_language(clien
     assert refused.status_code == 422
     assert refused.get_json()["message"].startswith("अनुरोध के ये फ़ील्ड सही नहीं हैं")
     assert refused.get_json()["errors"]["password"] == ["यह फ़ील्ड ज़रूरी है।"]
+
+
+def test_a_service_error_with_values_reads_in_english_and_in_the_readers_language(app):
+    """A refusal names its values (N_ with placeholders): English as before, and in Hindi
+    the catalogue's sentence with the same values, the state word translated too."""
+    error = Conflict(
+        N_(
+            "This requirement is %(status)s: quotes are no longer accepted or changed.",
+            status=marked("closed"),
+        )
+    )
+    assert error.message == "This requirement is closed: quotes are no longer accepted or changed."
+    with app.test_request_context("/", headers={"Accept-Language": "hi"}):
+        shown = translated(error.message)
+        assert shown != error.message and word("closed") in shown
+        assert translated(N_("Line item %(item)s is priced twice.", item=7)).startswith("लाइन")
+        assert word("in_preparation") == translated("in preparation") != "in preparation"
+        assert word("CNC turning and milling") == "CNC टर्निंग और मिलिंग"
 
 
 @pytest.mark.parametrize(

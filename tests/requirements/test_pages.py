@@ -310,3 +310,13 @@ def test_the_lists_of_requirements_sort_by_deadline_title_or_newest(
     assert refused.status_code == 422 and "Sort by one of: newest, deadline, title" in page_text(
         refused
     )
+
+
+def test_the_supplier_sees_a_requirements_status_in_its_language(make_client, cast, rfq):
+    supplier = make_client(cast["msme_a"])
+    hindi = {"Accept-Language": "hi"}
+    assert "published" in page_text(supplier.get("/rfqs"))
+    listing = page_text(supplier.get("/rfqs", headers=hindi))
+    assert "प्रकाशित" in listing and "published" not in listing
+    page = page_text(supplier.get(f"/requirements/{rfq.id}", headers=hindi))
+    assert "प्रकाशित" in page

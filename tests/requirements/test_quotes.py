@@ -181,3 +181,18 @@ def test_msme_without_a_profile_cannot_quote(session, make_client, cast, rfq):
     response = client.post(f"/api/requirements/{rfq.id}/quotes", json=quote_body(session, rfq, 1))
     assert response.status_code == 403
     assert "supplier profile" in response.get_json()["message"]
+
+
+def test_a_late_quote_is_refused_in_the_suppliers_language_with_the_same_code(
+    session, make_client, cast, rfq
+):
+    pass_deadline(session, rfq)
+    supplier = make_client(cast["msme_a"])
+    url, body = f"/api/requirements/{rfq.id}/quotes", quote_body(session, rfq, 100)
+    english = supplier.post(url, json=body)
+    telugu = supplier.post(url, json=body, headers={"Accept-Language": "te"})
+    assert english.status_code == telugu.status_code == 409
+    assert english.get_json()["message"] == (
+        "This requirement is closed: quotes are no longer accepted or changed."
+    )
+    assert telugu.get_json()["message"] == ("ఈ అవసరం మూసివేయబడింది: ఇకపై కొటేషన్లు స్వీకరించబడవు, మార్చబడవు.")

@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 
 from suppliermatch.errors import ValidationFailed
+from suppliermatch.translatable import N_, marked
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
@@ -44,14 +45,19 @@ def needs_rehash(password_hash: str) -> bool:
 def check_password_policy(password: str, *, user_inputs: list[str] = ()) -> None:
     """Raise ValidationFailed on the ``password`` field with the reason, else return."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        _refuse(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+        _refuse(N_("Use at least %(least)s characters.", least=MIN_PASSWORD_LENGTH))
     if len(password) > MAX_PASSWORD_LENGTH:
-        _refuse(f"Use at most {MAX_PASSWORD_LENGTH} characters.")
+        _refuse(N_("Use at most %(most)s characters.", most=MAX_PASSWORD_LENGTH))
     # zxcvbn's cost grows with length; a long passphrase is judged on its first 64 characters.
     verdict = zxcvbn(password[:64], user_inputs=[u for u in user_inputs if u])
     if verdict["score"] < MIN_ZXCVBN_SCORE:
-        reason = verdict["feedback"].get("warning") or "This password is too easy to guess."
-        _refuse(f"{reason} Try a longer passphrase of a few unrelated words.")
+        reason = verdict["feedback"].get("warning") or N_("This password is too easy to guess.")
+        _refuse(
+            N_(
+                "%(reason)s Try a longer passphrase of a few unrelated words.",
+                reason=marked(reason),
+            )
+        )
 
 
 def _refuse(message: str) -> None:

@@ -30,6 +30,7 @@ from suppliermatch.accounts.passwords import (
 from suppliermatch.accounts.vetting import request_vetting
 from suppliermatch.errors import Conflict, NotFound, ValidationFailed
 from suppliermatch.models_base import utcnow
+from suppliermatch.translatable import N_
 
 # How precisely a token's "last used" time is kept.
 TOKEN_USE_RESOLUTION = timedelta(minutes=10)
@@ -49,7 +50,9 @@ def find_user_by_email(session: Session, email: str) -> User | None:
 def get_cluster_by_slug(session: Session, slug: str) -> Cluster:
     cluster = session.exec(select(Cluster).where(Cluster.slug == slug)).first()
     if cluster is None:
-        raise ValidationFailed(f"No cluster with the slug '{slug}'.", field="cluster")
+        raise ValidationFailed(
+            N_("No cluster with the slug '%(slug)s'.", slug=slug), field="cluster"
+        )
     return cluster
 
 

@@ -24,6 +24,7 @@ from suppliermatch.accounts.models import Cluster, Organisation, OrganisationKin
 from suppliermatch.audit.service import record_transition
 from suppliermatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from suppliermatch.notifications.service import Kind, active_users_of, enqueue
+from suppliermatch.translatable import N_, marked
 
 security_log = logging.getLogger("suppliermatch.security")
 AUDIT_ENTITY = "user"
@@ -122,7 +123,7 @@ def decide(
         raise ValidationFailed("Say why the firm is not approved.", field="reason")
     if reason is not None and len(reason) > MAX_REASON_LENGTH:
         raise ValidationFailed(
-            f"Keep the reason under {MAX_REASON_LENGTH} characters.", field="reason"
+            N_("Keep the reason under %(most)s characters.", most=MAX_REASON_LENGTH), field="reason"
         )
     row = session.exec(_applicants(actor).where(User.id == user_id)).first()
     if row is None:
@@ -131,7 +132,7 @@ def decide(
     outcome = Vetting.APPROVED if decision == "approve" else Vetting.REJECTED
     previous = applicant.user.vetting
     if previous not in DECIDABLE_FROM[outcome]:
-        raise Conflict(f"This account was {previous} already.")
+        raise Conflict(N_("This account was %(previous)s already.", previous=marked(previous)))
     # Approval vouches for the firm on the strength of who it says it is, and its e-mail
     # address is the coordinator's best evidence: not until the applicant proved it reads it.
     if outcome == Vetting.APPROVED and applicant.user.email_verified_at is None:

@@ -400,7 +400,11 @@ def decide_vetting(user_id):
             errors, status = domain_errors(error), error.status_code
         else:
             db.session.commit()
-            verb = "approved" if applicant.user.vetting == Vetting.APPROVED else "not approved"
-            flash(f"{applicant.organisation.name} ({applicant.user.email}) {verb}.")
+            done = (
+                N_("%(firm)s (%(email)s) approved.")
+                if applicant.user.vetting == Vetting.APPROVED
+                else N_("%(firm)s (%(email)s) not approved.")
+            )
+            flash(gettext(done, firm=applicant.organisation.name, email=applicant.user.email))
             return redirect(url_for("accounts.vetting_queue"))
     return _render_vetting_queue(errors=errors, status=status, failed_user_id=user_id)

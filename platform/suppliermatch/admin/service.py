@@ -21,6 +21,7 @@ from suppliermatch.accounts.models import (
 from suppliermatch.audit.models import AuditEvent
 from suppliermatch.audit.service import record_transition
 from suppliermatch.errors import Conflict, NotFound, ValidationFailed
+from suppliermatch.translatable import N_
 
 ADMIN = "admin"
 # What an admin can make a user: a role in the user's organisation, or a platform admin.
@@ -233,7 +234,9 @@ def create_organisation(
             )
         ).first()
     ):
-        raise Conflict(f"{cluster.name} has its office already.", field="kind")
+        raise Conflict(
+            N_("%(cluster)s has its office already.", cluster=cluster.name), field="kind"
+        )
     organisation = Organisation(kind=kind, name=name.strip(), cluster_id=cluster.id)
     session.add(organisation)
     session.flush()
@@ -283,7 +286,9 @@ def set_organisation_active(
 
 def create_cluster(session: Session, actor: Actor, *, slug: str, name: str, state: str) -> Cluster:
     if session.exec(select(Cluster.id).where(Cluster.slug == slug)).first():
-        raise Conflict(f"A cluster with the slug '{slug}' exists already.", field="slug")
+        raise Conflict(
+            N_("A cluster with the slug '%(slug)s' exists already.", slug=slug), field="slug"
+        )
     cluster = Cluster(slug=slug, name=name.strip(), state=state.strip())
     session.add(cluster)
     session.flush()

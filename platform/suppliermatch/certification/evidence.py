@@ -26,6 +26,7 @@ from suppliermatch.stored_files import (
     store_checked,
 )
 from suppliermatch.stored_files import display_name as file_label
+from suppliermatch.translatable import N_
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,9 @@ def add_evidence(
         evidence_dir(upload_dir),
         max_bytes=max_bytes,
         refusal="Upload the certificate as a PDF, PNG or JPEG file; this file is none of these.",
-        too_large=f"The file is larger than the {megabytes(max_bytes)} limit for evidence.",
+        too_large=N_(
+            "The file is larger than the %(limit)s limit for evidence.", limit=megabytes(max_bytes)
+        ),
     )
     evidence = CertificateEvidence(
         certificate_id=certificate.id,

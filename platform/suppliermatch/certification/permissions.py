@@ -21,6 +21,7 @@ from suppliermatch.errors import Forbidden, NotFound
 from suppliermatch.models_base import MAX_ROW_ID
 from suppliermatch.requirements.models import Quote, Requirement
 from suppliermatch.suppliers.models import Supplier
+from suppliermatch.translatable import N_, marked
 
 # Records that stand for a certificate a body actually issued: what a buyer may look at.
 # Planned or applied-for records are the MSME's own plan.
@@ -93,8 +94,8 @@ def certificate_purposes(
 def _refuse(granted: frozenset[Purpose], what: str):
     # Someone who can see the object but not do this gets 403; anyone else 404.
     if Purpose.READ in granted:
-        raise Forbidden(f"Your account cannot do this with this {what}.")
-    raise NotFound(f"No such {what}.")
+        raise Forbidden(N_("Your account cannot do this with this %(what)s.", what=marked(what)))
+    raise NotFound(N_("No such %(what)s.", what=marked(what)))
 
 
 def supplier_for(session: Session, actor: Actor, supplier_id: int, purpose: Purpose) -> Supplier:

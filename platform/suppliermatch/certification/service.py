@@ -34,6 +34,7 @@ from suppliermatch.formats import day_text, when
 from suppliermatch.locking import claim, stale_message
 from suppliermatch.reference.certificates import counts_on, default_catalogue
 from suppliermatch.suppliers.models import Supplier
+from suppliermatch.translatable import N_, marked
 
 AUDIT_ENTITY = "certificate"
 
@@ -280,10 +281,14 @@ def create_certificate(
     today = today or today_in_india()
     supplier = _supplier_to_record_for(session, actor, supplier_id)
     if code not in default_catalogue():
-        raise ValidationFailed(f"'{code}' is not a certificate in the catalogue.", field="code")
+        raise ValidationFailed(
+            N_("'%(code)s' is not a certificate in the catalogue.", code=code), field="code"
+        )
     if state not in INITIAL_STATES:
         allowed = ", ".join(INITIAL_STATES)
-        raise ValidationFailed(f"A new record starts as one of: {allowed}.", field="state")
+        raise ValidationFailed(
+            N_("A new record starts as one of: %(allowed)s.", allowed=allowed), field="state"
+        )
     _check_unknown_fields(details)
     _refuse_second_live_record(session, supplier.id, code)
     values = {k: v for k, v in details.items() if v is not None}
@@ -318,8 +323,10 @@ def update_certificate(
     _check_version(certificate, version)
     if certificate.state in CLOSED_STATES:
         raise Conflict(
-            f"This record is {state_label(certificate.state)}; it is kept as history and "
-            "cannot be edited."
+            N_(
+                "This record is %(state)s; it is kept as history and cannot be edited.",
+                state=marked(state_label(certificate.state)),
+            )
         )
     _check_unknown_fields(changes)
     changed = {k: v for k, v in changes.items() if getattr(certificate, k) != v}
@@ -398,14 +405,17 @@ def move(
     try:
         target = CertState(to_state)
     except ValueError:
-        raise ValidationFailed(f"'{to_state}' is not a certificate state.", field="to") from None
+        raise ValidationFailed(
+            N_("'%(state)s' is not a certificate state.", state=to_state), field="to"
+        ) from None
     if target not in TRANSITIONS[current]:
         raise Conflict(_illegal_move_message(current, target))
     if target == S.EXPIRED and (certificate.expires_on is None or certificate.expires_on >= today):
         raise Conflict(
-            "This certificate is valid until "
-            f"{when(certificate.expires_on, missing='an unknown date')}; it expires by itself "
-            "after that day."
+            N_(
+                "This certificate is valid until %(day)s; it expires by itself after that day.",
+                day=when(certificate.expires_on, missing="an unknown date"),
+            )
         )
     changes = changes or {}
     _check_unknown_fields(changes)
@@ -449,14 +459,19 @@ def renew(
     _check_version(previous, version)
     if previous.state not in RENEWABLE_STATES:
         raise Conflict(
-            f"A {state_label(previous.state)} record cannot be renewed; only a certified or "
-            "expired one can."
+            N_(
+                "A %(state)s record cannot be renewed; only a certified or expired one can.",
+                state=marked(state_label(previous.state)),
+            )
         )
     if renewed_ids(session, [previous.id]):
         raise Conflict("This certificate has been renewed already; renew the latest record.")
     if previous.expires_on is not None and expires_on <= previous.expires_on:
         raise ValidationFailed(
-            f"The renewed certificate must be valid beyond {day_text(previous.expires_on)}.",
+            N_(
+                "The renewed certificate must be valid beyond %(day)s.",
+                day=day_text(previous.expires_on),
+            ),
             field="expires_on",
         )
     values = {
@@ -539,17 +554,22 @@ def _unverified() -> dict:
 def _illegal_move_message(current: CertState, target: CertState) -> str:
     allowed = [state_label(s) for s in CertState if s in TRANSITIONS[current]]
     if not allowed:
-        return f"A {state_label(current)} record is final; record a renewal or a new plan instead."
-    return (
-        f"A {state_label(current)} record cannot become {state_label(target)}; "
-        f"it can become: {', '.join(allowed)}."
+        return N_(
+            "A %(state)s record is final; record a renewal or a new plan instead.",
+            state=marked(state_label(current)),
+        )
+    return N_(
+        "A %(state)s record cannot become %(target)s; it can become: %(allowed)s.",
+        state=marked(state_label(current)),
+        target=marked(state_label(target)),
+        allowed=", ".join(allowed),
     )
 
 
 def _check_unknown_fields(values: dict) -> None:
     unknown = sorted(set(values) - set(EDITABLE_FIELDS))
     if unknown:
-        raise ValidationFailed(f"Unknown field: {unknown[0]}.", field=unknown[0])
+        raise ValidationFailed(N_("Unknown field: %(field)s.", field=unknown[0]), field=unknown[0])
 
 
 def _check_record(state: CertState, values: dict, *, today: date) -> None:
@@ -558,7 +578,12 @@ def _check_record(state: CertState, values: dict, *, today: date) -> None:
         value = values.get(field)
         if value is None or (isinstance(value, str) and not value.strip()):
             raise ValidationFailed(
-                f"A {state_label(state)} record needs its {FIELD_LABELS[field]}.", field=field
+                N_(
+                    "A %(state)s record needs its %(field)s.",
+                    state=marked(state_label(state)),
+                    field=marked(FIELD_LABELS[field]),
+                ),
+                field=field,
             )
     issued_on, expires_on = values.get("issued_on"), values.get("expires_on")
     if issued_on is not None and issued_on > today:
@@ -569,8 +594,11 @@ def _check_record(state: CertState, values: dict, *, today: date) -> None:
         )
     if state == S.CERTIFIED and expires_on is not None and expires_on < today:
         raise ValidationFailed(
-            f"This certificate was valid until {day_text(expires_on)}, which has passed; "
-            "record the renewed certificate instead.",
+            N_(
+                "This certificate was valid until %(day)s, which has passed; "
+                "record the renewed certificate instead.",
+                day=day_text(expires_on),
+            ),
             field="expires_on",
         )
 
@@ -595,7 +623,12 @@ def _refuse_second_live_record(session: Session, supplier_id: int, code: str) ->
     if live:
         name = default_catalogue().display_name(code)
         raise Conflict(
-            f"There is already a {state_label(live[0].state)} {name} record (#{live[0].id}); "
-            "move that one forward or renew it instead.",
+            N_(
+                "There is already a %(state)s %(name)s record (#%(id)s); "
+                "move that one forward or renew it instead.",
+                state=marked(state_label(live[0].state)),
+                name=name,
+                id=live[0].id,
+            ),
             field="code",
         )

@@ -18,6 +18,7 @@ from suppliermatch.errors import Conflict, Forbidden, ValidationFailed
 from suppliermatch.models_base import utcnow
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.suppliers.models import Supplier
+from suppliermatch.translatable import N_
 
 security_log = logging.getLogger("suppliermatch.security")
 MAX_REASON_LENGTH = 500
@@ -43,7 +44,7 @@ def reject(
         raise ValidationFailed("Say why the certificate is rejected.", field="reason")
     if len(reason) > MAX_REASON_LENGTH:
         raise ValidationFailed(
-            f"Keep the reason under {MAX_REASON_LENGTH} characters.", field="reason"
+            N_("Keep the reason under %(most)s characters.", most=MAX_REASON_LENGTH), field="reason"
         )
     certificate, supplier = _checkable(session, actor, certificate_id, version)
     if certificate.verification == Verification.REJECTED:

@@ -35,7 +35,7 @@ from suppliermatch.errors import DomainError, NotFound
 from suppliermatch.extensions import db
 from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors, load_form
-from suppliermatch.i18n import N_, flash, gettext
+from suppliermatch.i18n import N_, flash, gettext, word
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.suppliers.models import Supplier
 
@@ -50,7 +50,7 @@ def certification_helpers():
     catalogue = default_catalogue()
     return {
         "cert_name": catalogue.display_name,
-        "state_label": service.state_label,
+        "state_label": word,
         "volume_phrase": volume_phrase,
         # For other features' pages (the supplier profile): the level and its label.
         "supplier_readiness_of": lambda supplier_id: supplier_readiness(db.session, supplier_id),

@@ -7,7 +7,7 @@ from sqlmodel import select
 from suppliermatch.access import ActorKind, current_actor, require, require_login
 from suppliermatch.accounts.models import User
 from suppliermatch.extensions import db
-from suppliermatch.i18n import flash
+from suppliermatch.i18n import N_, flash
 from suppliermatch.jobs import periodic, service
 from suppliermatch.jobs.queue import queue
 from suppliermatch.jobs.schedule import PERIODIC_JOBS
@@ -41,7 +41,9 @@ def job_page(job_id):
     view = service.job_view(queue(), job, urls=job_urls)
     if view["report_url"]:
         # Done: the report is the page to see now (this page reloads itself until then).
-        flash(f"{view['title']} done: {view['result']['summary']}.")
+        flash(
+            N_("%(job)s done: %(summary)s.", job=view["title"], summary=view["result"]["summary"])
+        )
         return redirect(view["report_url"])
     refresh = REFRESH_SECONDS if job.state not in service.FINISHED else None
     return render_template("jobs/job.html", job=view, refresh=refresh)

@@ -50,6 +50,7 @@ from suppliermatch.requirements.lifecycle import as_utc
 from suppliermatch.requirements.models import Invitation, Requirement
 from suppliermatch.requirements.visibility import get_managed, get_overseen
 from suppliermatch.suppliers.models import Supplier
+from suppliermatch.translatable import N_
 
 # The longest ranking shown (the API pages through it).
 MAX_RANKED = 200
@@ -357,11 +358,13 @@ def check_weights(weights: Mapping[str, float]) -> dict[str, float]:
     errors = {}
     for name, value in weights.items():
         if name not in scoring.DEFAULT_WEIGHTS:
-            errors[name] = [f"unknown weight; known: {', '.join(scoring.DEFAULT_WEIGHTS)}"]
+            errors[name] = [
+                N_("unknown weight; known: %(known)s", known=", ".join(scoring.DEFAULT_WEIGHTS))
+            ]
         elif isinstance(value, bool) or not isinstance(value, int | float):
-            errors[name] = ["must be a number"]
+            errors[name] = [N_("must be a number")]
         elif not 0 <= value <= MAX_WEIGHT:
-            errors[name] = [f"must be between 0 and {MAX_WEIGHT:g}"]
+            errors[name] = [N_("must be between 0 and %(most)s", most=f"{MAX_WEIGHT:g}")]
     if errors:
         raise ValidationFailed("Some weights are not valid.", errors=errors)
     overrides = {name: float(value) for name, value in weights.items()}
@@ -424,7 +427,9 @@ def add_to_shortlist(
     requirement = managed_requirement(session, actor, requirement_id)
     rankable = session.scalar(select(Supplier.id).where(Supplier.id == supplier_id, RANKABLE))
     if rankable is None:
-        raise ValidationFailed(f"No supplier with id {supplier_id}.", field="supplier_id")
+        raise ValidationFailed(
+            N_("No supplier with id %(id)s.", id=supplier_id), field="supplier_id"
+        )
     existing = session.exec(
         select(Shortlist).where(
             Shortlist.requirement_id == requirement.id, Shortlist.supplier_id == supplier_id

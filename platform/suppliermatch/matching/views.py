@@ -154,7 +154,9 @@ def weights(requirement_id):
             try:
                 value = float(text)
             except ValueError:
-                raise ValidationFailed(f"{text[:20]!r} is not a number.", field=name) from None
+                raise ValidationFailed(
+                    N_("%(text)s is not a number.", text=repr(text[:20])), field=name
+                ) from None
             if value != scoring.DEFAULT_WEIGHTS[name]:
                 values[name] = value
         service.set_match_weights(

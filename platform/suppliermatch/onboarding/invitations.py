@@ -24,6 +24,7 @@ from suppliermatch.models_base import utcnow
 from suppliermatch.notifications.service import Kind, enqueue_for_listed_supplier
 from suppliermatch.onboarding.models import InvitationStatus, SupplierInvitation
 from suppliermatch.suppliers.models import Supplier, SupplierImport
+from suppliermatch.translatable import N_
 
 # The page that takes the link: onboarding.views.claim_by_link serves this path.
 CLAIM_PATH = "/claim/{token}"
@@ -156,7 +157,10 @@ def invite_selected(
         raise ValidationFailed("Choose at least one supplier to invite.", field="supplier_ids")
     if len(wanted) > MAX_SELECTED:
         raise ValidationFailed(
-            f"Invite at most {MAX_SELECTED} suppliers at once, or all uninvited ones.",
+            N_(
+                "Invite at most %(most)s suppliers at once, or all uninvited ones.",
+                most=MAX_SELECTED,
+            ),
             field="supplier_ids",
         )
     rows = {
@@ -168,7 +172,8 @@ def invite_selected(
     missing = [str(i) for i in wanted if i not in rows]
     if missing:
         raise ValidationFailed(
-            f"No supplier with id {', '.join(missing)} in your cluster.", field="supplier_ids"
+            N_("No supplier with id %(id)s in your cluster.", id=", ".join(missing)),
+            field="supplier_ids",
         )
     return _invite(session, actor, [rows[i] for i in wanted], now=now)
 
@@ -213,7 +218,9 @@ def invite_uninvited(
 def _import_of(session: Session, actor: Actor, import_id: int) -> SupplierImport:
     record = session.get(SupplierImport, import_id)
     if record is None or not actor.coordinates(record.cluster_id):
-        raise ValidationFailed(f"No import {import_id} in your cluster.", field="import_id")
+        raise ValidationFailed(
+            N_("No import %(id)s in your cluster.", id=import_id), field="import_id"
+        )
     return record
 
 

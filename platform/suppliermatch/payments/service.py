@@ -25,6 +25,7 @@ from suppliermatch.reference import msmed
 from suppliermatch.requirements.models import Award, Requirement
 from suppliermatch.requirements.visibility import get_managed
 from suppliermatch.suppliers.models import Supplier
+from suppliermatch.translatable import N_, marked
 
 NOT_FOUND_MESSAGE = "No such purchase order."
 
@@ -112,8 +113,11 @@ def create_purchase_order(
     days = data.get("agreed_payment_days")
     if days is not None and days > msmed.MAX_AGREED_DAYS:
         raise ValidationFailed(
-            f"The MSMED Act caps an agreed payment term at {msmed.MAX_AGREED_DAYS} days from "
-            "acceptance (section 15).",
+            N_(
+                "The MSMED Act caps an agreed payment term at %(days)s days from "
+                "acceptance (section 15).",
+                days=msmed.MAX_AGREED_DAYS,
+            ),
             field="agreed_payment_days",
         )
     if data["ordered_on"] > today_in_india():
@@ -125,7 +129,7 @@ def create_purchase_order(
         )
     ).first()
     if taken is not None:
-        raise Conflict(f"Purchase order {data['number']} exists already.")
+        raise Conflict(N_("Purchase order %(number)s exists already.", number=data["number"]))
     supplier = session.get(Supplier, award.supplier_id)
     order = PurchaseOrder(
         award_id=award.id,
@@ -205,7 +209,7 @@ def _row_of_party(session: Session, actor: Actor, model, row_id: int, name: str)
     row = session.get(model, row_id)
     order = session.get(PurchaseOrder, row.purchase_order_id) if row is not None else None
     if order is None or not is_party(actor, order):
-        raise NotFound(f"No such {name}.")
+        raise NotFound(N_("No such %(what)s.", what=marked(name)))
     return row, order
 
 
@@ -227,8 +231,11 @@ def object_to_delivery(
         )
     if objected_on > msmed.deemed_acceptance_final_on(delivery.delivered_on):
         raise ValidationFailed(
-            f"An objection must be made within {msmed.OBJECTION_WINDOW_DAYS} days of delivery; "
-            "after that the delivery counts as accepted on the day it was delivered.",
+            N_(
+                "An objection must be made within %(days)s days of delivery; "
+                "after that the delivery counts as accepted on the day it was delivered.",
+                days=msmed.OBJECTION_WINDOW_DAYS,
+            ),
             field="objected_on",
         )
     delivery.objected_on = objected_on
@@ -290,7 +297,9 @@ def create_invoice(session: Session, *, actor: Actor, order_id: int, data: dict)
         )
     ).first()
     if taken is not None:
-        raise Conflict(f"Invoice {data['number']} exists already on this order.")
+        raise Conflict(
+            N_("Invoice %(number)s exists already on this order.", number=data["number"])
+        )
     invoice = Invoice(
         purchase_order_id=order.id,
         delivery_id=delivery.id,

@@ -32,6 +32,7 @@ from suppliermatch.reference import qualification as ref
 from suppliermatch.requirements.models import Award
 from suppliermatch.requirements.visibility import get_managed
 from suppliermatch.stored_files import megabytes
+from suppliermatch.translatable import N_, marked
 
 OPEN, SUBMITTED, APPROVED, REJECTED, INTERIM = (
     "open",
@@ -79,7 +80,12 @@ def _check_elements(kind: str, elements: list[str]) -> list[str]:
     unknown = [code for code in elements if code not in known]
     if unknown:
         raise ValidationFailed(
-            f"Unknown {kind.upper()} element(s): {', '.join(unknown)}.", field="elements"
+            N_(
+                "Unknown %(kind)s element(s): %(unknown)s.",
+                kind=kind.upper(),
+                unknown=", ".join(unknown),
+            ),
+            field="elements",
         )
     return list(dict.fromkeys(elements))
 
@@ -100,7 +106,7 @@ def create_template(session: Session, *, actor: Actor, data: dict) -> Qualificat
         )
     ).first()
     if taken is not None:
-        raise Conflict(f"You have a template named {data['name']} already.")
+        raise Conflict(N_("You have a template named %(name)s already.", name=data["name"]))
     template = QualificationTemplate(
         anchor_id=actor.organisation_id,
         name=data["name"],
@@ -250,7 +256,12 @@ def upload_element(
     element, qualification = _element(session, actor, element_id)
     _check_supplier(actor)
     if qualification.state != OPEN:
-        raise Conflict(f"This qualification is {qualification.state}; uploads are closed.")
+        raise Conflict(
+            N_(
+                "This qualification is %(state)s; uploads are closed.",
+                state=marked(qualification.state),
+            )
+        )
     if element.state == ACCEPTED:
         raise Conflict("This element is accepted already.")
     stored = store_document(
@@ -289,12 +300,15 @@ def submit(session: Session, *, actor: Actor, qualification_id: int) -> Qualific
     qualification = get_qualification(session, actor, qualification_id)
     _check_supplier(actor)
     if qualification.state != OPEN:
-        raise Conflict(f"This qualification is {qualification.state}, not open.")
+        raise Conflict(
+            N_("This qualification is %(state)s, not open.", state=marked(qualification.state))
+        )
     missing = [e.code for e in elements_of(session, qualification.id) if e.state in
                (REQUESTED, RETURNED)]  # fmt: skip
     if missing:
         raise ValidationFailed(
-            f"Upload every element first; missing: {', '.join(missing)}.", field="elements"
+            N_("Upload every element first; missing: %(missing)s.", missing=", ".join(missing)),
+            field="elements",
         )
     qualification.state = SUBMITTED
     session.add(qualification)
@@ -311,7 +325,7 @@ def review_element(
     element, qualification = _element(session, actor, element_id)
     _check_buyer(actor)
     if qualification.state not in (OPEN, SUBMITTED):
-        raise Conflict(f"This qualification is {qualification.state}.")
+        raise Conflict(N_("This qualification is %(state)s.", state=marked(qualification.state)))
     if element.state != UPLOADED:
         raise Conflict("Only an uploaded element can be accepted or returned.")
     if not accept and not reason:
@@ -344,7 +358,10 @@ def decide(
     _check_buyer(actor)
     if qualification.state != SUBMITTED:
         raise Conflict(
-            f"Only a submitted qualification is decided; this one is {qualification.state}."
+            N_(
+                "Only a submitted qualification is decided; this one is %(state)s.",
+                state=marked(qualification.state),
+            )
         )
     expired = valid_until is None or valid_until <= today_in_india()
     if decision in ON_LIST and expired:
@@ -352,7 +369,12 @@ def decide(
     if decision == APPROVED:
         pending = [e.code for e in elements_of(session, qualification.id) if e.state != ACCEPTED]
         if pending:
-            raise Conflict(f"Accept every element before approving; not yet: {', '.join(pending)}.")
+            raise Conflict(
+                N_(
+                    "Accept every element before approving; not yet: %(pending)s.",
+                    pending=", ".join(pending),
+                )
+            )
     if decision in (REJECTED, INTERIM) and not note:
         raise ValidationFailed("Say why.", field="note")
     qualification.state = decision
@@ -452,7 +474,12 @@ def update_disciplines(
     locked = {"d3"} if action.containment_approved_at else set()
     locked |= {"d4"} if action.root_cause_approved_at else set()
     if locked & set(disciplines):
-        raise Conflict(f"Approved already: {', '.join(sorted(locked & set(disciplines)))}.")
+        raise Conflict(
+            N_(
+                "Approved already: %(disciplines)s.",
+                disciplines=", ".join(sorted(locked & set(disciplines))),
+            )
+        )
     action.disciplines = {**action.disciplines, **disciplines}
     session.add(action)
     _audit(session, actor, qualification.id, "corrective_action_updated",
@@ -479,7 +506,9 @@ def approve_step(session: Session, *, actor: Actor, action_id: int, step: str) -
     else:
         discipline, column = APPROVALS[step]
         if not action.disciplines.get(discipline):
-            raise Conflict(f"{ref.EIGHT_D[discipline]} is not written yet.")
+            raise Conflict(
+                N_("%(discipline)s is not written yet.", discipline=ref.EIGHT_D[discipline])
+            )
         if getattr(action, column) is not None:
             raise Conflict("Approved already.")
         setattr(action, column, utcnow())

@@ -10,7 +10,7 @@ once and goes back to the qualification, or shows it again with the errors.
 import re
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from sqlmodel import select
 
 from suppliermatch.access import ActorKind, current_actor, require
@@ -21,6 +21,7 @@ from suppliermatch.extensions import db
 from suppliermatch.file_downloads import send_attachment
 from suppliermatch.form_tokens import one_time_form
 from suppliermatch.forms import domain_errors, load_form
+from suppliermatch.i18n import N_, flash
 from suppliermatch.qualification import api, schemas, service
 from suppliermatch.reference import qualification as ref
 from suppliermatch.reference.taxonomy import default_taxonomy
@@ -106,7 +107,7 @@ def templates_page():
                 errors, status = domain_errors(error), error.status_code
             else:
                 db.session.commit()
-                flash(f"Template {template.name} saved.")
+                flash(N_("Template %(name)s saved.", name=template.name))
                 if award_id is not None:
                     return redirect(url_for("qualification.award_page", award_id=award_id))
                 return redirect(url_for("qualification.templates_page"))
@@ -148,7 +149,7 @@ def award_page(award_id):
                 errors, status = domain_errors(error), error.status_code
             else:
                 db.session.commit()
-                flash(f"Qualification of {qualification.part} opened.")
+                flash(N_("Qualification of %(part)s opened.", part=qualification.part))
                 return redirect(_detail_url(qualification.id))
     page = render_template(
         "qualification/award.html",
@@ -307,7 +308,7 @@ def upload_element(element_id):
         )
     db.session.commit()
     name = ref.element_names(qualification.kind).get(element.code, element.code)
-    flash(f"{name}: document uploaded.")
+    flash(N_("%(element)s: document uploaded.", element=name))
     return redirect(_detail_url(qualification.id, f"element-{element_id}"))
 
 
@@ -327,7 +328,9 @@ def review_element(element_id):
             reason=data.get("reason"),
         ),
         lambda data: (
-            f"{name}: accepted." if data["accept"] else f"{name}: returned with your reason."
+            N_("%(element)s: accepted.", element=name)
+            if data["accept"]
+            else N_("%(element)s: returned with your reason.", element=name)
         ),
         form_name=f"element-{element_id}",
         anchor=f"element-{element_id}",
@@ -343,15 +346,15 @@ def submit(qualification_id):
         lambda: service.submit(
             db.session, actor=current_actor(), qualification_id=qualification_id
         ),
-        "Submitted: the anchor reviews each element and decides.",
+        N_("Submitted: the anchor reviews each element and decides."),
         form_name="submit",
     )
 
 
 DECIDED = {
-    service.APPROVED: "Approved: the supplier is on your approved-supplier list.",
-    service.INTERIM: "Approved for an interim period: the supplier is on your list until then.",
-    service.REJECTED: "Rejected: the supplier sees your reason on the record.",
+    service.APPROVED: N_("Approved: the supplier is on your approved-supplier list."),
+    service.INTERIM: N_("Approved for an interim period: the supplier is on your list until then."),
+    service.REJECTED: N_("Rejected: the supplier sees your reason on the record."),
 }
 
 
@@ -381,7 +384,9 @@ def open_corrective_action(qualification_id):
         lambda data: service.open_corrective_action(
             db.session, actor=current_actor(), qualification_id=qualification_id, data=data
         ),
-        lambda data: f"8D opened for lot {data['lot_reference']}: the supplier writes D1-D8.",
+        lambda data: N_(
+            "8D opened for lot %(lot)s: the supplier writes D1-D8.", lot=data["lot_reference"]
+        ),
         form_name="corrective-action",
         anchor=lambda action: f"action-{action.id}",
     )
@@ -409,16 +414,16 @@ def update_disciplines(action_id):
     return _attempt(
         qualification.id,
         change,
-        "8D saved.",
+        N_("8D saved."),
         form_name=f"action-{action_id}",
         anchor=f"action-{action_id}",
     )
 
 
 STEP_DONE = {
-    "containment": "Containment (D3) approved.",
-    "root_cause": "Root cause (D4) approved.",
-    "close": "8D closed.",
+    "containment": N_("Containment (D3) approved."),
+    "root_cause": N_("Root cause (D4) approved."),
+    "close": N_("8D closed."),
 }
 
 

@@ -14,6 +14,7 @@ from suppliermatch.requirements.quotes import AWARDED, NOT_AWARDED
 from suppliermatch.requirements.service import managed_as_of, move_to_awarded
 from suppliermatch.requirements.visibility import get_managed, get_overseen
 from suppliermatch.suppliers.models import Supplier
+from suppliermatch.translatable import N_, marked
 
 RATING_ASPECTS = ("quality", "on_time", "communication")
 
@@ -36,7 +37,10 @@ def award(
     requirement, moment = managed_as_of(session, actor, requirement_id, now)
     if requirement.status != Status.CLOSED:
         raise Conflict(
-            f"Only a closed requirement can be awarded; this one is {requirement.status}."
+            N_(
+                "Only a closed requirement can be awarded; this one is %(status)s.",
+                status=marked(requirement.status),
+            )
         )
     if not allocations:
         raise ValidationFailed("Choose at least one supplier to award.", field="allocations")
@@ -49,11 +53,13 @@ def award(
         supplier_id = allocation["supplier_id"]
         if supplier_id not in quotes:
             raise ValidationFailed(
-                f"Supplier {supplier_id} has not quoted for this requirement.",
+                N_("Supplier %(id)s has not quoted for this requirement.", id=supplier_id),
                 field="allocations",
             )
         if supplier_id in chosen:
-            raise ValidationFailed(f"Supplier {supplier_id} is listed twice.", field="allocations")
+            raise ValidationFailed(
+                N_("Supplier %(id)s is listed twice.", id=supplier_id), field="allocations"
+            )
         chosen[supplier_id] = allocation.get("quantity_per_month")
     if len(chosen) == 1 and None in chosen.values():
         only = next(iter(chosen))
@@ -66,8 +72,12 @@ def award(
     total = sum(q for q in chosen.values() if q is not None)
     if requirement.quantity_per_month is not None and total > requirement.quantity_per_month:
         raise ValidationFailed(
-            f"The awarded quantities add up to {total:g} per month, more than the "
-            f"{requirement.quantity_per_month:g} required.",
+            N_(
+                "The awarded quantities add up to %(total)s per month, more than the "
+                "%(required)s required.",
+                total=f"{total:g}",
+                required=f"{requirement.quantity_per_month:g}",
+            ),
             field="allocations",
         )
     move_to_awarded(session, actor, requirement, note=note, now=moment)

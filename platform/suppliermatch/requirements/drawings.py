@@ -31,6 +31,7 @@ from suppliermatch.stored_files import (
     record_stored,
     store_checked,
 )
+from suppliermatch.translatable import N_, marked
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,12 @@ def list_drawings(session: Session, actor: Actor, requirement_id: int) -> list[R
 def _editable(session: Session, actor: Actor, requirement_id: int) -> Requirement:
     requirement = get_managed(session, actor, requirement_id)
     if requirement.status not in EDITABLE_STATES:
-        raise Conflict(f"A {requirement.status} requirement's drawings can no longer change.")
+        raise Conflict(
+            N_(
+                "A %(status)s requirement's drawings can no longer change.",
+                status=marked(requirement.status),
+            )
+        )
     return requirement
 
 
@@ -127,7 +133,9 @@ def add_drawing(
     published requirement it is an amendment the invited suppliers are told of."""
     requirement = _editable(session, actor, requirement_id)
     if len(drawings_for(session, requirement.id)) >= MAX_DRAWINGS:
-        raise Conflict(f"A requirement has at most {MAX_DRAWINGS} drawings.", field="file")
+        raise Conflict(
+            N_("A requirement has at most %(most)s drawings.", most=MAX_DRAWINGS), field="file"
+        )
     stored = store_checked(
         stream,
         drawings_dir(upload_dir),

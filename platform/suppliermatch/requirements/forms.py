@@ -7,8 +7,10 @@ An empty input means "no value": on an edit form that clears the field.
 import marshmallow as ma
 from werkzeug.datastructures import MultiDict
 
+from suppliermatch.i18n import translated_messages
 from suppliermatch.reference.places import place_for_pincode
 from suppliermatch.requirements import schemas
+from suppliermatch.translatable import N_
 
 # The page places the plant by a town or a PIN code: the coordinates come from the PIN
 # code directory, never from typed degrees (the API still takes them).
@@ -92,12 +94,15 @@ def _place_errors(form: MultiDict) -> dict:
         return {}
     place = place_for_pincode(chosen)
     town = f"{place.name} (PIN {chosen})" if place else f"PIN {chosen}"
-    return {"plant_place": [f"You chose {town} and typed PIN code {typed}: keep one of them."]}
+    refusal = N_(
+        "You chose %(town)s and typed PIN code %(typed)s: keep one of them.", town=town, typed=typed
+    )
+    return {"plant_place": [refusal]}
 
 
 def _load_requirement(schema: ma.Schema, raw: dict, form: MultiDict):
     data, errors = _load(schema, raw)
-    place_errors = _place_errors(form)
+    place_errors = translated_messages(_place_errors(form))
     if place_errors:
         return None, {**(errors or {}), **place_errors}
     return data, errors

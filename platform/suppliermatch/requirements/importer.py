@@ -32,6 +32,7 @@ from suppliermatch.requirements.models import Requirement
 from suppliermatch.requirements.schemas import RequirementInputSchema
 from suppliermatch.requirements.service import create_for_anchor
 from suppliermatch.requirements.visibility import can_oversee
+from suppliermatch.translatable import N_
 
 CSV_COLUMNS = (
     "requirement_ref",
@@ -108,7 +109,7 @@ def read_upload(stream, *, max_bytes: int) -> list[dict]:
         raise ValidationFailed("Choose a CSV file (this one is empty).", field="file")
     if len(raw) > max_bytes:
         raise ValidationFailed(
-            f"The file is larger than {max_bytes // (1024 * 1024)} MB.", field="file"
+            N_("The file is larger than %(mb)s MB.", mb=max_bytes // (1024 * 1024)), field="file"
         )
     try:
         text = raw.decode("utf-8")
@@ -125,7 +126,7 @@ def read_requirements_csv(text: str) -> list[dict]:
         return _csv_rows(text)
     except csv.Error as error:  # e.g. a field longer than the csv module's limit
         raise ValidationFailed(
-            f"The file could not be read as CSV: {error}.", field="file"
+            N_("The file could not be read as CSV: %(error)s.", error=error), field="file"
         ) from None
 
 
@@ -148,7 +149,9 @@ def _csv_rows(text: str) -> list[dict]:
     rows = []
     for row in reader:
         if len(rows) >= MAX_ROWS:
-            raise ValidationFailed(f"Import at most {MAX_ROWS} rows at a time.", field="file")
+            raise ValidationFailed(
+                N_("Import at most %(rows)s rows at a time.", rows=MAX_ROWS), field="file"
+            )
         rows.append({k: (v or "").strip() for k, v in row.items() if k is not None})
     return rows
 

@@ -16,6 +16,7 @@ from suppliermatch.requirements.models import Invitation, Quote
 from suppliermatch.requirements.service import managed_as_of
 from suppliermatch.requirements.visibility import get_overseen, get_visible
 from suppliermatch.suppliers.models import Supplier
+from suppliermatch.translatable import N_, marked
 
 INVITED = "invited"
 DECLINED = "declined"
@@ -38,13 +39,19 @@ def invite_suppliers(
     once; a draft's invitees hear about it when it is published."""
     requirement, moment = managed_as_of(session, actor, requirement_id, now)
     if requirement.status not in INVITABLE_STATES:
-        raise Conflict(f"Suppliers cannot be invited to a {requirement.status} requirement.")
+        raise Conflict(
+            N_(
+                "Suppliers cannot be invited to a %(status)s requirement.",
+                status=marked(requirement.status),
+            )
+        )
     wanted = list(dict.fromkeys(supplier_ids))
     if not wanted:
         raise ValidationFailed("Choose at least one supplier to invite.", field="supplier_ids")
     if len(wanted) > MAX_INVITES_AT_ONCE:
         raise ValidationFailed(
-            f"Invite at most {MAX_INVITES_AT_ONCE} suppliers at once.", field="supplier_ids"
+            N_("Invite at most %(most)s suppliers at once.", most=MAX_INVITES_AT_ONCE),
+            field="supplier_ids",
         )
     found = set(
         session.exec(
@@ -57,7 +64,9 @@ def invite_suppliers(
     )
     missing = [str(i) for i in wanted if i not in found]
     if missing:
-        raise ValidationFailed(f"No supplier with id {', '.join(missing)}.", field="supplier_ids")
+        raise ValidationFailed(
+            N_("No supplier with id %(id)s.", id=", ".join(missing)), field="supplier_ids"
+        )
     existing = {
         i.supplier_id: i
         for i in session.exec(

@@ -33,6 +33,7 @@ from suppliermatch.requirements.models import Quote, QuoteLine, Requirement, Req
 from suppliermatch.requirements.service import close_if_expired, line_items, supplier_lacks
 from suppliermatch.requirements.visibility import get_managed, get_visible
 from suppliermatch.suppliers.models import Supplier
+from suppliermatch.translatable import N_, marked
 
 SUBMITTED = "submitted"
 AWARDED = "awarded"
@@ -52,7 +53,10 @@ def _open_requirement_for(session: Session, actor: Actor, requirement_id: int, n
     close_if_expired(session, requirement, now=now)
     if not is_open_for_quotes(requirement, now):
         raise Conflict(
-            f"This requirement is {requirement.status}: quotes are no longer accepted or changed.",
+            N_(
+                "This requirement is %(status)s: quotes are no longer accepted or changed.",
+                status=marked(requirement.status),
+            ),
         )
     return requirement
 
@@ -65,15 +69,21 @@ def _check_lines(session: Session, requirement: Requirement, lines: list[dict]) 
         line_item_id = line["line_item_id"]
         if line_item_id not in item_ids:
             raise ValidationFailed(
-                f"Line item {line_item_id} is not part of this requirement.", field="lines"
+                N_("Line item %(item)s is not part of this requirement.", item=line_item_id),
+                field="lines",
             )
         if line_item_id in prices:
-            raise ValidationFailed(f"Line item {line_item_id} is priced twice.", field="lines")
+            raise ValidationFailed(
+                N_("Line item %(item)s is priced twice.", item=line_item_id), field="lines"
+            )
         prices[line_item_id] = round(float(line["unit_price_inr"]), 2)
     unpriced = [str(i) for i in item_ids if i not in prices]
     if unpriced:
         raise ValidationFailed(
-            f"Give a unit price for every line item (missing: {', '.join(unpriced)}).",
+            N_(
+                "Give a unit price for every line item (missing: %(missing)s).",
+                missing=", ".join(unpriced),
+            ),
             field="lines",
         )
     return prices
@@ -86,8 +96,11 @@ def _check_hard_constraints(session: Session, requirement: Requirement, supplier
     lacks = supplier_lacks(session, requirement, supplier_id)
     if lacks:
         raise ValidationFailed(
-            "The buyer accepts quotes only from suppliers that meet every hard constraint "
-            f"of this requirement. You do not: {'; '.join(lacks)}.",
+            N_(
+                "The buyer accepts quotes only from suppliers that meet every hard constraint "
+                "of this requirement. You do not: %(lacks)s.",
+                lacks="; ".join(lacks),
+            ),
             errors={"hard_constraints": list(lacks)},
         )
 

@@ -17,6 +17,7 @@ from suppliermatch.requirements.lifecycle import (
     Status,
     Visibility,
 )
+from suppliermatch.translatable import N_
 
 # Bounds that catch typing slips without getting in a real buyer's way.
 MAX_QUANTITY = 1e9
@@ -43,18 +44,25 @@ HARD_CONSTRAINT_LACKS = (
 
 def _known_category(value: str) -> None:
     if not default_taxonomy().has_category(value):
-        raise ma.ValidationError(f"'{value}' is not a category we know; choose one from the list.")
+        raise ma.ValidationError(
+            N_("'%(value)s' is not a category we know; choose one from the list.", value=value)
+        )
 
 
 def _known_process(value: str) -> None:
     if not default_taxonomy().has_process(value):
-        raise ma.ValidationError(f"'{value}' is not a process we know; choose one from the list.")
+        raise ma.ValidationError(
+            N_("'%(value)s' is not a process we know; choose one from the list.", value=value)
+        )
 
 
 def _known_certificate(value: str) -> None:
     if value not in default_catalogue():
         raise ma.ValidationError(
-            f"'{value}' is not a certificate we know; choose one from the catalogue."
+            N_(
+                "'%(value)s' is not a certificate we know; choose one from the catalogue.",
+                value=value,
+            )
         )
 
 

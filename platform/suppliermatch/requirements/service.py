@@ -44,6 +44,7 @@ from suppliermatch.requirements.visibility import (
     get_managed,
     get_overseen,
 )
+from suppliermatch.translatable import N_, marked
 
 ENTITY = "requirement"
 # The columns a client may set; everything else (owner, cluster, status, version,
@@ -155,7 +156,9 @@ def update_requirement(
     requirement, moment = managed_as_of(session, actor, requirement_id, now)
     status = Status(requirement.status)
     if status not in EDITABLE_STATES:
-        raise Conflict(f"A {status} requirement can no longer be edited.")
+        raise Conflict(
+            N_("A %(status)s requirement can no longer be edited.", status=marked(status))
+        )
     changed = [
         f for f in EDITABLE_FIELDS if f in data and _differs(getattr(requirement, f), data[f])
     ]
@@ -429,7 +432,14 @@ def send_deadline_reminders(
 def _refuse_illegal(requirement: Requirement, to: Status) -> None:
     current = Status(requirement.status)
     if not is_allowed(current, to):
-        raise Conflict(f"A {current} requirement cannot be {ACTION_FOR[to]}.", field="status")
+        raise Conflict(
+            N_(
+                "A %(status)s requirement cannot be %(action)s.",
+                status=marked(current),
+                action=marked(ACTION_FOR[to]),
+            ),
+            field="status",
+        )
 
 
 def _move(

@@ -18,6 +18,7 @@ from suppliermatch.errors import Forbidden, NotFound, ValidationFailed
 from suppliermatch.models_base import utcnow
 from suppliermatch.requirements.lifecycle import Status, Visibility
 from suppliermatch.requirements.models import Invitation, Quote, Requirement
+from suppliermatch.translatable import N_
 
 NOT_FOUND_MESSAGE = "No such requirement."
 
@@ -95,7 +96,9 @@ DEFAULT_SORT = "newest"
 def visible_requirements(actor: Actor, *, status: str | None = None, sort: str = DEFAULT_SORT):
     """A statement for the requirements ``actor`` may see in the ``sort`` order (paginate it)."""
     if sort not in SORTS:
-        raise ValidationFailed(f"Sort by one of: {', '.join(SORTS)}.", field="sort")
+        raise ValidationFailed(
+            N_("Sort by one of: %(sorts)s.", sorts=", ".join(SORTS)), field="sort"
+        )
     statement = select(Requirement).where(visible_condition(actor))
     if status is not None:
         statement = statement.where(Requirement.status == status)

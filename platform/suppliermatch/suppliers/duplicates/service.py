@@ -32,6 +32,7 @@ from suppliermatch.suppliers.duplicates.detector import (
 )
 from suppliermatch.suppliers.models import DuplicateCandidate, Supplier
 from suppliermatch.suppliers.profiles import service
+from suppliermatch.translatable import N_, marked
 
 
 class CandidateStatus:
@@ -230,7 +231,7 @@ def merge_candidate(
 def _open_candidate(session: Session, actor: Actor, candidate_id: int) -> DuplicateCandidate:
     candidate = get_candidate_for(session, actor, candidate_id)
     if candidate.status != CandidateStatus.OPEN:
-        raise Conflict(f"This pair was already {candidate.status}.")
+        raise Conflict(N_("This pair was already %(status)s.", status=marked(candidate.status)))
     return candidate
 
 
@@ -248,7 +249,7 @@ def merge_suppliers(
         raise ValidationFailed("A supplier cannot be merged into itself.", field="keep_id")
     for supplier in (keep, drop):
         if supplier.merged_into_id is not None:
-            raise Conflict(f"Supplier {supplier.id} was already merged into another.")
+            raise Conflict(N_("Supplier %(id)s was already merged into another.", id=supplier.id))
     if keep.organisation_id and drop.organisation_id:
         raise Conflict(
             "Both profiles belong to signed-up MSME accounts; an admin must combine the "

@@ -39,7 +39,7 @@ from suppliermatch.suppliers.search.service import (
     search_suppliers,
     search_text_for,
 )
-from suppliermatch.translatable import N_
+from suppliermatch.translatable import N_, marked
 
 EDITABLE_FIELDS = rules.PROFILE_FIELDS
 # The kinds of user that read full profiles at all (which ones: ``readable_clause``); the
@@ -112,7 +112,10 @@ def get_supplier_to_edit(session: Session, actor: Actor, supplier_id: int) -> Su
         raise Forbidden("Only the supplier itself or its cluster coordinator can change it.")
     if supplier.merged_into_id is not None:
         raise Conflict(
-            f"This profile was merged into supplier {supplier.merged_into_id}; edit that one."
+            N_(
+                "This profile was merged into supplier %(id)s; edit that one.",
+                id=supplier.merged_into_id,
+            )
         )
     return supplier
 
@@ -278,7 +281,9 @@ def add_child(
     missing = [field for field in kind.required if clean.get(field) is None]
     if missing:
         raise ValidationFailed(
-            f"A {kind.label} needs: " + ", ".join(missing),
+            N_(
+                "A %(kind)s needs: %(missing)s", kind=marked(kind.label), missing=", ".join(missing)
+            ),
             errors={field: ["is required"] for field in missing},
         )
     row = kind.model(supplier_id=supplier.id, **clean)
@@ -302,7 +307,7 @@ def update_child(
     clean = _checked_child(kind, values, current=row.model_dump())
     for field in kind.required:
         if field in clean and clean[field] is None:
-            raise ValidationFailed(f"{field} is required", field=field)
+            raise ValidationFailed(N_("%(field)s is required", field=field), field=field)
     if kind is CAPABILITIES:
         clean["source"] = "profile"  # a person's edit: a re-import leaves it alone now
     update_if_current(session, kind.model, row.id, what=kind.label, version=version, values=clean)
@@ -323,7 +328,10 @@ def delete_child(
     supplier, row = child_to_edit(session, actor, kind, supplier_id, child_id)
     if row.version != version:
         raise Conflict(
-            f"Someone else changed this {kind.label} after you opened it; reload and try again.",
+            N_(
+                "Someone else changed this %(kind)s after you opened it; reload and try again.",
+                kind=marked(kind.label),
+            ),
             field="version",
         )
     session.delete(row)
@@ -335,7 +343,7 @@ def child_to_edit(session: Session, actor: Actor, kind: ChildKind, supplier_id: 
     supplier = get_supplier_to_edit(session, actor, supplier_id)
     row = session.get(kind.model, child_id)
     if row is None or row.supplier_id != supplier.id:
-        raise NotFound(f"No such {kind.label}.")
+        raise NotFound(N_("No such %(what)s.", what=marked(kind.label)))
     return supplier, row
 
 
@@ -343,7 +351,11 @@ def _checked_child(kind: ChildKind, values: Mapping, *, current: Mapping | None)
     clean, problems = kind.clean(values, current=current)
     if problems:
         raise ValidationFailed(
-            f"The {kind.label} has fields that are not valid: " + ", ".join(sorted(problems)),
+            N_(
+                "The %(kind)s has fields that are not valid: %(fields)s",
+                kind=marked(kind.label),
+                fields=", ".join(sorted(problems)),
+            ),
             errors={field: [message] for field, message in problems.items()},
         )
     return clean
@@ -466,7 +478,9 @@ def import_cluster_for(session: Session, actor: Actor, cluster_slug: str | None)
 def cluster_id_for_slug(session: Session, slug: str) -> int:
     cluster = session.exec(select(Cluster).where(Cluster.slug == slug)).first()
     if cluster is None:
-        raise ValidationFailed(f"No cluster with the slug '{slug}'.", field="cluster")
+        raise ValidationFailed(
+            N_("No cluster with the slug '%(slug)s'.", slug=slug), field="cluster"
+        )
     return cluster.id
 
 
@@ -571,7 +585,9 @@ def run_import(
 
 
 def _unreadable(error: TableError) -> ValidationFailed:
-    return ValidationFailed(f"The file cannot be imported: {error.message}.", field="file")
+    return ValidationFailed(
+        N_("The file cannot be imported: %(problem)s.", problem=error.message), field="file"
+    )
 
 
 def imports_statement(actor: Actor):
