@@ -74,3 +74,15 @@ def test_a_change_committed_late_with_an_older_stamp_is_seen(session, world):
     summaries.kept(session, "figures", lambda: calls.append(1))
 
     assert len(calls) == 2
+
+
+def test_a_changed_requirement_shows_on_the_next_dashboard(session, make_client, world, scene):
+    coordinator = make_client(world["coordinator_1"])
+    (before,) = dashboard_json(coordinator)["supply"]
+
+    # Any field of an open requirement: here without moving its stamp or version.
+    scene["requirement"].quantity_per_month = 7_000
+    session.commit()
+    (after,) = dashboard_json(coordinator)["supply"]
+
+    assert (before["demand"], after["demand"]) == (5_000, 7_000)

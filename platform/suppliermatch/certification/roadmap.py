@@ -24,7 +24,7 @@ from suppliermatch.models_base import utcnow
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.requirements.models import Invitation, Requirement
 from suppliermatch.suppliers.models import Supplier
-from suppliermatch.suppliers.summaries import kept
+from suppliermatch.suppliers.summaries import kept, rows_key
 
 # A requirement suppliers can answer: published (issue 4's lifecycle: draft -> published
 # -> closed -> awarded) and its quote deadline, if any, not yet passed.
@@ -300,7 +300,7 @@ def cluster_roadmap(session: Session, cluster_id: int, *, today: date) -> Cluste
     of the open requirements does (its every field is in the key): picking the cluster's
     own among the candidates took a second at a million suppliers."""
     requirements = list(session.exec(_open_requirements(cluster_id)))
-    key = ("cluster roadmap", cluster_id, today, tuple(repr(r.model_dump()) for r in requirements))
+    key = ("cluster roadmap", cluster_id, today, rows_key(requirements))
     return kept(session, key, lambda: _cluster_roadmap(session, cluster_id, requirements, today))
 
 

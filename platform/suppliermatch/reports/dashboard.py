@@ -38,7 +38,7 @@ from suppliermatch.reports.units import normalise
 from suppliermatch.requirements.lifecycle import Status, as_utc, effective_status, now_utc
 from suppliermatch.requirements.models import Requirement
 from suppliermatch.suppliers.models import Capability, Supplier
-from suppliermatch.suppliers.summaries import kept
+from suppliermatch.suppliers.summaries import kept, rows_key
 
 # Issue 7: an open requirement with fewer fully qualified suppliers than this is flagged
 # (fewer than three cannot make a competitive set of quotes).
@@ -218,22 +218,31 @@ def build_dashboard(
     suppliers = _in_scope(scope)
     requirements = _requirements(session, scope)
     open_requirements = [r for r in requirements if effective_status(r, moment) == Status.PUBLISHED]
-    qualified = fully_qualified(session, open_requirements, today=today)
-    one_away, unlocks = _roadmaps(session, scope, today=today)
-    figures = kept(
+    where = ("dashboard", scope.is_everything, scope.cluster_ids, today)
+    # The engine's verdicts over the open requirements: kept while neither the suppliers
+    # nor those requirements change (ranking each at a million suppliers takes seconds).
+    qualified, one_away, unlocks, supply = kept(
         session,
-        ("dashboard", scope.is_everything, scope.cluster_ids, today),
-        lambda: _supplier_figures(session, suppliers, today=today),
+        (*where, rows_key(open_requirements)),
+        lambda: _demand_figures(session, scope, open_requirements, today=today),
     )
+    figures = kept(session, where, lambda: _supplier_figures(session, suppliers, today=today))
     return Dashboard(
         scope=scope,
         today=today,
         by_status=_by_status(requirements, moment),
         coverage=_coverage(session, open_requirements, qualified, one_away),
-        supply=_supply(session, open_requirements, qualified),
+        supply=supply,
         unlocks=unlocks,
         **figures,
     )
+
+
+def _demand_figures(session: Session, scope: Scope, open_requirements, *, today: date):
+    """(fully qualified suppliers by requirement, one certificate away, unlocks, supply)."""
+    qualified = fully_qualified(session, open_requirements, today=today)
+    one_away, unlocks = _roadmaps(session, scope, today=today)
+    return qualified, one_away, unlocks, _supply(session, open_requirements, qualified)
 
 
 def _supplier_figures(session: Session, suppliers, *, today: date) -> dict:

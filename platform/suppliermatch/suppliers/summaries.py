@@ -86,6 +86,12 @@ class SupplierSummaries:
         return value
 
 
+def rows_key(rows) -> tuple:
+    """A key part naming ``rows`` (requirements, say) with every field: a result that
+    depends on them is computed again when one of them changes in any way."""
+    return tuple(repr(row.model_dump()) for row in rows)
+
+
 _summaries: PerDatabase[SupplierSummaries] = PerDatabase(SupplierSummaries)
 
 
