@@ -2,7 +2,8 @@
 
 Loads the demo data, then bulk-inserts N synthetic suppliers (capabilities and certificate
 records in every state) into the Ganjam cluster, and times as its coordinator, through the
-app: ``GET /api/reports/dashboard``, ``/dashboard`` and ``/readiness/cluster``. Prints JSON:
+app: ``GET /api/reports/dashboard``, ``/dashboard``, ``/readiness/cluster`` and the match
+report (API and page) of the cluster's first published requirement. Prints JSON:
 how long the matching index took to be ready, then per request the first call and the warm
 median, the SQL
 queries of one warm call and the most parameters any of them carried (PostgreSQL refuses
@@ -41,6 +42,7 @@ from suppliermatch.accounts.models import Cluster  # noqa: E402
 from suppliermatch.certification.models import SupplierCertificate  # noqa: E402
 from suppliermatch.dates import today_in_india  # noqa: E402
 from suppliermatch.models_base import utcnow  # noqa: E402
+from suppliermatch.requirements.models import Requirement  # noqa: E402
 from suppliermatch.suppliers.models import Capability, Supplier  # noqa: E402
 from suppliermatch.tables import metadata  # noqa: E402
 
@@ -205,7 +207,17 @@ def measure(app, repeat: int) -> dict:
             break
         time.sleep(2)
     found: dict = {"index_ready_s": round(time.perf_counter() - started, 1)}
-    for page in PAGES:
+    with app.app_context():
+        requirement_id = db.session.scalar(
+            sa.select(sa.func.min(Requirement.id))
+            .join(Cluster, Cluster.id == Requirement.cluster_id)
+            .where(Cluster.slug == CLUSTER, Requirement.status == "published")
+        )
+    reports = (
+        f"/api/reports/requirements/{requirement_id}",
+        f"/requirements/{requirement_id}/report",
+    )
+    for page in (*PAGES, *reports):
         started = time.perf_counter()
         response = client.get(page)
         first = time.perf_counter() - started

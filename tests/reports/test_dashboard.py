@@ -230,3 +230,23 @@ def test_dashboard_charts_are_svg_with_their_numbers_in_words(coordinator, clust
     assert "Ni-Cu-Ni plating for sintered NdFeB magnets: 1 qualified" in page
     # Drawn by the server: the only script is the site-wide one that labels table cells.
     assert "<script" not in page.split("<body>", 1)[1]
+
+
+def test_the_page_lists_the_soonest_expiring_certificates_and_the_csv_every_one(
+    session, monkeypatch, coordinator, cluster_scene
+):
+    from suppliermatch.reports import views
+
+    make_record(
+        session, cluster_scene["zinc_plater"], "ISO14001", expires_on=TODAY + timedelta(days=5)
+    )
+    session.commit()
+    monkeypatch.setattr(views, "EXPIRING_SHOWN", 1)
+
+    page = coordinator.get("/dashboard").get_data(as_text=True)
+    expiring = page[page.index('id="expiring"') :]
+    expiring = expiring[: expiring.index("</section>")]
+
+    assert "Kaveri Platers Pvt Ltd" not in expiring  # its ISO 14001 expires in 30 days
+    assert "The 1 that expire soonest of 2: the CSV lists every one." in expiring
+    assert len(csv_rows(coordinator.get("/dashboard/expiring.csv"))) == 2

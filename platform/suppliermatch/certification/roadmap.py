@@ -24,6 +24,7 @@ from suppliermatch.models_base import utcnow
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.requirements.models import Invitation, Requirement
 from suppliermatch.suppliers.models import Supplier
+from suppliermatch.suppliers.summaries import kept, rows_key
 
 # A requirement suppliers can answer: published (issue 4's lifecycle: draft -> published
 # -> closed -> awarded) and its quote deadline, if any, not yet passed.
@@ -293,8 +294,19 @@ def cluster_roadmap(session: Session, cluster_id: int, *, today: date) -> Cluste
     Both come from the matching engine's index (``fully_qualified``,
     ``one_certificate_away``: the same verdicts as ``roadmap_gaps``), and the cluster's
     suppliers are counted in the database: a cluster of a million suppliers is never read
-    into Python, nor sent back to the database as a list of ids."""
+    into Python, nor sent back to the database as a list of ids.
+
+    Kept (``summaries.kept``) until a supplier, capability or certificate changes, or one
+    of the open requirements does (its every field is in the key): picking the cluster's
+    own among the candidates took a second at a million suppliers."""
     requirements = list(session.exec(_open_requirements(cluster_id)))
+    key = ("cluster roadmap", cluster_id, today, rows_key(requirements))
+    return kept(session, key, lambda: _cluster_roadmap(session, cluster_id, requirements, today))
+
+
+def _cluster_roadmap(
+    session: Session, cluster_id: int, requirements: list[Requirement], today: date
+) -> ClusterRoadmap:
     in_cluster = (Supplier.cluster_id == cluster_id, col(Supplier.merged_into_id).is_(None))
     suppliers = session.scalar(select(func.count()).select_from(Supplier).where(*in_cluster))
     qualified = fully_qualified(session, requirements, today=today)

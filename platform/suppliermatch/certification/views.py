@@ -38,6 +38,7 @@ from suppliermatch.forms import domain_errors, load_form
 from suppliermatch.i18n import N_, flash, gettext, word
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.suppliers.models import Supplier
+from suppliermatch.suppliers.summaries import kept
 
 bp = Blueprint("certification", __name__)
 
@@ -351,12 +352,17 @@ def cluster_roadmap():
     cluster = cluster_for(db.session, actor, cluster_id)
     today = service.today_in_india()
     roadmap = build_cluster_roadmap(db.session, cluster.id, today=today)
-    # Counted in the database: a cluster's suppliers are not read one by one.
-    bands, average, _ = levels_summary(
+    # Counted in the database (a cluster's suppliers are not read one by one), and kept
+    # until a supplier or certificate changes: seconds at a million suppliers.
+    bands, average, _ = kept(
         db.session,
-        sa.and_(Supplier.cluster_id == cluster.id, Supplier.merged_into_id.is_(None)),
-        today=today,
-        bands=LEVEL_BANDS,
+        ("readiness levels", cluster.id, today),
+        lambda: levels_summary(
+            db.session,
+            sa.and_(Supplier.cluster_id == cluster.id, Supplier.merged_into_id.is_(None)),
+            today=today,
+            bands=LEVEL_BANDS,
+        ),
     )
     return render_template(
         "certification/cluster_roadmap.html",

@@ -38,6 +38,7 @@ from suppliermatch.reports.units import normalise
 from suppliermatch.requirements.lifecycle import Status, as_utc, effective_status, now_utc
 from suppliermatch.requirements.models import Requirement
 from suppliermatch.suppliers.models import Capability, Supplier
+from suppliermatch.suppliers.summaries import kept, rows_key
 
 # Issue 7: an open requirement with fewer fully qualified suppliers than this is flagged
 # (fewer than three cannot make a competitive set of quotes).
@@ -217,22 +218,45 @@ def build_dashboard(
     suppliers = _in_scope(scope)
     requirements = _requirements(session, scope)
     open_requirements = [r for r in requirements if effective_status(r, moment) == Status.PUBLISHED]
-    qualified = fully_qualified(session, open_requirements, today=today)
-    one_away, unlocks = _roadmaps(session, scope, today=today)
+    where = ("dashboard", scope.is_everything, scope.cluster_ids, today)
+    # The engine's verdicts over the open requirements: kept while neither the suppliers
+    # nor those requirements change (ranking each at a million suppliers takes seconds).
+    qualified, one_away, unlocks, supply = kept(
+        session,
+        (*where, rows_key(open_requirements)),
+        lambda: _demand_figures(session, scope, open_requirements, today=today),
+    )
+    figures = kept(session, where, lambda: _supplier_figures(session, suppliers, today=today))
     return Dashboard(
         scope=scope,
         today=today,
-        suppliers=session.scalar(select(func.count()).select_from(Supplier).where(suppliers)),
-        by_category=_by_category(session, suppliers),
-        by_place=_by_place(session, suppliers),
-        by_class=_by_class(session, suppliers),
         by_status=_by_status(requirements, moment),
         coverage=_coverage(session, open_requirements, qualified, one_away),
-        supply=_supply(session, open_requirements, qualified),
+        supply=supply,
         unlocks=unlocks,
-        funnels=_funnels(session, suppliers, today=today),
-        expiring=_expiring(session, suppliers, today=today),
+        **figures,
     )
+
+
+def _demand_figures(session: Session, scope: Scope, open_requirements, *, today: date):
+    """(fully qualified suppliers by requirement, one certificate away, unlocks, supply)."""
+    qualified = fully_qualified(session, open_requirements, today=today)
+    one_away, unlocks = _roadmaps(session, scope, today=today)
+    return qualified, one_away, unlocks, _supply(session, open_requirements, qualified)
+
+
+def _supplier_figures(session: Session, suppliers, *, today: date) -> dict:
+    """The figures that depend only on the scope's suppliers and their records (and the
+    day): kept by ``summaries.kept`` until one of those changes, as they take seconds at a
+    million suppliers."""
+    return {
+        "suppliers": session.scalar(select(func.count()).select_from(Supplier).where(suppliers)),
+        "by_category": _by_category(session, suppliers),
+        "by_place": _by_place(session, suppliers),
+        "by_class": _by_class(session, suppliers),
+        "funnels": _funnels(session, suppliers, today=today),
+        "expiring": _expiring(session, suppliers, today=today),
+    }
 
 
 # ---------------------------------------------------------------- who and what
