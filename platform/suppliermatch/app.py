@@ -53,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from suppliermatch.accounts.auth import init_auth, init_two_factor_gate
+    from suppliermatch.audit.origin import init_request_origin
     from suppliermatch.extensions import api, init_database, limiter
     from suppliermatch.i18n import init_i18n
     from suppliermatch.idempotency import init_idempotency
@@ -63,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     init_database(app)
     # First of the before_request hooks: everything after it reads a body of sound shape.
     init_request_gate(app)
+    init_request_origin(app)
     init_auth(app)
     init_i18n(app)
     init_security(app)

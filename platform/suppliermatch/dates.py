@@ -9,7 +9,8 @@ INDIA_TIME = timezone(timedelta(hours=5, minutes=30), "IST")
 
 
 def as_utc(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes for timezone-aware columns: they are UTC."""
+    """A moment in UTC. Columns of ``models_base.UtcDateTime`` are read back aware already;
+    a naive moment (a form's, a raw SQL row's) is taken as UTC."""
     if moment is None:
         return None
     if moment.tzinfo is None:

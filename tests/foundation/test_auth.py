@@ -177,3 +177,24 @@ def test_token_use_is_recorded_but_not_rewritten_on_every_call(app, make_client,
     assert integration.get("/api/auth/me", headers=headers).status_code == 200
     session.expire_all()
     assert session.get(ApiToken, created["id"]).last_used_at == first_use
+
+
+def test_a_refused_sign_in_is_audited_with_the_clients_address_and_the_next_request_has_none(
+    client, session, world
+):
+    from sqlmodel import select
+
+    from suppliermatch.audit.models import AuditEvent
+    from suppliermatch.audit.service import client_address
+
+    client.post(
+        "/api/auth/login",
+        json={"email": world["anchor_x"].email, "password": "not-it-at-all"},
+        environ_base={"REMOTE_ADDR": "203.0.113.7"},
+    )
+    refused = session.exec(
+        select(AuditEvent).where(AuditEvent.action == "login_failed").order_by(AuditEvent.id.desc())
+    ).first()
+    assert refused.details == {"address": "203.0.113.7"}
+    # The thread that answered forgets it: later audit rows outside a request carry none.
+    assert client_address.get() is None

@@ -5,12 +5,15 @@ the ``suppliermatch.security`` log. Never pass secrets, prices or full GSTINs as
 """
 
 import logging
+from contextvars import ContextVar
 
-from flask import has_request_context, request
 from sqlmodel import Session
 
 from suppliermatch.audit.models import AuditEvent
 
+# The address of the client whose request is being answered, for the security log: set for
+# each request by the web layer (``audit.origin``), so that this service needs no Flask.
+client_address: ContextVar[str | None] = ContextVar("client_address", default=None)
 security_log = logging.getLogger("suppliermatch.security")
 
 
@@ -49,7 +52,7 @@ def record_security_event(
     entity_id: int | None = None,
     note: str | None = None,
 ) -> AuditEvent:
-    address = request.remote_addr if has_request_context() else None
+    address = client_address.get()
     security_log.info(
         "%s user=%s entity=%s:%s addr=%s", action, user_id, entity_type, entity_id, address
     )
