@@ -147,6 +147,22 @@ def test_certificates_expiring_within_ninety_days_are_listed_unless_already_rene
     ]
 
 
+def test_the_api_lists_as_many_expiring_certificates_as_asked_and_counts_them_all(
+    session, coordinator, cluster_scene
+):
+    make_record(session, cluster_scene["plater"], "ISO45001", expires_on=TODAY + timedelta(days=5))
+    session.commit()
+
+    board = dashboard_json(coordinator, expiring_limit=1)
+    assert [(e["code"], e["days_left"]) for e in board["expiring"]] == [("ISO45001", 5)]
+    assert board["expiring_total"] == 2
+    assert [e["code"] for e in dashboard_json(coordinator)["expiring"]] == ["ISO45001", "ISO14001"]
+
+    refused = coordinator.get("/api/reports/dashboard?expiring_limit=-1")
+    assert refused.status_code == 422
+    assert "expiring_limit" in refused.get_json()["errors"]
+
+
 def test_certificate_that_would_unlock_demand_comes_from_the_roadmap(coordinator, cluster_scene):
     (unlock,) = dashboard_json(coordinator)["unlocks"]
 
@@ -241,7 +257,7 @@ def test_the_page_lists_the_soonest_expiring_certificates_and_the_csv_every_one(
         session, cluster_scene["zinc_plater"], "ISO14001", expires_on=TODAY + timedelta(days=5)
     )
     session.commit()
-    monkeypatch.setattr(views, "EXPIRING_SHOWN", 1)
+    monkeypatch.setattr(views, "EXPIRING_LISTED", 1)
 
     page = coordinator.get("/dashboard").get_data(as_text=True)
     expiring = page[page.index('id="expiring"') :]

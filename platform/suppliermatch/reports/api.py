@@ -26,7 +26,8 @@ def dashboard(args):
     coordinator's own cluster, or for admins all clusters or the one asked for."""
     actor = current_actor()
     scope = service.dashboard_scope(db.session, actor, args["cluster_id"])
-    return build_dashboard(db.session, actor, scope, today=today_in_india())
+    board = build_dashboard(db.session, actor, scope, today=today_in_india())
+    return board.listing_expiring(args["expiring_limit"])
 
 
 @blp.route("/requirements/<int:requirement_id>", methods=["GET"])

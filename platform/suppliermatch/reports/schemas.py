@@ -5,6 +5,7 @@ import marshmallow as ma
 
 from suppliermatch.certification.schemas import UtcDateTime
 from suppliermatch.models_base import MAX_ROW_ID
+from suppliermatch.reports.dashboard import EXPIRING_LIMIT_MAX, EXPIRING_LISTED
 from suppliermatch.reports.models import Recommendation
 
 MAX_NOTE = 2000
@@ -36,6 +37,14 @@ class DashboardArgs(ma.Schema):
         validate=ma.validate.Range(min=1, max=MAX_ROW_ID),
         load_default=None,
         metadata={"description": "Admins: one cluster (all clusters when left out)"},
+    )
+    expiring_limit = ma.fields.Integer(
+        validate=ma.validate.Range(min=0, max=EXPIRING_LIMIT_MAX),
+        load_default=EXPIRING_LISTED,
+        metadata={
+            "description": "How many expiring certificates to list, the soonest first "
+            "(``expiring_total`` counts them all; /dashboard/expiring.csv lists every one)"
+        },
     )
 
 
@@ -141,6 +150,9 @@ class DashboardSchema(ma.Schema):
     unlocks = ma.fields.List(ma.fields.Nested(DashboardUnlockSchema))
     funnels = ma.fields.List(ma.fields.Nested(DashboardTrackFunnelSchema))
     expiring = ma.fields.List(ma.fields.Nested(DashboardExpiringSchema))
+    expiring_total = ma.fields.Integer(
+        metadata={"description": "Certificates expiring in the window, listed or not"}
+    )
 
 
 # ---------------------------------------------------------------- match report

@@ -20,6 +20,7 @@ from suppliermatch.forms import domain_errors, load_form
 from suppliermatch.i18n import N_, flash
 from suppliermatch.reports import charts, exports, match_report, notes, service
 from suppliermatch.reports.dashboard import (
+    EXPIRING_LISTED,
     EXPIRY_WINDOW,
     THIN_COVERAGE,
     build_dashboard,
@@ -29,11 +30,6 @@ from suppliermatch.reports.dashboard import (
 from suppliermatch.reports.schemas import NoteInputSchema
 
 bp = Blueprint("reports", __name__)
-
-# The page lists this many expiring certificates, the soonest first, and says how many more
-# the CSV has: a national cluster has tens of thousands in the window (46,000 of a million
-# suppliers' certificates in the benchmark), a 12 MB page that took 16 s to render.
-EXPIRING_SHOWN = 100
 
 
 @bp.app_context_processor
@@ -64,7 +60,7 @@ def dashboard():
         cluster_id=board.scope.cluster.id if board.scope.cluster else None,
         thin_coverage=THIN_COVERAGE,
         expiry_days=EXPIRY_WINDOW.days,
-        expiring_shown=EXPIRING_SHOWN,
+        expiring_shown=EXPIRING_LISTED,
     )
 
 
