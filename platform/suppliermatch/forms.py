@@ -4,6 +4,10 @@ One definition of what is acceptable serves both; this turns a schema's verdict 
 service's DomainError) into per-field messages a page can show next to the inputs.
 """
 
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any
+
 import marshmallow as ma
 from werkzeug.datastructures import MultiDict
 
@@ -35,6 +39,50 @@ def domain_errors(error: DomainError) -> dict:
     from suppliermatch.i18n import translated_messages
 
     return translated_messages(error.errors or {"_form": [error.message]})
+
+
+# Refusals that are not about what the form says (no such thing, not yours): the error page
+# answers them, not the form again.
+NOT_THE_FORMS = frozenset({403, 404})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a form's unit of work came to: what the change returned, or why it was refused
+    (the field errors and the HTTP status to show the form again with)."""
+
+    result: Any = None
+    errors: dict | None = None
+    status: int = 200
+
+    @property
+    def refused(self) -> bool:
+        return self.errors is not None
+
+
+def attempt(
+    change: Callable[[], Any],
+    done: str | Callable[[Any], str] | None = None,
+    *,
+    propagate: Collection[int] = NOT_THE_FORMS,
+) -> Outcome:
+    """One unit of work from a form: run ``change()``; commit and flash ``done`` (or what it
+    makes of the result), or roll back a refused rule and return its errors. A refusal whose
+    status is in ``propagate`` is rolled back and raised for the error page."""
+    from suppliermatch.extensions import db
+    from suppliermatch.i18n import flash
+
+    try:
+        result = change()
+    except DomainError as error:
+        db.session.rollback()
+        if error.status_code in propagate:
+            raise
+        return Outcome(errors=domain_errors(error), status=error.status_code)
+    db.session.commit()
+    if done is not None:
+        flash(done(result) if callable(done) else done)
+    return Outcome(result=result)
 
 
 def _as_field_messages(messages) -> dict:

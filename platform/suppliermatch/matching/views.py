@@ -8,11 +8,11 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from suppliermatch.access import ActorKind, current_actor, require
 from suppliermatch.api_common import requested_page
-from suppliermatch.errors import DomainError, ValidationFailed
+from suppliermatch.errors import ValidationFailed
 from suppliermatch.extensions import db
 from suppliermatch.form_tokens import one_time_form
-from suppliermatch.forms import domain_errors
-from suppliermatch.i18n import N_, flash
+from suppliermatch.forms import attempt
+from suppliermatch.i18n import N_
 from suppliermatch.matching import service
 from suppliermatch.matching.badges import MATCH_BADGES
 from suppliermatch.matching.engine import scoring
@@ -79,15 +79,9 @@ def _back(requirement_id):
 
 def _attempt(requirement_id, change, done: str):
     """Run a change; commit and go back to the page, or show the page with the error."""
-    try:
-        change()
-    except DomainError as error:
-        db.session.rollback()
-        if error.status_code in (403, 404):
-            raise
-        return _render(requirement_id, errors=domain_errors(error), status=error.status_code)
-    db.session.commit()
-    flash(done)
+    outcome = attempt(change, done)
+    if outcome.refused:
+        return _render(requirement_id, errors=outcome.errors, status=outcome.status)
     return _back(requirement_id)
 
 

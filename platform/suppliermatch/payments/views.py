@@ -11,11 +11,11 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from suppliermatch.access import ActorKind, current_actor, require
 from suppliermatch.csv_cells import csv_download
 from suppliermatch.dates import today_in_india
-from suppliermatch.errors import DomainError, ValidationFailed
+from suppliermatch.errors import ValidationFailed
 from suppliermatch.extensions import db
 from suppliermatch.form_tokens import one_time_form
-from suppliermatch.forms import domain_errors, load_form
-from suppliermatch.i18n import flash, gettext
+from suppliermatch.forms import attempt, load_form
+from suppliermatch.i18n import gettext
 from suppliermatch.payments import exports, schemas, service
 from suppliermatch.reference import msmed
 
@@ -85,17 +85,16 @@ def award_orders(award_id):
         data, errors = load_form(schemas.PurchaseOrderInputSchema(), request.form)
         status = 422
         if data is not None:
-            try:
-                order = service.create_purchase_order(
+            outcome = attempt(
+                lambda: service.create_purchase_order(
                     db.session, actor=actor, award_id=award_id, data=data
-                )
-            except DomainError as error:
-                db.session.rollback()
-                errors, status = domain_errors(error), error.status_code
-            else:
-                db.session.commit()
-                flash(gettext("Purchase order %(number)s placed.", number=order.number))
-                return redirect(url_for("payments.order_page", purchase_order_id=order.id))
+                ),
+                lambda order: gettext("Purchase order %(number)s placed.", number=order.number),
+                propagate=(),
+            )
+            if not outcome.refused:
+                return redirect(url_for("payments.order_page", purchase_order_id=outcome.result.id))
+            errors, status = outcome.errors, outcome.status
     page = render_template(
         "payments/award_orders.html",
         award_id=award_id,
@@ -137,15 +136,10 @@ def _post(order_id: int, schema, action, done: str):
     data, errors = load_form(schema, request.form)
     status = 422
     if data is not None:
-        try:
-            action(data)
-        except DomainError as error:
-            db.session.rollback()
-            errors, status = domain_errors(error), error.status_code
-        else:
-            db.session.commit()
-            flash(done)
+        outcome = attempt(lambda: action(data), done, propagate=())
+        if not outcome.refused:
             return redirect(url_for("payments.order_page", purchase_order_id=order_id))
+        errors, status = outcome.errors, outcome.status
     return _order_page(order_id, errors, status, request.form)
 
 

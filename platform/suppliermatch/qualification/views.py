@@ -20,7 +20,7 @@ from suppliermatch.errors import DomainError, ValidationFailed
 from suppliermatch.extensions import db
 from suppliermatch.file_downloads import send_attachment
 from suppliermatch.form_tokens import one_time_form
-from suppliermatch.forms import domain_errors, load_form
+from suppliermatch.forms import attempt, domain_errors, load_form
 from suppliermatch.i18n import N_, flash
 from suppliermatch.qualification import api, schemas, service
 from suppliermatch.reference import qualification as ref
@@ -242,22 +242,16 @@ def detail(qualification_id):
 def _attempt(qualification_id: int, change, done: str, *, form_name: str, anchor=None):
     """Run ``change()``, commit and go back to the qualification (at ``anchor``, or the
     anchor it makes of what the change returned); or show it again with the errors."""
-    try:
-        made = change()
-    except DomainError as error:
-        db.session.rollback()
-        if error.status_code == 404:
-            raise
+    outcome = attempt(change, done, propagate=(404,))
+    if outcome.refused:
         return _detail_page(
             qualification_id,
-            errors=domain_errors(error),
-            status=error.status_code,
+            errors=outcome.errors,
+            status=outcome.status,
             form=request.form,
             form_name=form_name,
         )
-    db.session.commit()
-    flash(done)
-    where = anchor(made) if callable(anchor) else anchor
+    where = anchor(outcome.result) if callable(anchor) else anchor
     return redirect(_detail_url(qualification_id, where))
 
 

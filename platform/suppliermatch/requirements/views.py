@@ -27,7 +27,7 @@ from suppliermatch.errors import DomainError, NotFound, ValidationFailed
 from suppliermatch.extensions import db
 from suppliermatch.file_downloads import send_attachment
 from suppliermatch.form_tokens import one_time_form
-from suppliermatch.forms import domain_errors
+from suppliermatch.forms import attempt, domain_errors
 from suppliermatch.i18n import N_, flash
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.reference.places import place_for_pincode, places_for
@@ -67,16 +67,10 @@ def place_of_pincode(pincode: str | None) -> str | None:
 
 
 def _attempt(action, done_message: str):
-    """One unit of work from a form: commit and flash on success, or roll back a refused
-    rule. Returns (result, None, None) or (None, field errors, HTTP status)."""
-    try:
-        result = action()
-    except DomainError as error:
-        db.session.rollback()
-        return None, domain_errors(error), error.status_code
-    db.session.commit()
-    flash(done_message)
-    return result, None, None
+    """``forms.attempt``, every refusal shown on the form. Returns (result, None, None) or
+    (None, field errors, HTTP status)."""
+    outcome = attempt(action, done_message, propagate=())
+    return outcome.result, outcome.errors, None if not outcome.refused else outcome.status
 
 
 def _detail_url(requirement_id: int) -> str:

@@ -22,7 +22,7 @@ from suppliermatch.csv_cells import csv_download, to_csv
 from suppliermatch.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from suppliermatch.extensions import db
 from suppliermatch.form_tokens import one_time_form
-from suppliermatch.forms import FORM_ONLY_FIELDS, domain_errors
+from suppliermatch.forms import FORM_ONLY_FIELDS, attempt, domain_errors
 from suppliermatch.i18n import N_, flash, gettext, translated
 from suppliermatch.jobs.queue import enqueue
 from suppliermatch.models_base import MAX_ROW_ID
@@ -117,13 +117,8 @@ def _typed(field: ma.fields.Field | None, name: str, text: str, errors: dict):
 def _attempt(change) -> tuple[dict, int]:
     """Run a change and commit it; or roll it back and return its field errors and status
     (409 for a stale version, 422 for invalid values). Not-found and forbidden propagate."""
-    try:
-        change()
-    except (Conflict, ValidationFailed) as error:
-        db.session.rollback()
-        return domain_errors(error), error.status_code
-    db.session.commit()
-    return {}, 200
+    outcome = attempt(change)
+    return (outcome.errors, outcome.status) if outcome.refused else ({}, 200)
 
 
 # -- my profile, a profile, the directory -------------------------------------------------------
