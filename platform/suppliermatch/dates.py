@@ -26,4 +26,4 @@ def in_india_time(moment: datetime | None) -> datetime | None:
 def today_in_india(now: datetime | None = None) -> date:
     """The platform's one "today": the date in India (certificates are issued and expire,
     and deadlines fall, on Indian calendar days), whatever the server's own zone."""
-    return (as_utc(now) if now is not None else datetime.now(UTC)).astimezone(INDIA_TIME).date()
+    return (as_utc(now) or datetime.now(UTC)).astimezone(INDIA_TIME).date()

@@ -20,7 +20,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from suppliermatch.reference.taxonomy import seeds_dir
 
@@ -65,9 +65,16 @@ class CertificateType:
 
 
 class HeldCertificateLike(Protocol):
-    code: str
-    status: str
-    valid_until: date | None
+    # Read-only: the engine's frozen HeldCertificate and the app's records both fit.
+    @property
+    def code(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def valid_until(self) -> date | None: ...
+
+
+Held = TypeVar("Held", bound=HeldCertificateLike)
 
 
 @dataclass(frozen=True)
@@ -118,10 +125,10 @@ class CertificateCatalogue:
 
     def matching_certificate(
         self,
-        held: Iterable[HeldCertificateLike],
+        held: Iterable[Held],
         required_code: str,
         needed_by: date,
-    ) -> HeldCertificateLike | None:
+    ) -> Held | None:
         """The held certificate that meets ``required_code`` on ``needed_by``, if any.
 
         Prefers the exact code over a higher ladder level, then the latest expiry.

@@ -20,6 +20,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from suppliermatch.matching.engine.text import (
@@ -228,11 +229,11 @@ class ConceptMatcher:
         self._category_keywords: list[tuple[str, frozenset[str]]] = []
         for category in taxonomy.categories:
             for keyword in (category.name, *category.keywords):
-                stems = frozenset(self.normaliser.tokens(keyword, repair=False))
+                keyword_stems = frozenset(self.normaliser.tokens(keyword, repair=False))
                 # A keyword of generic words only ("job work", "services") names no category:
                 # "Job work undertaken." is said by every kind of firm.
-                if stems - self._generic:
-                    self._category_keywords.append((category.slug, stems))
+                if keyword_stems - self._generic:
+                    self._category_keywords.append((category.slug, keyword_stems))
         self._clause_cache: dict[tuple[str, bool], TextAnalysis] = {}
         self._reading_cache: dict[tuple, tuple] = {}
 
@@ -429,6 +430,7 @@ class ConceptMatcher:
         for index in candidate_ids:
             synonym = self._synonyms[index]
             matched = synonym.stem_set & present
+            coverage: float | None
             if matched == synonym.stem_set:
                 coverage = 1.0
             else:
@@ -487,7 +489,7 @@ class ConceptMatcher:
         ]
 
     def _partial_coverage(
-        self, matched: set[str], synonym: _Synonym, present: set[str]
+        self, matched: AbstractSet[str], synonym: _Synonym, present: AbstractSet[str]
     ) -> float | None:
         """The coverage of a synonym only ``matched`` of whose words a clause holds, if it counts.
 

@@ -66,7 +66,9 @@ def find_text_match(
     def telling(stem: str) -> float:
         return math.log(1.0 + rows_total / max(1, index.stem_frequency(stem)))
 
-    best, best_weight, best_stems = None, 0.0, frozenset()
+    best: str | None = None
+    best_weight = 0.0
+    best_stems: frozenset[str] = frozenset()
     for clause in split_clauses(index.texts[row]):
         stems = _stems_of(index.matcher, without_exclusions(clause.text))
         weight = sum(terms.get(t, 0.0) * telling(t) for t in stems)
@@ -188,8 +190,8 @@ def _capacity_reason(item: Explained) -> list[str]:
     if not quantity:
         return [f"capacity {capacity:,.0f}/month"] if capacity is not None else []
     failure = capacity_failure(capacity, quantity)
-    if failure:
-        return [failure.message]
+    if failure or capacity is None:  # no capacity declared is a failure
+        return [failure.message] if failure else []
     if capacity >= quantity:
         return [f"capacity {capacity:,.0f}/month covers the {quantity:,.0f} requested"]
     return [

@@ -43,7 +43,7 @@ from suppliermatch.reference.taxonomy import Taxonomy, default_taxonomy
 NO_DATE = -1
 # Status codes in the certificate status matrix; -1 = not held. Ordered so that a larger
 # code is the more useful record when a supplier lists one code twice.
-_STATUS_CODES = {
+_STATUS_CODES: dict[str, int] = {
     CertStatus.SUSPENDED: 0,
     CertStatus.EXPIRED: 1,
     CertStatus.APPLIED: 2,
@@ -81,6 +81,23 @@ class SupplierRow:
 
 class MatchIndex:
     """Suppliers indexed for ranking; see ``suppliermatch.matching.engine.ranking`` for ``rank``."""
+
+    # The columns, one cell per row (``_allocate`` makes and grows them).
+    _alive: np.ndarray
+    _capacity_col: np.ndarray
+    _tolerance: np.ndarray
+    _lat: np.ndarray
+    _lon: np.ndarray
+    _readiness: np.ndarray
+    _scorecard: np.ndarray
+    _categories: np.ndarray
+    _doc_length: np.ndarray
+    _meaning: np.ndarray
+    # Per certificate code and row.
+    _cert_valid: np.ndarray
+    _cert_status: np.ndarray
+    _cert_date: np.ndarray
+    _cert_verified: np.ndarray
 
     def __init__(
         self,
@@ -157,7 +174,8 @@ class MatchIndex:
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self._lock = threading.RLock()
-        self.taxonomy = self.catalogue = self.matcher = None
+        # Until ``reattach`` gives them back.
+        self.taxonomy = self.catalogue = self.matcher = None  # type: ignore[assignment]
 
     def reattach(self, taxonomy: Taxonomy, catalogue: CertificateCatalogue | None = None) -> None:
         """Give a loaded index the reference data it was saved with (the caller checked the

@@ -130,7 +130,7 @@ def rank(
         if include_excluded
         else ()
     )
-    notes = ()
+    notes: tuple[str, ...] = ()
     if read.process and not requested:
         label = explain.process_label(index.taxonomy, read.process)
         notes = (
@@ -391,20 +391,20 @@ class _Context:
         for required in wanted:
             for code in self.catalogue.codes_satisfying(required):
                 valid_until = self.index.certified_until(code)
-                if valid_until is None:
+                checked = self.index.verified(code)
+                if valid_until is None or checked is None:
                     continue
                 counts = valid_until[rows] >= self.needed_day
                 counted += counts
-                verified += counts & self.index.verified(code)[rows]
+                verified += counts & checked[rows]
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(counted > 0, verified / np.maximum(counted, 1), np.nan)
 
     def distances(self, rows: np.ndarray) -> np.ndarray:
-        if not self.plant_known:
+        lat, lon = self.query.plant_lat, self.query.plant_lon
+        if lat is None or lon is None:
             return np.full(len(rows), np.nan)
-        return haversine_km_many(
-            self.index.lat[rows], self.index.lon[rows], self.query.plant_lat, self.query.plant_lon
-        )
+        return haversine_km_many(self.index.lat[rows], self.index.lon[rows], lat, lon)
 
     def score(self, tier: _Tier) -> _Scored:
         rows = tier.rows
@@ -507,7 +507,7 @@ def _ranked_supplier(
     process = group.slugs[group.process_codes[at]] if group.process_codes is not None else None
     failures: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
-    mention = None
+    mention: explain.ProcessMention | explain.TextMatch | None = None
     if with_reasons or not qualifies:
         supplier = index.supplier_row(row)
         if not qualifies:

@@ -322,9 +322,8 @@ class TokenNormaliser:
         """The vocabulary word a misspelt ``word`` stands for, or ``word`` itself."""
         if word in self._known or len(word) < 5 or not word.isalpha() or word in self._language:
             return word
-        cached = self._repairs.get(word, False)
-        if cached is not False:
-            return cached or word
+        if word in self._repairs:
+            return self._repairs[word] or word
         candidates = self._vocabulary_by_initial.get(word[0], ())
         limit = 2 if len(word) >= 8 else 1
         best = fuzzy_process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
