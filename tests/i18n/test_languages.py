@@ -197,3 +197,21 @@ def test_a_capability_written_in_an_indic_script_is_found_by_its_words(
     # The name in Devanagari is stored and shown as written.
     page = client.get("/suppliers", query_string={"q": query})
     assert name in page.get_data(as_text=True)
+
+
+def test_a_common_password_is_refused_with_zxcvbns_warning_in_the_readers_language(client):
+    body = {
+        "account_type": "msme",
+        "organisation_name": "Rushikulya Forgings",
+        "full_name": "S. Behera",
+        "email": "forge@example.test",
+        "password": "password1",
+    }
+    english = client.post("/api/auth/signup", json=body)
+    odia = client.post("/api/auth/signup", json=body, headers={"Accept-Language": "or"})
+
+    assert english.status_code == odia.status_code == 422
+    (said,) = english.get_json()["errors"]["password"]
+    assert said.startswith("This is a very common password.")
+    (read,) = odia.get_json()["errors"]["password"]
+    assert read.startswith("ଏହା ଅତି ସାଧାରଣ ପାସୱାର୍ଡ।")

@@ -17,6 +17,26 @@ MAX_PASSWORD_LENGTH = 256
 # zxcvbn scores 0-4; below 2 means guessable within about 10^6 guesses.
 MIN_ZXCVBN_SCORE = 2
 
+# zxcvbn's own warnings (zxcvbn/feedback.py; the library writes them in English only), listed
+# so that the catalogues translate them: a refused password shows its warning in the reader's
+# language. A warning missing here is shown in English.
+ZXCVBN_WARNINGS = (
+    N_("Straight rows of keys are easy to guess."),
+    N_("Short keyboard patterns are easy to guess."),
+    N_('Repeats like "aaa" are easy to guess.'),
+    N_('Repeats like "abcabcabc" are only slightly harder to guess than "abc".'),
+    N_('Sequences like "abc" or "6543" are easy to guess.'),
+    N_("Recent years are easy to guess."),
+    N_("Dates are often easy to guess."),
+    N_("This is a top-10 common password."),
+    N_("This is a top-100 common password."),
+    N_("This is a very common password."),
+    N_("This is similar to a commonly used password."),
+    N_("A word by itself is easy to guess."),
+    N_("Names and surnames by themselves are easy to guess."),
+    N_("Common names and surnames are easy to guess."),
+)
+
 # argon2-cffi's defaults are RFC 9106's low-memory recommendation for argon2id.
 _hasher = PasswordHasher()
 
