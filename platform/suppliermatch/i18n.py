@@ -62,6 +62,7 @@ def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_language)
     formats.read_language_from(current_language)
     app.add_template_filter(word, "word")
+    app.add_template_filter(translated, "translated")
 
     @app.context_processor
     def languages():

@@ -215,3 +215,21 @@ def test_a_common_password_is_refused_with_zxcvbns_warning_in_the_readers_langua
     assert said.startswith("This is a very common password.")
     (read,) = odia.get_json()["errors"]["password"]
     assert read.startswith("ଏହା ଅତି ସାଧାରଣ ପାସୱାର୍ଡ।")
+
+
+def test_a_finished_scan_is_announced_in_hindi(session, world, make_client):
+    from suppliermatch.jobs import service as jobs
+
+    coordinator = world["coordinator_1"]
+    job = jobs.create_job(session, None, jobs.DEDUP_SCAN, params={}, cluster_id=None)
+    job.state = jobs.DONE
+    job.started_by_id = coordinator.id
+    job.result = {"suppliers": 12, "pairs": 2, "new": 1, "seconds": 0.1, "summary": "(English)"}
+    session.commit()
+
+    client = make_client(coordinator)
+    shown = client.get(
+        f"/jobs/{job.id}", headers={"Accept-Language": "hi"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "डुप्लिकेट जाँच पूरा: 12 सप्लायर जाँचे: 2 संभावित डुप्लिकेट जोड़े, 1 नए।" in shown
+    assert "(English)" not in shown

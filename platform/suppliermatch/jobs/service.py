@@ -15,6 +15,7 @@ from suppliermatch.access import Actor
 from suppliermatch.errors import DomainError, NotFound
 from suppliermatch.jobs.models import BackgroundJob, JobUpload
 from suppliermatch.models_base import utcnow
+from suppliermatch.translatable import N_
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +39,9 @@ class JobKind:
 
 # An import is not tried again by itself: its error is shown to the coordinator, who
 # corrects the file or uploads it again (importing a file twice changes nothing).
-IMPORT = JobKind("suppliers-import", "Supplier import", retries=0)
+IMPORT = JobKind("suppliers-import", N_("Supplier import"), retries=0)
 # A scan records each pair once (known pairs are skipped): running it again is harmless.
-DEDUP_SCAN = JobKind("suppliers-dedup", "Duplicate scan", retries=2)
+DEDUP_SCAN = JobKind("suppliers-dedup", N_("Duplicate scan"), retries=2)
 KINDS = {kind.name: kind for kind in (IMPORT, DEDUP_SCAN)}
 
 
@@ -213,6 +214,41 @@ def status(session: Session, huey) -> Status:
     )
 
 
+def import_summary(rows: int, new: int, updated: int, problems: int) -> str:
+    return N_(
+        "%(rows)s rows: %(new)s new suppliers, %(updated)s updated, %(problems)s with problems",
+        rows=rows,
+        new=new,
+        updated=updated,
+        problems=problems,
+    )
+
+
+def scan_summary(suppliers: int, pairs: int, new: int) -> str:
+    return N_(
+        "checked %(suppliers)s suppliers: %(pairs)s possible duplicate pairs, %(new)s new",
+        suppliers=suppliers,
+        pairs=pairs,
+        new=new,
+    )
+
+
+def summary_of(job: BackgroundJob) -> str:
+    """What a finished job came to, marked for the reader's language; a result stored before
+    its counts were kept is shown as it was written (English)."""
+    result = job.result or {}
+    if job.kind == IMPORT.name and "rows_total" in result:
+        return import_summary(
+            result["rows_total"],
+            result["rows_created"],
+            result["rows_updated"],
+            result["rows_rejected"],
+        )
+    if job.kind == DEDUP_SCAN.name and "pairs" in result:
+        return scan_summary(result["suppliers"], result["pairs"], result["new"])
+    return result.get("summary", "")
+
+
 def job_view(huey, job: BackgroundJob, *, urls: Callable[[BackgroundJob], dict]) -> dict:
     """A job as the API and the pages show it: live progress, and where to look next."""
     done, total = live_progress(huey, job)
@@ -221,5 +257,6 @@ def job_view(huey, job: BackgroundJob, *, urls: Callable[[BackgroundJob], dict])
         "rows_done": done,
         "rows_total": total,
         "title": KINDS[job.kind].title if job.kind in KINDS else job.kind,
+        "summary": summary_of(job) if job.state == DONE else None,
         **urls(job),
     }

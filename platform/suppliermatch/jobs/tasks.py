@@ -61,8 +61,15 @@ def _import_work(session, job, content, progress) -> dict:
     return {
         "import_id": record.id,
         "outcome": record.outcome,
-        "summary": f"{record.rows_total} rows: {record.rows_created} new suppliers, "
-        f"{record.rows_updated} updated, {record.rows_rejected} with problems",
+        "rows_total": record.rows_total,
+        "rows_created": record.rows_created,
+        "rows_updated": record.rows_updated,
+        "rows_rejected": record.rows_rejected,
+        "summary": str(
+            service.import_summary(
+                record.rows_total, record.rows_created, record.rows_updated, record.rows_rejected
+            )
+        ),
     }
 
 
@@ -88,6 +95,5 @@ def _dedup_work(session, job, content, progress) -> dict:
         "pairs": result.pairs,
         "new": result.new,
         "seconds": result.seconds,
-        "summary": f"checked {result.suppliers} suppliers: {result.pairs} possible duplicate "
-        f"pairs, {result.new} new",
+        "summary": str(service.scan_summary(result.suppliers, result.pairs, result.new)),
     }

@@ -11,6 +11,7 @@ from suppliermatch.i18n import N_, flash
 from suppliermatch.jobs import periodic, service
 from suppliermatch.jobs.queue import queue
 from suppliermatch.jobs.schedule import PERIODIC_JOBS
+from suppliermatch.translatable import marked
 
 bp = Blueprint("jobs", __name__)
 # A page of a job still going reloads itself this often (seconds).
@@ -41,9 +42,7 @@ def job_page(job_id):
     view = service.job_view(queue(), job, urls=job_urls)
     if view["report_url"]:
         # Done: the report is the page to see now (this page reloads itself until then).
-        flash(
-            N_("%(job)s done: %(summary)s.", job=view["title"], summary=view["result"]["summary"])
-        )
+        flash(N_("%(job)s done: %(summary)s.", job=marked(view["title"]), summary=view["summary"]))
         return redirect(view["report_url"])
     refresh = REFRESH_SECONDS if job.state not in service.FINISHED else None
     return render_template("jobs/job.html", job=view, refresh=refresh)
