@@ -3,6 +3,8 @@
 Adding a feature means adding it here, once.
 """
 
+from suppliermatch.translatable import N_
+
 
 def html_blueprints():
     from suppliermatch import home, language_views
@@ -104,34 +106,34 @@ def cli_groups():
 
 # Navigation: (who sees it, label, endpoint). A link appears once its endpoint exists.
 NAV_LINKS = [
-    (("msme",), "My profile", "suppliers.my_profile"),
-    (("msme",), "Certificates", "certification.my_certificates"),
-    (("msme",), "Readiness", "certification.readiness"),
-    (("msme",), "Requirements", "requirements.supplier_list"),
-    (("anchor",), "Requirements", "requirements.anchor_list"),
-    (("msme", "anchor"), "Qualifications", "qualification.list_page"),
-    (("msme", "anchor"), "Payments", "payments.dues_page"),
-    (("coordinator", "admin"), "Dashboard", "reports.dashboard"),
-    (("coordinator", "admin"), "Suppliers", "suppliers.search_page"),
-    (("coordinator", "admin"), "Import", "suppliers.import_page"),
-    (("coordinator", "admin"), "Onboarding", "onboarding.onboarding_list"),
-    (("coordinator", "admin"), "Requirements", "requirements.coordinator_list"),
-    (("coordinator", "admin"), "Verification", "certification.verification_queue"),
-    (("coordinator", "admin"), "Cluster roadmap", "certification.cluster_roadmap"),
-    (("coordinator", "admin"), "Anchor firms", "accounts.vetting_queue"),
-    (("coordinator", "admin"), "Anchor payments", "payments.anchor_scorecards"),
-    (("admin",), "Users", "admin.users"),
-    (("admin",), "Organisations", "admin.organisations"),
-    (("admin",), "Clusters", "admin.clusters"),
-    (("admin",), "Jobs", "jobs.admin_jobs"),
+    (("msme",), N_("My profile"), "suppliers.my_profile"),
+    (("msme",), N_("Certificates"), "certification.my_certificates"),
+    (("msme",), N_("Readiness"), "certification.readiness"),
+    (("msme",), N_("Requirements"), "requirements.supplier_list"),
+    (("anchor",), N_("Requirements"), "requirements.anchor_list"),
+    (("msme", "anchor"), N_("Qualifications"), "qualification.list_page"),
+    (("msme", "anchor"), N_("Payments"), "payments.dues_page"),
+    (("coordinator", "admin"), N_("Dashboard"), "reports.dashboard"),
+    (("coordinator", "admin"), N_("Suppliers"), "suppliers.search_page"),
+    (("coordinator", "admin"), N_("Import"), "suppliers.import_page"),
+    (("coordinator", "admin"), N_("Onboarding"), "onboarding.onboarding_list"),
+    (("coordinator", "admin"), N_("Requirements"), "requirements.coordinator_list"),
+    (("coordinator", "admin"), N_("Verification"), "certification.verification_queue"),
+    (("coordinator", "admin"), N_("Cluster roadmap"), "certification.cluster_roadmap"),
+    (("coordinator", "admin"), N_("Anchor firms"), "accounts.vetting_queue"),
+    (("coordinator", "admin"), N_("Anchor payments"), "payments.anchor_scorecards"),
+    (("admin",), N_("Users"), "admin.users"),
+    (("admin",), N_("Organisations"), "admin.organisations"),
+    (("admin",), N_("Clusters"), "admin.clusters"),
+    (("admin",), N_("Jobs"), "jobs.admin_jobs"),
     (
         ("anonymous", "msme", "anchor", "unvetted_anchor", "coordinator", "admin"),
-        "Directory",
+        N_("Directory"),
         "suppliers.directory",
     ),
     (
         ("msme", "anchor", "unvetted_anchor", "coordinator", "admin"),
-        "Notifications",
+        N_("Notifications"),
         "notifications.inbox",
     ),
 ]
@@ -140,8 +142,10 @@ NAV_LINKS = [
 def nav_links(actor_kind: str) -> list[dict]:
     from flask import current_app, url_for
 
+    from suppliermatch.i18n import translated
+
     return [
-        {"label": label, "url": url_for(endpoint)}
+        {"label": translated(label), "url": url_for(endpoint)}
         for kinds, label, endpoint in NAV_LINKS
         if actor_kind in kinds and endpoint in current_app.view_functions
     ]

@@ -233,3 +233,19 @@ def test_a_finished_scan_is_announced_in_hindi(session, world, make_client):
     ).get_data(as_text=True)
     assert "डुप्लिकेट जाँच पूरा: 12 सप्लायर जाँचे: 2 संभावित डुप्लिकेट जोड़े, 1 नए।" in shown
     assert "(English)" not in shown
+
+
+def test_the_navigation_reads_in_the_readers_language(make_client, world):
+    msme = make_client(world["msme_a"])
+    page = msme.get("/notifications", headers={"Accept-Language": "or"}).get_data(as_text=True)
+    nav = page[page.index("<nav") : page.index("</nav>")]
+    for label in ("ମୋ ପ୍ରୋଫାଇଲ", "ପ୍ରମାଣପତ୍ର", "ଆବଶ୍ୟକତା", "ନିର୍ଦ୍ଦେଶିକା", "ସୂଚନା"):
+        assert label in nav
+    assert "My profile" not in nav
+
+    coordinator = make_client(world["coordinator_1"])
+    page = coordinator.get("/notifications", headers={"Accept-Language": "hi"}).get_data(
+        as_text=True
+    )
+    nav = page[page.index("<nav") : page.index("</nav>")]
+    assert "डैशबोर्ड" in nav and "क्लस्टर रोडमैप" in nav and "Dashboard" not in nav
