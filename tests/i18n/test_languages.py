@@ -249,3 +249,21 @@ def test_the_navigation_reads_in_the_readers_language(make_client, world):
     )
     nav = page[page.index("<nav") : page.index("</nav>")]
     assert "डैशबोर्ड" in nav and "क्लस्टर रोडमैप" in nav and "Dashboard" not in nav
+
+
+def test_the_readiness_page_reads_in_odia(make_client, world):
+    from suppliermatch.certification.readiness import LEVEL_LABELS
+
+    msme = make_client(world["msme_a"])
+    page = msme.get("/readiness", headers={"Accept-Language": "or"}).get_data(as_text=True)
+    heading = page[page.index("<h2>") : page.index("</h2>")]
+    odia = {
+        "ସମ୍ପୂର୍ଣ୍ଣ ପ୍ରମାଣିତ",
+        "ପ୍ରାୟ ପ୍ରସ୍ତୁତ",
+        "ଭଲ ଭାବେ ଆଗେଇଛି",
+        "ଆରମ୍ଭ ହେଉଛି",
+        "ପ୍ରଥମ ପଦକ୍ଷେପ",
+        "ଆରମ୍ଭ ହୋଇନାହିଁ",
+    }
+    assert any(label in heading for label in odia), heading
+    assert not any(english in heading for _, english in LEVEL_LABELS)

@@ -26,6 +26,7 @@ from suppliermatch.formats import day_text, when
 from suppliermatch.paths import SEEDS_DIR
 from suppliermatch.reference.certificates import counts_on, default_catalogue
 from suppliermatch.suppliers.models import Capability, Supplier
+from suppliermatch.translatable import N_
 
 TRACKS_FILE = "readiness_tracks.json"
 EVERY_CATEGORY = "*"
@@ -40,12 +41,12 @@ STEP_CREDIT = {
 }
 # Level -> words, highest first: the first whose minimum the level reaches.
 LEVEL_LABELS = (
-    (1.0, "Fully certified"),
-    (0.75, "Nearly ready"),
-    (0.5, "Well on the way"),
-    (0.25, "Getting started"),
-    (0.0001, "First steps"),
-    (0.0, "Not started"),
+    (1.0, N_("Fully certified")),
+    (0.75, N_("Nearly ready")),
+    (0.5, N_("Well on the way")),
+    (0.25, N_("Getting started")),
+    (0.0001, N_("First steps")),
+    (0.0, N_("Not started")),
 )
 LAPSABLE_STATES = frozenset({CertState.CERTIFIED, CertState.EXPIRED, CertState.SUSPENDED})
 # A held certificate this close to its end appears on the checklist for renewal.
@@ -436,10 +437,10 @@ def _step_progress(code: str, records: list[SupplierCertificate], *, today: date
 
 def _lapse_reason(record: SupplierCertificate, today: date) -> str:
     if record.verification == Verification.REJECTED and record.state == CertState.CERTIFIED:
-        return "rejected by the coordinator"
+        return N_("rejected by the coordinator")
     if record.state == CertState.SUSPENDED:
-        return "suspended"
-    return f"expired on {when(record.expires_on, missing='an unknown date')}"
+        return N_("suspended")
+    return N_("expired on %(day)s", day=when(record.expires_on, missing="an unknown date"))
 
 
 # ---------------------------------------------------------------- the checklist
@@ -494,8 +495,11 @@ def next_steps(
                     active.append(
                         NextStep(
                             record.code,
-                            f"Upload your {step.held_name} certificate so the cluster "
-                            "coordinator can verify it.",
+                            N_(
+                                "Upload your %(certificate)s certificate so the cluster "
+                                "coordinator can verify it.",
+                                certificate=step.held_name,
+                            ),
                             certificate_id=record.id,
                         )
                     )
@@ -508,13 +512,22 @@ def next_steps(
                     new.append(
                         NextStep(
                             step.held_code,
-                            f"Recertify {step.held_name} ({step.lapse}).",
+                            N_(
+                                "Recertify %(certificate)s (%(lapse)s).",
+                                certificate=step.held_name,
+                                lapse=step.lapse,
+                            ),
                             certificate_id=step.certificate_id,
                             urgent=True,
                         )
                     )
                 else:
-                    new.append(NextStep(step.code, f"Plan {step.name}: {certificate.signals}."))
+                    text = N_(
+                        "Plan %(certificate)s: %(signals)s.",
+                        certificate=step.name,
+                        signals=certificate.signals,
+                    )
+                    new.append(NextStep(step.code, text))
     renewals.sort(key=lambda s: s.due)
     active.sort(key=lambda s: (s.due is None, s.due or date.max))
     return tuple(renewals + active + new)
@@ -522,17 +535,32 @@ def next_steps(
 
 def _in_progress_step(step: StepProgress, issuer_type: str) -> NextStep:
     if step.state == CertState.PLANNED:
-        text = f"Start preparing for {step.name}"
-        text += f" (target {day_text(step.target_on)})." if step.target_on else "."
+        text = (
+            N_(
+                "Start preparing for %(certificate)s (target %(day)s).",
+                certificate=step.name,
+                day=day_text(step.target_on),
+            )
+            if step.target_on
+            else N_("Start preparing for %(certificate)s.", certificate=step.name)
+        )
         due = step.target_on
     elif step.state == CertState.IN_PREPARATION:
-        text = f"Apply for {step.name} to: {issuer_type}."
+        text = N_(
+            "Apply for %(certificate)s to: %(issuer)s.", certificate=step.name, issuer=issuer_type
+        )
         due = step.target_on
     elif step.state == CertState.APPLIED:
-        text = f"Book the {step.name} audit with your certification body."
+        text = N_(
+            "Book the %(certificate)s audit with your certification body.", certificate=step.name
+        )
         due = step.target_on
     else:
-        text = f"Get ready for the {step.name} audit on {when(step.audit_on)}."
+        text = N_(
+            "Get ready for the %(certificate)s audit on %(day)s.",
+            certificate=step.name,
+            day=when(step.audit_on),
+        )
         due = step.audit_on
     return NextStep(step.code, text, due=due, certificate_id=step.certificate_id)
 

@@ -25,6 +25,7 @@ from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.requirements.models import Invitation, Requirement
 from suppliermatch.suppliers.models import Supplier
 from suppliermatch.suppliers.summaries import kept, rows_key
+from suppliermatch.translatable import N_
 
 # A requirement suppliers can answer: published (issue 4's lifecycle: draft -> published
 # -> closed -> awarded) and its quote deadline, if any, not yet passed.
@@ -156,23 +157,35 @@ class SupplierRoadmap:
             else:
                 lacking_more += len(item.requirements)
 
-        def counted(count: int, one: str, many: str) -> str:
-            return f"{count} {one if count == 1 else many}"
-
         reasons = []
         if self.out_of_scope:
+            count = self.out_of_scope
             reasons.append(
-                counted(self.out_of_scope, "asks", "ask") + " for processes you do not offer"
+                N_("%(count)s asks for processes you do not offer", count=count)
+                if count == 1
+                else N_("%(count)s ask for processes you do not offer", count=count)
             )
         if lacking_certificates:
+            count = lacking_certificates
             reasons.append(
-                counted(lacking_certificates, "needs", "need")
-                + " a certificate you do not hold yet"
+                N_("%(count)s needs a certificate you do not hold yet", count=count)
+                if count == 1
+                else N_("%(count)s need a certificate you do not hold yet", count=count)
             )
         if lacking_more:
+            count = lacking_more
             reasons.append(
-                counted(lacking_more, "needs", "need") + " more than a certificate (a process, "
-                "tolerance, capacity or a public profile: listed below)"
+                N_(
+                    "%(count)s needs more than a certificate (a process, tolerance, capacity "
+                    "or a public profile: listed below)",
+                    count=count,
+                )
+                if count == 1
+                else N_(
+                    "%(count)s need more than a certificate (a process, tolerance, capacity "
+                    "or a public profile: listed below)",
+                    count=count,
+                )
             )
         return reasons
 
