@@ -154,3 +154,18 @@ def test_the_queue_puts_records_with_evidence_first_and_leaves_out_lapsed_ones(
     ids = [entry["certificate"]["id"] for entry in queue.get_json()]
     assert ids == [with_evidence.id, bare.id]
     assert lapsed.id not in ids
+
+
+def test_the_msme_is_told_in_the_language_it_chose(session, make_client, cast):
+    cast["msme_a"].locale = "te"
+    record = _with_evidence(session, make_client, cast, code="ISO9001")
+    coordinator = make_client(cast["coordinator_1"])
+    reason = "The scan is unreadable"
+    assert _decide(coordinator, record.id, decision="reject", reason=reason).status_code == 200
+
+    told = session.exec(
+        select(Notification).where(Notification.kind == "certificate_rejected")
+    ).one()
+    assert told.subject == "మీ ISO 9001 సర్టిఫికెట్‌పై శ్రద్ధ అవసరం"
+    assert told.body.startswith("క్లస్టర్ కోఆర్డినేటర్ మీ ISO 9001 సర్టిఫికెట్‌ను ధృవీకరించలేకపోయారు")
+    assert told.body.endswith(reason)

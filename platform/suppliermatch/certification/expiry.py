@@ -13,6 +13,7 @@ from suppliermatch.certification.models import SupplierCertificate
 from suppliermatch.certification.notify import certificate_link, notify_supplier
 from suppliermatch.certification.service import CertState, move, renewed_ids
 from suppliermatch.formats import day_text
+from suppliermatch.i18n import gettext
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.suppliers.models import Supplier
 
@@ -76,10 +77,12 @@ def _expire_lapsed(session: Session, *, today: date) -> int:
             session,
             session.get(Supplier, certificate.supplier_id),
             kind="certificate_expired",
-            subject=f"Your {name} certificate has expired",
-            body=(
-                f"Your {name} certificate expired on {day_text(certificate.expires_on)}. Buyers no "
-                "longer count it; record the renewed certificate once you have it."
+            subject=lambda name=name: gettext("Your %(name)s certificate has expired", name=name),
+            body=lambda name=name, day=certificate.expires_on: gettext(
+                "Your %(name)s certificate expired on %(day)s. Buyers no longer count it; record "
+                "the renewed certificate once you have it.",
+                name=name,
+                day=day_text(day),
             ),
             link=certificate_link(certificate.id),
             once_key=f"cert-expired:{certificate.id}",
@@ -113,12 +116,20 @@ def _queue_reminders(session: Session, *, today: date) -> int:
             session,
             session.get(Supplier, certificate.supplier_id),
             kind="certificate_expiring",
-            subject=f"{name} expires in {days_left} day(s), on {day_text(certificate.expires_on)}",
-            body=(
-                f"Your {name} certificate (no. {certificate.certificate_number}) is valid until "
-                f"{day_text(certificate.expires_on)}. Book the recertification audit with "
-                f"{certificate.issuing_body or 'your certification body'} in time; buyers stop "
-                "counting it the day after it expires."
+            subject=lambda name=name, left=days_left, day=certificate.expires_on: gettext(
+                "%(name)s expires in %(days)s day(s), on %(day)s",
+                name=name,
+                days=left,
+                day=day_text(day),
+            ),
+            body=lambda name=name, c=certificate: gettext(
+                "Your %(name)s certificate (no. %(number)s) is valid until %(day)s. Book the "
+                "recertification audit with %(body)s in time; buyers stop counting it the day "
+                "after it expires.",
+                name=name,
+                number=c.certificate_number,
+                day=day_text(c.expires_on),
+                body=c.issuing_body or gettext("your certification body"),
             ),
             link=certificate_link(certificate.id),
             once_key=f"cert-expiry:{certificate.id}:{threshold}",

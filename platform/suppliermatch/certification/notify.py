@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from suppliermatch.accounts.models import User
 from suppliermatch.notifications.models import Notification
+from suppliermatch.notifications.service import Text, languages_of, written_for
 from suppliermatch.suppliers.models import Supplier
 
 CERTIFICATE_PAGE = "/certificates/{certificate_id}"
@@ -35,12 +36,13 @@ def notify_supplier(
     supplier: Supplier,
     *,
     kind: str,
-    subject: str,
-    body: str,
+    subject: Text,
+    body: Text,
     link: str | None = None,
     once_key: str | None = None,
 ) -> int:
-    """Queue one notification per user of the supplier; return how many were new.
+    """Queue one notification per user of the supplier, each in the user's language (a
+    ``Text`` written when called); return how many were new.
 
     With ``once_key``, each user gets it at most once ever (key ``{once_key}:user:{id}``).
     """
@@ -48,12 +50,19 @@ def notify_supplier(
     user_ids = supplier_user_ids(session, supplier)
     keys = {uid: f"{once_key}:user:{uid}" if once_key else None for uid in user_ids}
     already = _existing_keys(session, [k for k in keys.values() if k])
+    languages = languages_of(session, user_ids)
     for user_id in user_ids:
         key = keys[user_id]
         if key in already:
             continue
+        language = languages.get(user_id)
         notification = Notification(
-            user_id=user_id, kind=kind, subject=subject, body=body, link=link, dedup_key=key
+            user_id=user_id,
+            kind=kind,
+            subject=written_for(subject, language),
+            body=written_for(body, language),
+            link=link,
+            dedup_key=key,
         )
         if key is None:
             session.add(notification)

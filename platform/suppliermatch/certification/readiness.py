@@ -482,8 +482,12 @@ def next_steps(
                     renewals.append(
                         NextStep(
                             record.code,
-                            f"Renew {step.held_name}: it is valid until "
-                            f"{day_text(step.expires_on)}; book the recertification audit.",
+                            N_(
+                                "Renew %(certificate)s: it is valid until %(day)s; book the "
+                                "recertification audit.",
+                                certificate=step.held_name,
+                                day=day_text(step.expires_on),
+                            ),
                             due=step.expires_on,
                             certificate_id=step.certificate_id,
                             urgent=True,

@@ -15,6 +15,7 @@ from suppliermatch.certification.permissions import Purpose, certificate_for
 from suppliermatch.certification.service import CertState, Verification, audit, write_with_version
 from suppliermatch.dates import today_in_india
 from suppliermatch.errors import Conflict, Forbidden, ValidationFailed
+from suppliermatch.i18n import gettext
 from suppliermatch.models_base import utcnow
 from suppliermatch.reference.certificates import default_catalogue
 from suppliermatch.suppliers.models import Supplier
@@ -151,12 +152,26 @@ def _decide(
         supplier.id,
     )
     name = default_catalogue().display_name(certificate.code)
-    if decision == Verification.VERIFIED:
-        subject = f"Your {name} certificate is verified"
-        body = f"The cluster coordinator checked your {name} certificate against its evidence."
-    else:
-        subject = f"Your {name} certificate needs attention"
-        body = f"The cluster coordinator could not verify your {name} certificate: {note}"
+    verified = decision == Verification.VERIFIED
+
+    # Written in each recipient's language when the notification is queued.
+    def subject() -> str:
+        if verified:
+            return gettext("Your %(name)s certificate is verified", name=name)
+        return gettext("Your %(name)s certificate needs attention", name=name)
+
+    def body() -> str:
+        if verified:
+            return gettext(
+                "The cluster coordinator checked your %(name)s certificate against its evidence.",
+                name=name,
+            )
+        return gettext(
+            "The cluster coordinator could not verify your %(name)s certificate: %(note)s",
+            name=name,
+            note=note,
+        )
+
     notify_supplier(
         session,
         supplier,
