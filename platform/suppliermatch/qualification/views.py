@@ -16,12 +16,12 @@ from sqlmodel import select
 from suppliermatch.access import ActorKind, current_actor, require
 from suppliermatch.accounts.models import User
 from suppliermatch.dates import today_in_india
-from suppliermatch.errors import DomainError, ValidationFailed
+from suppliermatch.errors import ValidationFailed
 from suppliermatch.extensions import db
 from suppliermatch.file_downloads import send_attachment
 from suppliermatch.form_tokens import one_time_form
-from suppliermatch.forms import attempt, domain_errors, load_form
-from suppliermatch.i18n import N_, flash
+from suppliermatch.forms import attempt, load_form
+from suppliermatch.i18n import N_
 from suppliermatch.qualification import api, schemas, service
 from suppliermatch.reference import qualification as ref
 from suppliermatch.reference.taxonomy import default_taxonomy
@@ -100,17 +100,16 @@ def templates_page():
         data, errors = load_form(schemas.TemplateInputSchema(), request.form, lists=("elements",))
         status = 422
         if data is not None:
-            try:
-                template = service.create_template(db.session, actor=actor, data=data)
-            except DomainError as error:
-                db.session.rollback()
-                errors, status = domain_errors(error), error.status_code
-            else:
-                db.session.commit()
-                flash(N_("Template %(name)s saved.", name=template.name))
+            outcome = attempt(
+                lambda: service.create_template(db.session, actor=actor, data=data),
+                lambda template: N_("Template %(name)s saved.", name=template.name),
+                propagate=(),
+            )
+            if not outcome.refused:
                 if award_id is not None:
                     return redirect(url_for("qualification.award_page", award_id=award_id))
                 return redirect(url_for("qualification.templates_page"))
+            errors, status = outcome.errors, outcome.status
     page = render_template(
         "qualification/templates.html",
         templates=service.templates_of(db.session, actor=actor),
@@ -140,17 +139,16 @@ def award_page(award_id):
         data, errors = load_form(schemas.OpenInputSchema(), request.form)
         status = 422
         if data is not None:
-            try:
-                qualification = service.open_qualification(
+            outcome = attempt(
+                lambda: service.open_qualification(
                     db.session, actor=actor, award_id=award_id, data=data
-                )
-            except DomainError as error:
-                db.session.rollback()
-                errors, status = domain_errors(error), error.status_code
-            else:
-                db.session.commit()
-                flash(N_("Qualification of %(part)s opened.", part=qualification.part))
-                return redirect(_detail_url(qualification.id))
+                ),
+                lambda made: N_("Qualification of %(part)s opened.", part=made.part),
+                propagate=(),
+            )
+            if not outcome.refused:
+                return redirect(_detail_url(outcome.result.id))
+            errors, status = outcome.errors, outcome.status
     page = render_template(
         "qualification/award.html",
         **found,
@@ -290,19 +288,19 @@ def element_file(element_id):
 @require(ActorKind.MSME)
 def upload_element(element_id):
     element, qualification = service.element_of_party(db.session, current_actor(), element_id)
-    try:
-        api.upload(element_id, request.files.get("file"))
-    except DomainError as error:
-        db.session.rollback()
+    name = ref.element_names(qualification.kind).get(element.code, element.code)
+    outcome = attempt(
+        lambda: api.upload(element_id, request.files.get("file")),
+        N_("%(element)s: document uploaded.", element=name),
+        propagate=(),
+    )
+    if outcome.refused:
         return _detail_page(
             qualification.id,
-            errors=domain_errors(error),
-            status=error.status_code,
+            errors=outcome.errors,
+            status=outcome.status,
             form_name=f"element-{element_id}",
         )
-    db.session.commit()
-    name = ref.element_names(qualification.kind).get(element.code, element.code)
-    flash(N_("%(element)s: document uploaded.", element=name))
     return redirect(_detail_url(qualification.id, f"element-{element_id}"))
 
 
